@@ -1,0 +1,1 @@
+"""zicht's benchmarks: ``python -m benchmarks [NAME ...] [--quick]``."""

@@ -1,0 +1,44 @@
+"""The ``zicht`` command line: one verb, one stage function (``docs/cli.md``)."""
+
+from __future__ import annotations
+
+import sys
+
+from zicht.cli.app import app, err_console
+from zicht.core.errors import ValidationError, ZichtError
+
+# Each module registers its verbs on ``app``; the import order is the help order.
+from zicht.cli import (  # noqa: E402,F401  (imported for their side effect)
+    synth,
+    intake,
+    dedupe,
+    extract,
+    monitor,
+    linked,
+    estimate,
+    report,
+    demo,
+    serve,
+    keys,
+    security,
+)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point: run the app and turn a ``ZichtError`` into a clear message and exit code."""
+    try:
+        app(standalone_mode=True)
+    except ValidationError as exc:
+        err_console.print(f"[bold red]Refused:[/] {exc.message}")
+        for p in exc.problems[:200]:
+            where = f"row {p.row}" if p.row is not None else "file"
+            field = f", field {p.field}" if p.field else ""
+            err_console.print(f"  {where}{field}: {p.message}")
+        if len(exc.problems) > 200:
+            err_console.print(f"  ... and {len(exc.problems) - 200} more")
+        sys.exit(2)
+    except ZichtError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message}")
+        sys.exit(1)

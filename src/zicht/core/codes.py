@@ -1,0 +1,160 @@
+"""The code lists of the report record (``docs/schema.md``) and of the monitor's
+output, each code with its English and Dutch label.
+
+One place: the validator, the synthetic world, the classification rules, the
+report and the dashboard all read these tuples. A new code is a one-line diff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stable code as stored in data, with its report wording in two languages."""
+
+    code: str
+    en: str
+    nl: str
+
+    def label(self, lang: str = "en") -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+def codes(table: tuple[Code, ...]) -> frozenset[str]:
+    """The set of valid codes of a table."""
+    return frozenset(c.code for c in table)
+
+
+def label(table: tuple[Code, ...], code: str | None, lang: str = "en") -> str:
+    """The label of ``code`` in ``table``; unknown codes are shown as they are."""
+    for c in table:
+        if c.code == code:
+            return c.label(lang)
+    return "unknown" if code is None and lang == "en" else "onbekend" if code is None else code
+
+
+# --- the report record (SCHEMA.md) ------------------------------------------------
+
+REPORTERS: tuple[Code, ...] = (
+    Code("police", "Police", "Politie"),
+    Code("kmar", "Royal Netherlands Marechaussee (KMar)", "Koninklijke Marechaussee (KMar)"),
+    Code("inspectie_szw", "Labour inspectorate (Inspectie SZW)", "Inspectie SZW / NLA"),
+    Code("fairwork", "FairWork", "FairWork"),
+    Code("care_coordinator", "Regional care coordinator", "Zorgcoördinator"),
+    Code("other", "Other (shelters, NGOs, government, lawyers, private persons)", "Overig"),
+)
+
+#: Investigative reporters register a victim without consent (art. 273f Sr duty).
+INVESTIGATIVE_REPORTERS: frozenset[str] = frozenset({"police", "kmar", "inspectie_szw"})
+
+POLICE_UNITS: tuple[Code, ...] = (
+    Code("noord-nederland", "Northern Netherlands", "Noord-Nederland"),
+    Code("oost-nederland", "Eastern Netherlands", "Oost-Nederland"),
+    Code("midden-nederland", "Central Netherlands", "Midden-Nederland"),
+    Code("noord-holland", "North Holland", "Noord-Holland"),
+    Code("amsterdam", "Amsterdam", "Amsterdam"),
+    Code("den-haag", "The Hague", "Den Haag"),
+    Code("rotterdam", "Rotterdam", "Rotterdam"),
+    Code("zeeland-west-brabant", "Zeeland-West-Brabant", "Zeeland-West-Brabant"),
+    Code("oost-brabant", "Eastern Brabant", "Oost-Brabant"),
+    Code("limburg", "Limburg", "Limburg"),
+    Code("landelijke-eenheid", "National unit", "Landelijke Eenheid"),
+)
+
+SEXES: tuple[Code, ...] = (
+    Code("female", "Female", "Vrouw"),
+    Code("male", "Male", "Man"),
+    Code("other", "Other", "Anders"),
+)
+
+REPORTED_FORMS: tuple[Code, ...] = (
+    Code("sexual", "Sexual exploitation", "Seksuele uitbuiting"),
+    Code("labour", "Labour exploitation", "Arbeidsuitbuiting"),
+    Code("criminal", "Criminal exploitation", "Criminele uitbuiting"),
+    Code("organ", "Forced organ removal", "Gedwongen orgaanverwijdering"),
+    Code("other", "Other exploitation", "Overige uitbuiting"),
+    Code("unknown", "Unknown", "Onbekend"),
+)
+
+SEXUAL_SECTORS: tuple[Code, ...] = (
+    Code("window", "Window prostitution", "Raamprostitutie"),
+    Code("club_brothel", "Club or brothel", "Club/bordeel"),
+    Code("private_house", "Private house", "Privéhuis"),
+    Code("street", "Street prostitution", "Straatprostitutie"),
+    Code("home", "Home prostitution", "Thuisprostitutie"),
+    Code("escort_hotel", "Escort or hotel", "Escort/hotel"),
+    Code("other", "Other (massage, webcam, ...)", "Overig (massage, webcam, ...)"),
+)
+#: Visible sectors are licensed and inspected; the rest are less visible.
+VISIBLE_SEXUAL_SECTORS: frozenset[str] = frozenset({"window", "club_brothel", "private_house"})
+
+LABOUR_SECTORS: tuple[Code, ...] = (
+    Code("agriculture", "Agriculture", "Landbouw"),
+    Code("horticulture", "Horticulture", "Tuinbouw"),
+    Code("meat_processing", "Meat processing", "Vleesverwerking"),
+    Code("manufacturing", "Manufacturing", "Industrie"),
+    Code("construction", "Construction", "Bouw"),
+    Code("logistics", "Logistics", "Logistiek"),
+    Code("transport", "Transport", "Transport"),
+    Code("retail", "Retail", "Detailhandel"),
+    Code("horeca", "Hotels and restaurants", "Horeca"),
+    Code("household", "Domestic work", "Huishoudelijk werk"),
+    Code("cleaning", "Cleaning", "Schoonmaak"),
+    Code("other_services", "Other services", "Overige dienstverlening"),
+    Code("shipping", "Shipping", "Scheepvaart"),
+    Code("other_work", "Other work", "Overig werk"),
+)
+
+CRIMINAL_MANNERS: tuple[Code, ...] = (
+    Code("drugs", "Drug offences", "Drugsdelicten"),
+    Code("property", "Property crime", "Vermogensdelicten"),
+    Code("begging", "Forced begging", "Gedwongen bedelen"),
+    Code("fraud", "Fraud", "Fraude"),
+    Code("other", "Other", "Overig"),
+)
+
+CONSENT: tuple[Code, ...] = (Code("yes", "Yes", "Ja"), Code("no", "No", "Nee"))
+YES_NO: tuple[Code, ...] = CONSENT
+
+#: Fields that identify a person: never stored for anonymous reports, encrypted at
+#: rest, and never across the boundary.
+IDENTIFYING_FIELDS: tuple[str, ...] = (
+    "family_name",
+    "given_names",
+    "birth_date",
+    "birth_year",
+    "bsn",
+)
+
+# --- derived in the research zone (the monitor's output codes) -----------------------
+
+FORMS: tuple[Code, ...] = (
+    Code("domestic_sexual", "Domestic sexual exploitation", "Binnenlandse seksuele uitbuiting"),
+    Code(
+        "cross_border_sexual",
+        "Cross-border sexual exploitation",
+        "Grensoverschrijdende seksuele uitbuiting",
+    ),
+    Code("labour", "Labour exploitation", "Arbeidsuitbuiting"),
+    Code("criminal", "Criminal exploitation", "Criminele uitbuiting"),
+    Code("unknown", "Other or unknown", "Overig of onbekend"),
+)
+
+AGE_GROUPS: tuple[Code, ...] = (
+    Code("minor", "Minor (under 18)", "Minderjarig (<18)"),
+    Code("adolescent", "Adolescent (18-22)", "Adolescent (18-22)"),
+    Code("23_plus", "23 and older", "23 jaar en ouder"),
+    Code("unknown", "Unknown", "Onbekend"),
+)
+
+ORIGIN_REGIONS: tuple[Code, ...] = (
+    Code("netherlands", "The Netherlands", "Nederland"),
+    Code("eu", "European Union (excl. NL)", "Europese Unie (excl. NL)"),
+    Code("other_europe", "Other Europe", "Overig Europa"),
+    Code("africa", "Africa", "Afrika"),
+    Code("asia", "Asia", "Azië"),
+    Code("latin_america", "Latin America", "Latijns-Amerika"),
+    Code("other_unknown", "Other or unknown", "Overig of onbekend"),
+)
