@@ -1,0 +1,25 @@
+"""The disclosure gate: nothing leaves the research zone except through here.
+
+``apply_rules(TableSpec) -> DisclosedTable``; ``write_release`` writes gated tables
+and the gate's log; ``load_release`` reads them back for ``zicht.publish``, refusing
+anything the gate did not write.
+"""
+
+from zicht.disclosure.gate import DisclosedTable, Suppression, TableSpec, apply_rules
+from zicht.disclosure.release import Release, csv_name, load_release, write_release
+from zicht.disclosure.rules import POLICIES, Policy, get_policy, round_to_base
+
+__all__ = [
+    "POLICIES",
+    "DisclosedTable",
+    "Policy",
+    "Release",
+    "Suppression",
+    "TableSpec",
+    "apply_rules",
+    "csv_name",
+    "get_policy",
+    "load_release",
+    "round_to_base",
+    "write_release",
+]
