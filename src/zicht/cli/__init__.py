@@ -7,8 +7,10 @@ import sys
 from zicht.cli.app import app, err_console
 from zicht.core.errors import ValidationError, ZichtError
 
-# Each module registers its verbs on ``app``; the import order is the help order.
-from zicht.cli import (  # noqa: E402,F401  (imported for their side effect)
+# Each module registers its verbs on ``app``; the import order is the help order,
+# which follows the data flow.
+# isort: off
+from zicht.cli import (  # noqa: F401  (imported for their side effect)
     synth,
     intake,
     dedupe,
@@ -21,7 +23,9 @@ from zicht.cli import (  # noqa: E402,F401  (imported for their side effect)
     serve,
     keys,
     security,
+    maintenance,
 )
+# isort: on
 
 __all__ = ["app", "main"]
 

@@ -1,12 +1,104 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht estimate``: the hidden number by multiple systems estimation.
+
+Two inputs: a capture table (CSV, one 0/1 column per list and ``count``), or a research
+extract, where the lists are reporter types and the estimate is made per stratum; that
+output goes through the disclosure gate like every research result.
+"""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from zicht.cli.app import app, console
+from zicht.core.errors import EstimationError
+from zicht.disclosure import Release, TableSpec, apply_rules, write_release
+from zicht.research.estimate import CaptureTable, estimate, estimate_strata
+from zicht.research.estimate.extract import ExtractTables, tables_from_extract
+from zicht.research.estimate.strata import StratifiedEstimate
+
+_COUNT_COLUMNS = ("observed", "estimate", "ci_low", "ci_high")
+
+
+def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: Path,
+                   options: dict[str, Any]) -> Release:
+    """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
+    rows = []
+    for row in result.rows():
+        model = row.pop("model")
+        rows.append({**row, "model": " + ".join(model) if model else None})
+    spec = TableSpec(
+        name="figures/estimate", rows=rows, count_columns=_COUNT_COLUMNS, policy="protected",
+        title_en="Estimated number of victims (multiple systems estimation, reporter types "
+                 "as lists), per stratum, their sum and the pooled estimate",
+        title_nl="Geschat aantal slachtoffers (multiple systems estimation, meldertypen als "
+                 "lijsten), per stratum, de som van de strata en de gepoolde schatting",
+        source="registry extract (victim per report year)",
+        notes=f"{int(result.level * 100)}% intervals; see docs/estimation.md",
+    )
+    methods = {"by": list(result.by), "lists_merged": tables.merged,
+               "level": result.level, **options}
+    return write_release([apply_rules(spec)], out_dir, document_name="estimate",
+                         meta={"stage": "estimate", "by": list(result.by)},
+                         extra={"method": methods})
 
 
 @app.command("estimate")
-def estimate() -> None:
+def estimate_cmd(
+    table: Path | None = typer.Argument(None, help="Capture table CSV: one 0/1 column per "
+                                        "list and a `count` column."),
+    method: str = typer.Option("stepwise", "--method", help="main | stepwise | bic | aic."),
+    model: str | None = typer.Option(None, "--model", help="Fit this fixed model instead, "
+                                     "e.g. 'LA:NG,NG:GP' (main effects are always in)."),
+    max_order: int | None = typer.Option(None, "--max-order", help="bic/aic: largest "
+                                         "interaction order (default: all, k-1)."),
+    p_threshold: float = typer.Option(0.02, "--p-threshold", help="stepwise: add a pair "
+                                      "while its Poisson p-value is below this."),
+    bootstrap: int = typer.Option(0, "--bootstrap", help="Bootstrap replicates (model "
+                                  "selection repeated; BCa interval). 0 = profile interval."),
+    seed: int = typer.Option(1234, "--seed", help="Seed of the bootstrap."),
+    level: float = typer.Option(0.95, "--level", help="Confidence level."),
+    workers: int | None = typer.Option(None, "--workers", help="Processes for the bootstrap "
+                                       "(default: all cores; results do not depend on it)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
+    extract: Path | None = typer.Option(None, "--extract", help="Research extract folder: "
+                                        "estimate per stratum with reporter types as lists."),
+    by: str = typer.Option("year", "--by", help="--extract: strata, comma separated: "
+                           "year, form, sex, age_group, origin."),
+    out: Path | None = typer.Option(None, "--out", help="--extract: output folder "
+                                    "(estimate.json, CSV, disclosure log)."),
+    min_list: int = typer.Option(10, "--min-list-size", help="--extract: merge reporter "
+                                 "types that saw fewer victims into `other`."),
+) -> None:
     """Estimate the hidden number by multiple systems estimation."""
-    raise NotBuiltError("`zicht estimate` is not built yet.")
+    options: dict[str, Any] = {"max_order": max_order, "p_threshold": p_threshold,
+                               "bootstrap": bootstrap, "workers": workers}
+    terms = [t.strip() for t in model.split(",") if t.strip()] if model else None
+    if (table is None) == (extract is None):
+        raise EstimationError("Give either a capture table CSV or --extract DIR (not both). "
+                              "Example: zicht estimate table.csv --method stepwise.")
+    if table is not None:
+        result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
+                          level=level, **options)
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), indent=2))
+        else:
+            typer.echo(result.summary())
+        return
+    assert extract is not None
+    if out is None:
+        raise EstimationError("--extract needs --out DIR for the released estimate.json.")
+    tables = tables_from_extract(extract, by, min_list)
+    strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
+                            level=level, **options)
+    release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options})
+    if as_json:
+        typer.echo(json.dumps(release.document, indent=2, default=str))
+        return
+    console.print(f"estimate: {len(strat.strata)} strata by {', '.join(strat.by)}; "
+                  f"sum of strata {strat.sum_estimate:,.0f}, pooled "
+                  f"{strat.pooled.estimate:,.0f}" if strat.pooled else "", highlight=False)
+    console.print(f"released through the disclosure gate: {out / 'estimate.json'}")

@@ -1,12 +1,35 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht extract``: parse, call one stage function, print."""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zicht.cli.app import DB_OPTION, app, console
 
 
 @app.command("extract")
-def extract() -> None:
-    """Cross the boundary: write the pseudonymised research extract."""
-    raise NotBuiltError("`zicht extract` is not built yet.")
+def extract(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the research extract.")],
+    db: str = DB_OPTION,
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="Directory of linked sources (*.parquet keyed by bsn) to "
+        "pseudonymise with the same key.")] = None,
+) -> None:
+    """Cross the boundary: write the pseudonymised research extract.
+
+    Needs a pseudonym key: ZICHT_PSEUDONYM_KEY (hex, >= 32 bytes) or
+    ZICHT_PSEUDONYM_KEY_FILE.
+    """
+    from zicht.boundary import load_pseudonym_key, write_extract
+    from zicht.registry.db import open_registry
+
+    key = load_pseudonym_key()
+    registry = open_registry(db)
+    try:
+        result = write_extract(registry, out, key, sources_dir=sources)
+    finally:
+        registry.dispose()
+    console.print(result.summary())

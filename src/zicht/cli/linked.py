@@ -1,12 +1,82 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht linked``: chapters 3-4 (aid against matched controls, revictimisation) from a
+research extract, released only through the disclosure gate (JSON, CSV, XLSX, SVG)."""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from zicht.cli.app import app, console
+from zicht.disclosure import (
+    Release,
+    TableSpec,
+    apply_rules,
+    csv_name,
+    gate_statistics,
+    write_release,
+)
+from zicht.publish import write_charts, write_workbook
+from zicht.research.linked import LinkedResult, LinkedSpec, format_test, run_linked
+from zicht.research.linked.km_chart import write_km_chart
+from zicht.research.store import open_extract
+
+KM_TABLE = "revictimisation/km_curve"
+
+
+def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None = None,
+                   charts: bool = True) -> Release:
+    """Gate every table and test, write ``linked.json`` + CSV + log, workbook, charts."""
+    gated = [apply_rules(TableSpec(**asdict(t)), threshold=threshold) for t in result.tables]
+    tests = gate_statistics([t.to_dict() for t in result.tests], policy="protected",
+                            threshold=threshold)
+    for t in tests:  # the footnote text from the gated N, as the seed prints it
+        if t.get("chi2") is not None:
+            t["text_en"] = format_test(t["chi2"], t["df"], t["n"], t["p"], "en")
+            t["text_nl"] = format_test(t["chi2"], t["df"], t["n"], t["p"], "nl")
+    extra: dict[str, Any] = {"tests": tests, "method": result.meta.get("method", {})}
+    meta = {k: v for k, v in result.meta.items() if k != "method"}
+    meta["controls"] = gate_statistics([meta["controls"]], policy="protected",
+                                       count_keys=("victims", "controls", "shortfall"),
+                                       threshold=threshold)[0]
+    release = write_release(gated, out_dir, document_name="linked", meta=meta, extra=extra)
+    write_workbook(release, out_dir / "linked.xlsx")
+    if charts:
+        write_charts(release, out_dir / "svg")
+        km = release.table(KM_TABLE)
+        write_km_chart(km.rows, out_dir / "svg" / csv_name(KM_TABLE).replace(".csv", ".svg"),
+                       km.title_en)
+    return release
 
 
 @app.command("linked")
-def linked() -> None:
+def linked(
+    extract: Annotated[Path, typer.Option("--extract", help="Research extract folder "
+                                          "(reports.parquet, sources/).")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder for the released "
+                                      "analyses.")],
+    sources: Annotated[Path | None, typer.Option("--sources", help="Pseudonymised sources "
+                                                 "folder; default EXTRACT/sources.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the control draw (same data "
+                                      "+ same seed = same controls).")] = LinkedSpec.seed,
+    threshold: Annotated[int | None, typer.Option(
+        "--threshold", help="Suppress counts below this; default "
+        "ZICHT_SUPPRESSION_THRESHOLD or 10.")] = None,
+    controls_per_victim: Annotated[int, typer.Option(
+        "--controls-per-victim", help="Matched controls per victim.")] = (
+        LinkedSpec.controls_per_victim),
+    charts: Annotated[bool, typer.Option("--charts/--no-charts",
+                                         help="Write one SVG per table.")] = True,
+) -> None:
     """Linked analyses: aid vs matched controls, revictimisation."""
-    raise NotBuiltError("`zicht linked` is not built yet.")
+    store = open_extract(extract, sources)
+    try:
+        result = run_linked(store, LinkedSpec(seed=seed, controls_per_victim=controls_per_victim))
+    finally:
+        store.close()
+    release = release_linked(result, out, threshold=threshold, charts=charts)
+    c = release.document["meta"]["controls"]
+    console.print(f"linked: {len(release.tables)} tables and {len(result.tests)} tests in {out}; "
+                  f"{c['controls']} controls for {c['victims']} victims (rounded)")

@@ -1,12 +1,58 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht monitor``: compute the monitor from a research extract and release it through
+the disclosure gate (JSON, CSV, XLSX, SVG)."""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+from dataclasses import fields
+from pathlib import Path
+
+import typer
+
+from zicht.cli.app import app, console
+from zicht.disclosure import Release, TableSpec, apply_rules, write_release
+from zicht.publish import write_charts, write_workbook
+from zicht.research import classify
+from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
+from zicht.research.store import open_extract
+
+
+def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True) -> Release:
+    """Gate every table, write ``monitor.json`` + CSV + log, then the workbook and charts."""
+    # Shallow field copy: dataclasses.asdict would deep-copy every row (seconds at scale).
+    gated = [apply_rules(TableSpec(**{f.name: getattr(t, f.name) for f in fields(t)}))
+             for t in result.tables]
+    release = write_release(
+        gated, out_dir, document_name="monitor", meta=result.meta,
+        extra={"method": classify.rules_document()},
+    )
+    write_workbook(release, out_dir / "monitor.xlsx")
+    if charts:
+        write_charts(release, out_dir / "svg")
+    return release
 
 
 @app.command("monitor")
-def monitor() -> None:
+def monitor(
+    extract: Path = typer.Option(..., "--extract", help="Research extract folder "
+                                 "(reports.parquet, victims.parquet, sources/)."),
+    out: Path = typer.Option(..., "--out", help="Output folder for the released monitor."),
+    sources: Path | None = typer.Option(None, "--sources", help="Pseudonymised sources "
+                                        "folder; default EXTRACT/sources when present."),
+    focus_year: int | None = typer.Option(None, "--focus-year", help="Year of figures "
+                                          "2.4b and 2.4c; default the last year."),
+    charts: bool = typer.Option(True, "--charts/--no-charts", help="Write one SVG per table."),
+) -> None:
     """Compute the monitor's figures from a research extract."""
-    raise NotBuiltError("`zicht monitor` is not built yet.")
+    store = open_extract(extract, sources)
+    try:
+        result = compute_monitor(store, MonitorOptions(focus_year=focus_year))
+    finally:
+        store.close()
+    release = release_monitor(result, out, charts=charts)
+    first, last = result.meta["years"]
+    console.print(
+        f"monitor {first}-{last}: {len(release.tables)} tables in {out} "
+        f"(computed in {result.meta['seconds']:.2f} s)"
+    )
+    for note in result.skipped:
+        console.print(f"[yellow]skipped[/] {note}")

@@ -1,12 +1,31 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht report``: publish the released outputs as HTML, PDF, Excel and charts."""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zicht.cli.app import app, console
+from zicht.core.errors import ConfigError
 
 
 @app.command("report")
-def report() -> None:
-    """Publish the monitor as HTML, PDF and Excel."""
-    raise NotBuiltError("`zicht report` is not built yet.")
+def report(
+    in_dir: Annotated[Path, typer.Option(
+        "--in", help="Folder holding the monitor/, linked/ and estimate/ outputs "
+        "(a missing one becomes a chapter that says it was not run).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report: nl or en.")]
+    = "nl",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")]
+    = True,
+) -> None:
+    """Publish the monitor as report.html, report.pdf, tables.xlsx and figures/*.svg."""
+    from zicht.publish.report import build_report
+
+    if lang not in ("nl", "en"):
+        raise ConfigError(f"--lang is {lang!r}; expected nl or en.")
+    result = build_report(in_dir, out, lang, pdf=pdf)
+    console.print(result.summary())

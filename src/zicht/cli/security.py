@@ -1,12 +1,42 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht audit``: verify the tamper-evident audit log."""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+import json
+from typing import Annotated
+
+import typer
+
+from zicht.cli.app import DB_OPTION, app, console, err_console
+from zicht.registry import open_registry, verify_audit
+
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 
-@app.command("audit")
-def audit() -> None:
-    """Verify the tamper-evident audit log."""
-    raise NotBuiltError("`zicht audit` is not built yet.")
+@audit_app.command("verify")
+def verify(
+    db: str = DB_OPTION,
+    head: Annotated[str | None, typer.Option("--head", help="The head hash noted at an "
+                    "earlier verify: also detects entries removed from the end.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Check every entry's hash and link; exit 1 if any entry was edited or deleted."""
+    registry = open_registry(db)
+    try:
+        with registry.begin() as conn:
+            result = verify_audit(conn, expected_head=head)
+    finally:
+        registry.dispose()
+    if as_json:
+        console.print_json(json.dumps({"ok": result.ok, "entries": result.entries,
+                                       "head": result.head, "problems": result.problems}))
+    elif result.ok:
+        console.print(f"Audit log intact: {result.entries} entries; head {result.head}")
+    else:
+        err_console.print(f"[bold red]Audit log tampered:[/] {len(result.problems)} problem(s) "
+                          f"in {result.entries} entries")
+        for p in result.problems[:50]:
+            err_console.print(f"  {p}")
+    if not result.ok:
+        raise typer.Exit(1)

@@ -1,12 +1,37 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht serve``: the intake API (and any routes other modules add) under uvicorn."""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+import os
+import secrets
+from typing import Annotated
+
+import typer
+
+from zicht.cli.app import DB_OPTION, app
 
 
 @app.command("serve")
-def serve() -> None:
-    """Serve the intake API and the dashboard."""
-    raise NotBuiltError("`zicht serve` is not built yet.")
+def serve(
+    db: str = DB_OPTION,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+    publish_dir: Annotated[str, typer.Option(
+        "--publish-dir", envvar="ZICHT_PUBLISH_DIR",
+        help="Folder with the published releases (monitor/, linked/, estimate/) that the "
+        "dashboard at /dashboard shows.")] = "",
+) -> None:
+    """Serve the intake API (OpenAPI at /openapi.json, a page at /docs)."""
+    import uvicorn
+
+    from zicht.registry import open_registry
+
+    open_registry(db).dispose()  # migrate once and check the key before workers start
+    os.environ["ZICHT_DATABASE_URL"] = db  # the app factory reads it in each worker
+    if publish_dir:
+        os.environ["ZICHT_PUBLISH_DIR"] = publish_dir
+    # Every worker must sign dashboard sessions with the same secret.
+    os.environ.setdefault("ZICHT_SESSION_SECRET", secrets.token_hex(32))
+    uvicorn.run("zicht.api:create_app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")

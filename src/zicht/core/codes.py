@@ -158,3 +158,66 @@ ORIGIN_REGIONS: tuple[Code, ...] = (
     Code("latin_america", "Latin America", "Latijns-Amerika"),
     Code("other_unknown", "Other or unknown", "Overig of onbekend"),
 )
+
+# --- the linked sources (docs/data-flow.md §1) ---------------------------------------
+
+#: Police offence codes ("feitcodes") of trafficking (seed 003, table B1.2).
+TRAFFICKING_OFFENCE_CODES: tuple[Code, ...] = (
+    Code("F5293", "Trafficking, general code (until 2017; form unknown)",
+         "Mensenhandel (algemene code tot 2017; vorm onbekend)"),
+    Code("F561", "Trafficking: sexual exploitation", "Mensenhandel seksuele uitbuiting"),
+    Code("F562", "Trafficking: labour exploitation", "Mensenhandel arbeidsuitbuiting"),
+    Code("F563", "Trafficking: exploitation in criminal activities",
+         "Mensenhandel uitbuiting in strafbare activiteiten"),
+    Code("F564", "Trafficking: forced organ removal", "Mensenhandel gedwongen orgaanverwijdering"),
+    Code("F565", "Trafficking: other forms of exploitation",
+         "Mensenhandel overige vormen van uitbuiting"),
+)
+
+OFFENCE_GROUPS: tuple[Code, ...] = (
+    Code("trafficking", "Human trafficking", "Mensenhandel"),
+    Code("sexual", "Sexual offences", "Zedendelicten"),
+    Code("violence", "Violence (assault)", "Geweld (mishandeling)"),
+    Code("homicide", "(Attempted) manslaughter or murder", "(Poging tot) doodslag of moord"),
+    Code("property", "Property offences", "Vermogensdelicten"),
+    Code("public_order", "Public order offences", "Delicten tegen de openbare orde"),
+    Code("threat", "Threat", "Bedreiging"),
+    Code("other", "Other offences", "Overige delicten"),
+)
+
+YOUTH_CARE_TYPES: tuple[Code, ...] = (
+    Code("neighbourhood_team", "Neighbourhood team", "Wijk- of buurtteam"),
+    Code("ambulant", "Ambulant care", "Ambulant"),
+    Code("day_care", "Day care", "Daghulp"),
+    Code("network", "In the young person's network", "Netwerk"),
+    Code("foster_care", "Foster care", "Pleegzorg"),
+    Code("family_style", "Family-style care", "Gezinsgericht"),
+    Code("secure_placement", "Secure placement", "Gesloten plaatsing"),
+    Code("other_residential", "Other residential care", "Overige jeugdhulp met verblijf"),
+    Code("crisis", "Crisis stabilisation", "Stabilisatie crisissituatie"),
+)
+
+YOUTH_CARE_REFERRERS: tuple[Code, ...] = (
+    Code("municipality", "Municipality", "Gemeente"),
+    Code("gp", "General practitioner", "Huisarts"),
+    Code("youth_doctor", "Youth doctor", "Jeugdarts"),
+    Code("certified_institution", "Certified institution", "Gecertificeerde instelling"),
+    Code("medical_specialist", "Medical specialist", "Medisch specialist"),
+    Code("none", "None", "Geen"),
+    Code("unknown", "Unknown", "Onbekend"),
+)
+
+YOUTH_CARE_END_REASONS: tuple[Code, ...] = (
+    Code("to_plan", "Ended according to plan", "Beëindigd volgens plan"),
+    Code("by_client", "Ended early by the client", "Voortijdig beëindigd door cliënt"),
+    Code("by_provider", "Ended early by the provider", "Voortijdig beëindigd door aanbieder"),
+    Code("other", "Other", "Overig"),
+)
+
+SHELTER_TYPES: tuple[Code, ...] = (
+    Code("emergency_shelter", "Emergency shelter", "Spoedopvang"),
+    Code("shelter", "Shelter", "Opvang"),
+    Code("short_stay", "Short stay", "Kort verblijf"),
+    Code("sheltered_housing", "Sheltered housing", "Beschermd wonen"),
+    Code("other", "Other sheltered housing and shelter", "Overig beschermd wonen en opvang"),
+)

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # Disclosure gate.
     suppression_threshold: int = 10
     rounding_base: int = 5
+    # Publication: the dashboard reads the releases here (monitor/, linked/, estimate/)
+    # and signs its session cookie with this secret (random per process when unset).
+    publish_dir: Path | None = None
+    session_secret: str | None = None
 
 
 def get_settings() -> Settings:

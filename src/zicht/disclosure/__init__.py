@@ -5,7 +5,13 @@ and the gate's log; ``load_release`` reads them back for ``zicht.publish``, refu
 anything the gate did not write.
 """
 
-from zicht.disclosure.gate import DisclosedTable, Suppression, TableSpec, apply_rules
+from zicht.disclosure.gate import (
+    DisclosedTable,
+    Suppression,
+    TableSpec,
+    apply_rules,
+    gate_statistics,
+)
 from zicht.disclosure.release import Release, csv_name, load_release, write_release
 from zicht.disclosure.rules import POLICIES, Policy, get_policy, round_to_base
 
@@ -18,6 +24,7 @@ __all__ = [
     "TableSpec",
     "apply_rules",
     "csv_name",
+    "gate_statistics",
     "get_policy",
     "load_release",
     "round_to_base",

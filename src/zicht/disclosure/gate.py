@@ -155,6 +155,43 @@ def apply_rules(
     )
 
 
+def gate_statistics(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    policy: str,
+    count_keys: tuple[str, ...] = ("n",),
+    threshold: int | None = None,
+    rounding_base: int | None = None,
+) -> list[dict[str, Any]]:
+    """Gate test statistics that are not tables (e.g. chi-square tests).
+
+    The statistic itself (computed from unrounded counts, as the statistics office
+    publishes it) is kept; every ``count_keys`` value is a count and is rounded like a
+    table cell. A record whose count is below the threshold keeps its labels only:
+    its numbers are set to None and ``suppressed`` says why (zero counts are kept).
+    """
+    settings = get_settings()
+    threshold = settings.suppression_threshold if threshold is None else threshold
+    base = settings.rounding_base if rounding_base is None else rounding_base
+    rule = get_policy(policy)
+    out: list[dict[str, Any]] = []
+    for record in records:
+        row = dict(record)
+        small = [k for k in count_keys
+                 if row.get(k) is not None and 0 < int(row[k]) < threshold]
+        if rule.suppress_small and small:
+            for key, value in record.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    row[key] = None
+            row["suppressed"] = f"{small[0]} below {threshold}"
+        elif rule.round_counts:
+            for k in count_keys:
+                if row.get(k) is not None:
+                    row[k] = round_to_base(int(row[k]), base)
+        out.append(row)
+    return out
+
+
 def _columns(spec: TableSpec) -> list[str]:
     return _columns_of(spec.rows)
 

@@ -1,24 +1,195 @@
-"""Static charts (SVG) of released tables, with matplotlib: no internet needed."""
+"""Charts of released tables, as SVG (matplotlib, offline).
+
+The chart follows the shape of the table (``plan_chart``): a time series (``year`` or
+``month`` on the x axis) is a line chart, one line per category; a second category
+makes small multiples (one panel per form); categories without time are horizontal
+bars, stacked by a second category; an estimate with an interval is a point with
+error bars. Labels come from ``zicht.core.codes`` in English or Dutch, and the same
+code has the same colour in every chart.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
-from zicht.disclosure import DisclosedTable, Release, csv_name  # noqa: E402
+from zicht.disclosure import DisclosedTable, Release, csv_name
+from zicht.publish.labels import (
+    code_order,
+    column_label,
+    format_number,
+    value_label,
+)
+
+#: Colour-blind-safe palette (Okabe-Ito), then distinct tab10 colours for long lists.
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#000000", "#8c564b", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf", "#d62728",
+)
+TIME_COLUMNS = ("year", "month")
+MAX_SERIES = 10  # more categories than this: the largest ten, the rest as "other"
+MAX_LINES = 6  # a time series with more categories becomes small multiples
+FACET_PREFERENCE = ("form", "reporter", "sex", "age_group")
+LEGEND_COLUMNS = 3
+MEMO_SIZE = 1024
+_MEMO: dict[tuple[Any, ...], str] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ChartPlan:
+    """How a table is drawn. ``kind`` is line, bar, hbar, interval or none."""
+
+    kind: str
+    x: str | None
+    values: tuple[str, ...]
+    series: str | None = None
+    facet: str | None = None
+
+
+def value_columns(table: DisclosedTable) -> tuple[str, ...]:
+    """The columns plotted: the counts, else the numeric non-time columns."""
+    counts = tuple(c for c in table.count_columns if c in table.columns)
+    if counts:
+        return counts
+    return tuple(c for c in table.columns
+                 if c not in TIME_COLUMNS and _is_numeric(table.rows, c))
+
+
+def dimension_columns(table: DisclosedTable) -> tuple[str, ...]:
+    """Columns that classify a row (codes, years): not counts, not measures."""
+    values = set(value_columns(table)) | set(table.count_columns)
+    return tuple(c for c in table.columns if c not in values and (
+        c in TIME_COLUMNS or not _is_numeric(table.rows, c)
+        or (table.count_columns and _is_integer(table.rows, c))))
+
+
+def plan_chart(table: DisclosedTable) -> ChartPlan:
+    """Pick the chart that fits the table's shape."""
+    values = value_columns(table)
+    if not table.rows or not values:
+        return ChartPlan("none", None, ())
+    if {"estimate", "ci_low", "ci_high"} <= set(table.columns):
+        dims = dimension_columns(table)
+        return ChartPlan("interval", dims[0] if dims else None, ("estimate",))
+    dims = list(dimension_columns(table))
+    x = next((t for t in TIME_COLUMNS if t in dims), dims[0] if dims else None)
+    cats = [d for d in dims if d != x]
+    if len(values) > 1 and cats:
+        values = values[:1]  # several counts and categories: chart the first count
+    series = facet = None
+    if len(cats) == 1:
+        series = cats[0]
+    elif len(cats) >= 2:
+        facet = next((p for p in FACET_PREFERENCE if p in cats), cats[0])
+        series = next(d for d in cats if d != facet)
+    if x in TIME_COLUMNS and len({r.get(x) for r in table.rows}) >= 3:
+        if facet is None and series and len({r.get(series) for r in table.rows}) > MAX_LINES:
+            series, facet = None, series  # one small panel per category, not spaghetti
+        return ChartPlan("line", x, values, series, facet)
+    if x in TIME_COLUMNS:
+        return ChartPlan("bar", x, values, series, facet)
+    return ChartPlan("hbar", x, values, series, facet)
+
+
+def render_svg(
+    table: DisclosedTable,
+    lang: str = "en",
+    *,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+    with_title: bool = True,
+) -> str:
+    """The chart of ``table`` (or of ``rows``, a filtered subset) as an SVG string.
+
+    Charts are remembered by content, so the report, the figure files and the dashboard
+    draw each table once per language.
+    """
+    rows = table.rows if rows is None else rows
+    title = table.title_nl if lang == "nl" else table.title_en
+    key = (table.name, title, table.source, table.n, lang, with_title, hashlib.sha256(
+        json.dumps(list(rows), sort_keys=True, default=str).encode()).hexdigest())
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+    if hit is not None:
+        return hit
+    svg = render_bytes(table, lang, rows=rows, with_title=with_title, fmt="svg").decode()
+    svg = svg[svg.index("<svg"):] if svg else ""
+    with _MEMO_LOCK:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = svg
+    return svg
+
+
+def render_bytes(
+    table: DisclosedTable,
+    lang: str = "en",
+    *,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+    with_title: bool = True,
+    fmt: str = "svg",
+) -> bytes:
+    """The chart as ``fmt`` (svg, png or pdf) bytes; empty when nothing is chartable."""
+    rows = table.rows if rows is None else rows
+    plan = plan_chart(table)
+    if plan.kind == "none" or not rows:
+        return b""
+    facets = _ordered(plan.facet, {r.get(plan.facet) for r in rows}) if plan.facet else [None]
+    ncols = min(3 if len(facets) <= 6 else 4, len(facets))
+    nrows = math.ceil(len(facets) / ncols)
+    size = (8.0, 4.2) if len(facets) == 1 else (9.0, 2.5 * nrows + 0.9)
+    salt = f"{table.name}-{lang}-{len(rows)}"
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt,
+                         "font.family": "DejaVu Sans", "font.size": 9}):
+        fig, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+        handles: dict[str, Any] = {}
+        for i, facet_value in enumerate(facets):
+            ax = axes[i // ncols][i % ncols]
+            subset = [r for r in rows if plan.facet is None or r.get(plan.facet) == facet_value]
+            _draw(ax, plan, subset, lang, handles)
+            if plan.facet:
+                ax.set_title(value_label(plan.facet, facet_value, lang), fontsize=9)
+        for j in range(len(facets), nrows * ncols):
+            axes[j // ncols][j % ncols].set_visible(False)
+        if with_title:
+            fig.suptitle(table.title_nl if lang == "nl" else table.title_en, fontsize=11)
+        if len(handles) > 1:
+            fig.legend(list(handles.values()), list(handles), loc="lower center",
+                       bbox_to_anchor=(0.5, 0.03 * 4.2 / size[1]),
+                       ncols=min(LEGEND_COLUMNS, len(handles)), fontsize=8, frameon=False)
+        fig.text(0.01, 0.005, _footer(table, lang), fontsize=7, color="#555555", va="bottom")
+        _adjust(fig, plan, rows, lang, size, nrows, len(handles), with_title)
+        buf = io.BytesIO()
+        meta = {"Date": None} if fmt == "svg" else {}
+        fig.savefig(buf, format=fmt, metadata=meta, dpi=110)
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def render_chart(table: DisclosedTable, path: Path, lang: str = "en") -> None:
+    """Write the chart of ``table`` to ``path`` (SVG), with its title."""
+    path.write_text(render_svg(table, lang), encoding="utf-8")
 
 
 def write_charts(release: Release, out_dir: Path, lang: str = "en") -> list[Path]:
-    """One SVG chart per table that has a count column; returns the paths written."""
+    """One SVG chart per chartable table of ``release``; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for table in release.tables:
-        if not table.rows or not table.count_columns:
+        if plan_chart(table).kind == "none":
             continue
         path = out_dir / csv_name(table.name).replace(".csv", ".svg")
         render_chart(table, path, lang)
@@ -26,31 +197,168 @@ def write_charts(release: Release, out_dir: Path, lang: str = "en") -> list[Path
     return written
 
 
-def render_chart(table: DisclosedTable, path: Path, lang: str = "en") -> None:
-    """A bar chart (x = first column, one series per second categorical column)."""
-    value = table.count_columns[0]
-    dims = [c for c in table.columns if c not in table.count_columns]
-    x_col = dims[0] if dims else None
-    series_col = dims[1] if len(dims) > 1 else None
-    series: dict[Any, dict[Any, float]] = {}
-    for row in table.rows:
-        key = row.get(series_col) if series_col else value
-        x = row.get(x_col) if x_col else ""
-        series.setdefault(key, {})[x] = float(row.get(value) or 0)
-    xs = sorted({x for s in series.values() for x in s}, key=str)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    width = 0.8 / max(1, len(series))
-    for k, (name, values) in enumerate(series.items()):
-        ax.bar([i + k * width for i in range(len(xs))], [values.get(x, 0) for x in xs],
-               width=width, label=str(name))
-    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(xs))], [str(x) for x in xs],
-                  rotation=45 if len(xs) > 8 else 0)
-    ax.set_title(table.title_nl if lang == "nl" else table.title_en, fontsize=11)
-    ax.set_ylabel(value)
-    if series_col:
-        ax.legend(fontsize=8, ncols=2)
-    n = f"N = {table.n:,}. " if table.n is not None else ""
-    fig.text(0.01, 0.01, f"{n}{table.source}", fontsize=7, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(path, format="svg", metadata={"Date": None})
-    plt.close(fig)
+# --- drawing ------------------------------------------------------------------------
+
+
+def _adjust(fig: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str,
+            size: tuple[float, float], nrows: int, n_handles: int, with_title: bool) -> None:
+    """Margins computed from the content: as good as tight_layout here, 3x faster."""
+    inch = 1.0 / size[1]  # one inch as a fraction of the figure height
+    legend_rows = math.ceil(n_handles / LEGEND_COLUMNS) if n_handles > 1 else 0
+    bottom = (0.55 + 0.2 * legend_rows) * inch
+    if plan.kind == "line" and plan.x and len({r.get(plan.x) for r in rows}) > 10:
+        bottom += 0.15 * inch  # rotated tick labels
+    top = 1 - (0.55 if with_title else 0.2) * inch
+    left = 0.75 / size[0]
+    if plan.kind == "hbar" and plan.x:
+        longest = max((len(value_label(plan.x, r.get(plan.x), lang)) for r in rows), default=4)
+        left = min(0.45, (0.35 + 0.068 * longest) / size[0])
+    fig.subplots_adjust(left=left, right=0.98, bottom=min(0.5, bottom), top=top,
+                        hspace=0.55 if nrows > 1 else 0.2, wspace=0.28)
+
+
+def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str,
+          handles: dict[str, Any]) -> None:
+    if plan.kind == "interval":
+        _draw_interval(ax, plan, rows, lang)
+        return
+    series = _series(plan, rows, lang)
+    xs = _ordered(plan.x, {r.get(plan.x) for r in rows}) if plan.x else [None]
+    labels = [value_label(plan.x, x, lang) if plan.x else "" for x in xs]
+    if plan.kind == "line":
+        for k, (name, colour, values) in enumerate(series):
+            ys = [values.get(x, math.nan) for x in xs]
+            (h,) = ax.plot(range(len(xs)), ys, marker="o", markersize=3, linewidth=1.8,
+                           color=colour, label=name, zorder=3 + k)
+            handles.setdefault(name, h)
+        ax.set_xticks(range(len(xs)), labels, rotation=45 if len(xs) > 10 else 0)
+        ax.set_ylim(bottom=0)
+    elif plan.kind == "bar":
+        width = 0.8 / max(1, len(series))
+        for k, (name, colour, values) in enumerate(series):
+            pos = [i - 0.4 + width * (k + 0.5) for i in range(len(xs))]
+            h = ax.bar(pos, [_zero(values.get(x)) for x in xs], width=width, color=colour)
+            handles.setdefault(name, h)
+        ax.set_xticks(range(len(xs)), labels)
+    else:  # hbar: categories top to bottom in code order, stacked by series
+        left = [0.0] * len(xs)
+        for name, colour, values in series:
+            widths = [_zero(values.get(x)) for x in xs]
+            h = ax.barh(range(len(xs)), widths, left=left, color=colour, height=0.7)
+            handles.setdefault(name, h)
+            left = [a + b for a, b in zip(left, widths, strict=True)]
+        ax.set_yticks(range(len(xs)), labels)
+        ax.invert_yaxis()
+    _style(ax, plan, lang)
+
+
+def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
+                   lang: str) -> None:
+    xs = [value_label(plan.x, r.get(plan.x), lang) if plan.x else "" for r in rows]
+    est = [_zero(r.get("estimate")) for r in rows]
+    lo = [max(0.0, e - _zero(r.get("ci_low"))) for e, r in zip(est, rows, strict=True)]
+    hi = [max(0.0, _zero(r.get("ci_high")) - e) for e, r in zip(est, rows, strict=True)]
+    ax.errorbar(range(len(xs)), est, yerr=[lo, hi], fmt="o", color=PALETTE[0], capsize=4)
+    if "observed" in rows[0]:
+        ax.plot(range(len(xs)), [_zero(r.get("observed")) for r in rows], "s",
+                color=PALETTE[1], markersize=4)
+    ax.set_xticks(range(len(xs)), xs, rotation=45 if len(xs) > 8 else 0)
+    ax.set_ylim(bottom=0)
+    _style(ax, plan, lang)
+
+
+def _series(plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
+            lang: str) -> list[tuple[str, str, dict[Any, float]]]:
+    """(label, colour, {x: value}) per series, largest first when there are many."""
+    if plan.series is None:
+        out = []
+        for k, col in enumerate(plan.values):
+            values: dict[Any, float] = {}
+            for r in rows:
+                _add(values, r.get(plan.x) if plan.x else None, r.get(col))
+            out.append((_column_name(col, lang), PALETTE[k], values))
+        return out
+    col = plan.values[0]
+    by_code: dict[Any, dict[Any, float]] = {}
+    for r in rows:
+        _add(by_code.setdefault(r.get(plan.series), {}), r.get(plan.x) if plan.x else None,
+             r.get(col))
+    codes = _ordered(plan.series, set(by_code))
+    colour = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
+    if len(codes) > MAX_SERIES:  # keep the largest, merge the rest
+        codes.sort(key=lambda k: -sum(v for v in by_code[k].values() if not math.isnan(v)))
+        rest: dict[Any, float] = {}
+        for k in codes[MAX_SERIES - 1:]:
+            for x, v in by_code[k].items():
+                _add(rest, x, v)
+        other = "overig" if lang == "nl" else "other"
+        kept = [(value_label(plan.series, k, lang), colour[k], by_code[k])
+                for k in codes[: MAX_SERIES - 1]]
+        return [*kept, (other, "#999999", rest)]
+    return [(value_label(plan.series, k, lang), colour[k], by_code[k]) for k in codes]
+
+
+def _add(values: dict[Any, float], x: Any, v: Any) -> None:
+    """Sum into ``values[x]``; a suppressed cell (None) stays a gap, never a zero."""
+    if v is None:
+        values.setdefault(x, math.nan)
+        return
+    prev = values.get(x)
+    values[x] = float(v) if prev is None or math.isnan(prev) else prev + float(v)
+
+
+def _style(ax: Any, plan: ChartPlan, lang: str) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    grid_axis = ax.xaxis if plan.kind == "hbar" else ax.yaxis
+    grid_axis.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=8)
+    number_axis = ax.xaxis if plan.kind == "hbar" else ax.yaxis
+    number_axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(
+        int(v) if float(v).is_integer() else round(v, 1), lang)))
+    if plan.values and plan.facet is None:
+        label = _column_name(plan.values[0], lang) if len(plan.values) == 1 else ""
+        (ax.set_xlabel if plan.kind == "hbar" else ax.set_ylabel)(label)
+
+
+def _footer(table: DisclosedTable, lang: str) -> str:
+    parts = []
+    if table.n is not None:
+        parts.append(f"N = {table.n:,}".replace(",", "." if lang == "nl" else ","))
+    if table.source:
+        parts.append(("Bron: " if lang == "nl" else "Source: ") + table.source)
+    return ". ".join(parts)
+
+
+def _column_name(col: str, lang: str) -> str:
+    return column_label(col, lang)
+
+
+def _ordered(column: str | None, values: set[Any]) -> list[Any]:
+    """Values in code-list order, then numerically or alphabetically."""
+    order = code_order(column) if column else []
+    rank = {c: i for i, c in enumerate(order)}
+    return sorted(values, key=lambda v: (rank.get(v, len(rank)), v is None,
+                                         (0, v) if isinstance(v, (int, float)) else (1, str(v))))
+
+
+def _is_integer(rows: Sequence[Mapping[str, Any]], column: str) -> bool:
+    """An integer column beside counts classifies rows (e.g. years of follow-up)."""
+    return all(isinstance(r.get(column), int) for r in rows if r.get(column) is not None)
+
+
+def _zero(v: Any) -> float:
+    return 0.0 if v is None else float(v)
+
+
+def _is_numeric(rows: Sequence[Mapping[str, Any]], column: str) -> bool:
+    seen = False
+    for r in rows:
+        v = r.get(column)
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return False
+        seen = True
+    return seen

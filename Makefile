@@ -1,0 +1,29 @@
+# The two set-up commands of the README. Each makes its own virtual environment.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install lint bench docs
+
+$(BIN)/zicht: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(BIN)/zicht
+
+install: $(BIN)/zicht
+
+## make demo: install, then run the whole chain on synthetic data (SQLite + DuckDB)
+demo: install
+	$(BIN)/zicht demo --out zicht-demo
+
+## make test: install, lint, check the layer contracts, run the tests
+test: install lint
+	$(BIN)/pytest -n 2 --dist loadfile
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python -m benchmarks

@@ -1,0 +1,198 @@
+"""``zicht extract``: the research-zone extract, the only way out of the registry.
+
+Writes the files of ``docs/data-flow.md`` §2: ``reports.parquet`` (one row per report,
+anonymous ones included), ``victims.parquet`` (one row per unique victim),
+``sources/*.parquet`` (the linked sources with ``bsn`` pseudonymised by the same key
+and ``birth_date`` reduced to ``birth_year``) and ``manifest.json``.
+
+Names are never read. BSNs and birth dates are decrypted in memory only, to make the
+person pseudonym, the birth year and the age at the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from sqlalchemy import Connection
+
+from zicht import __version__
+from zicht.boundary.pseudonym import KEY_HELP, PseudonymKey, key_file_inside
+from zicht.core.config import get_settings
+from zicht.core.errors import ConfigError, ConflictError
+from zicht.registry.audit import append_audit, cli_actor
+from zicht.registry.db import Registry
+from zicht.registry.reports import read_reports
+
+__all__ = ["REPORT_SCHEMA", "VICTIM_SCHEMA", "ExtractResult", "write_extract"]
+
+REPORT_SCHEMA = pa.schema([
+    ("report_pid", pa.string()), ("victim_pid", pa.string()), ("person_pid", pa.string()),
+    ("anonymous", pa.bool_()), ("reporter", pa.string()), ("police_unit", pa.string()),
+    ("report_date", pa.date32()), ("sex", pa.string()), ("nationality", pa.string()),
+    ("nationality_2", pa.string()), ("birth_year", pa.int16()), ("age_at_report", pa.int16()),
+    ("forms", pa.list_(pa.string())), ("sexual_sector", pa.string()),
+    ("labour_sectors", pa.list_(pa.string())), ("criminal_manner", pa.string()),
+    ("municipality", pa.string()), ("dublin_indication", pa.bool_()),
+    ("exploitation_start", pa.date32()), ("exploitation_end", pa.date32()),
+])
+VICTIM_SCHEMA = pa.schema([
+    ("victim_pid", pa.string()), ("person_pid", pa.string()), ("n_reports", pa.int32()),
+    ("first_report_date", pa.date32()),
+])
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What was written: the manifest's content."""
+
+    out_dir: Path
+    manifest: dict[str, Any]
+
+    def summary(self) -> str:
+        c = self.manifest["counts"]
+        return (f"extract {self.manifest['snapshot_id']} in {self.out_dir}: "
+                f"{c['reports']} reports ({c['anonymous_reports']} anonymous), "
+                f"{c['victims']} unique victims, {len(c.get('sources', {}))} sources; "
+                f"key {self.manifest['key_id']}")
+
+
+def age_at(report: dt.date, birth: dt.date | None, year: int | None) -> int | None:
+    """Completed years on ``report``; from a birth year alone, as if born on 1 July."""
+    if birth is None:
+        if year is None:
+            return None
+        birth = dt.date(year, 7, 1)
+    age = report.year - birth.year - ((report.month, report.day) < (birth.month, birth.day))
+    return age
+
+
+def _reports_table(conn: Connection, registry: Registry, key: PseudonymKey,
+                   actor: str) -> tuple[pa.Table, int]:
+    """The reports rows, and how many registered reports have no victim yet."""
+    table = read_reports(conn, registry.cipher, actor=actor, include_bsn=True)
+    rows = table.select([
+        "organisation", "report_ref", "anonymous", "erased_at", "victim_id", "bsn",
+        "birth_date", "birth_year", "report_date",
+    ]).to_pylist()
+    # A report whose identity was erased (consent withdrawn) is an anonymous report now.
+    anonymous = [bool(r["anonymous"]) or r["erased_at"] is not None for r in rows]
+    victim_ids = [None if a or r["victim_id"] is None else str(r["victim_id"])
+                  for r, a in zip(rows, anonymous, strict=True)]
+    unlinked = sum(1 for v, a in zip(victim_ids, anonymous, strict=True) if v is None and not a)
+    births = [r["birth_date"] for r in rows]
+    years = [b.year if b else r["birth_year"] for b, r in zip(births, rows, strict=True)]
+    ages = [age_at(r["report_date"], r["birth_date"], r["birth_year"]) for r in rows]
+    bsn = [None if a else r["bsn"] for r, a in zip(rows, anonymous, strict=True)]
+    refs = [f"{r['organisation']}/{r['report_ref']}" for r in rows]
+    data = {
+        "report_pid": pa.array(key.pseudonyms("report", refs), pa.string()),
+        "victim_pid": pa.array(key.pseudonyms("victim", victim_ids), pa.string()),
+        "person_pid": pa.array(key.pseudonyms("person", bsn), pa.string()),
+        "anonymous": pa.array(anonymous, pa.bool_()),
+        "birth_year": pa.array(years, pa.int16()),
+        "age_at_report": pa.array(ages, pa.int16()),
+        "labour_sectors": table.column("labour_sector"),
+    }
+    columns = [data[f.name] if f.name in data else table.column(f.name).cast(f.type)
+               for f in REPORT_SCHEMA]
+    return pa.Table.from_arrays(columns, schema=REPORT_SCHEMA), unlinked
+
+
+def _victims_table(reports: pa.Table) -> pa.Table:
+    frame = reports.select(["victim_pid", "person_pid", "report_date"]).to_pandas()
+    frame = frame[frame["victim_pid"].notna()]
+    grouped = frame.groupby("victim_pid", sort=True).agg(
+        person_pid=("person_pid", lambda s: s.dropna().mode().iat[0] if s.notna().any() else None),
+        n_reports=("report_date", "size"), first_report_date=("report_date", "min"),
+    ).reset_index()
+    return pa.Table.from_pandas(grouped, schema=VICTIM_SCHEMA, preserve_index=False)
+
+
+def _pseudonymise_source(src: Path, dst: Path, key: PseudonymKey) -> int:
+    """Stream one source file: ``bsn`` -> ``person_pid``, ``birth_date`` -> ``birth_year``."""
+    reader = pq.ParquetFile(src)
+    writer: pq.ParquetWriter | None = None
+    rows = 0
+    try:
+        for batch in reader.iter_batches(batch_size=500_000):
+            table = pa.Table.from_batches([batch])
+            if "bsn" in table.column_names:
+                pids = key.pseudonyms("person", table.column("bsn").to_pylist())
+                idx = table.column_names.index("bsn")
+                table = table.set_column(idx, "person_pid", pa.array(pids, pa.string()))
+            if "birth_date" in table.column_names:
+                idx = table.column_names.index("birth_date")
+                years = pc.year(table.column("birth_date")).cast(pa.int16())
+                table = table.set_column(idx, "birth_year", years)
+            if writer is None:
+                writer = pq.ParquetWriter(dst, table.schema)
+            writer.write_table(table)
+            rows += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:  # an empty source still crosses as an empty file with its schema
+        pq.write_table(reader.schema_arrow.empty_table(), dst)
+    return rows
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
+                  sources_dir: Path | None = None, actor: str | None = None) -> ExtractResult:
+    """Write the pseudonymised extract of ``registry`` to ``out_dir``."""
+    if key_file_inside(out_dir, get_settings()):
+        raise ConfigError(f"The pseudonym key file lies inside the extract directory "
+                          f"{out_dir}; it would cross the boundary. " + KEY_HELP)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with registry.begin() as conn:
+        reports, unlinked = _reports_table(conn, registry, key, actor or cli_actor())
+        if unlinked:
+            raise ConflictError(
+                f"{unlinked} non-anonymous reports belong to no unique victim yet. Expected "
+                "every registered report to be deduplicated; run `zicht dedupe` first.",
+                unlinked=unlinked)
+        snapshot_id = uuid.uuid4().hex
+        append_audit(conn, actor=actor or cli_actor(), action="extract.write",
+                     record_type="extract", record_id=snapshot_id)
+    victims = _victims_table(reports)
+    pq.write_table(reports, out_dir / "reports.parquet")
+    pq.write_table(victims, out_dir / "victims.parquet")
+    counts: dict[str, Any] = {
+        "reports": reports.num_rows,
+        "anonymous_reports": int(pc.sum(reports.column("anonymous")).as_py() or 0),
+        "victims": victims.num_rows,
+    }
+    files = ["reports.parquet", "victims.parquet"]
+    if sources_dir is not None:
+        (out_dir / "sources").mkdir(exist_ok=True)
+        counts["sources"] = {}
+        for src in sorted(Path(sources_dir).glob("*.parquet")):
+            counts["sources"][src.stem] = _pseudonymise_source(
+                src, out_dir / "sources" / src.name, key)
+            files.append(f"sources/{src.name}")
+    manifest = {
+        "snapshot_id": snapshot_id,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "zicht_version": __version__,
+        "key_id": key.key_id,
+        "counts": counts,
+        "files": {name: {"sha256": _sha256(out_dir / name)} for name in files},
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return ExtractResult(out_dir=out_dir, manifest=manifest)

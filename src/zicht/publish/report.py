@@ -1,0 +1,218 @@
+"""``zicht report``: the monitor as one self-contained HTML file, a PDF and a workbook.
+
+``build_report(IN, OUT, lang)`` reads the releases under ``IN`` (``monitor/``,
+``linked/``, ``estimate/``; see :mod:`zicht.publish.chapters`), and writes to ``OUT``:
+``report.html`` (inline CSS and SVG, no network needed), ``report.pdf``,
+``tables.xlsx`` (a sheet per table), ``figures/*.svg`` and ``csv/*.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+import zicht
+from zicht.disclosure import DisclosedTable, Release, csv_name, get_policy
+from zicht.publish.chapters import (
+    CHAPTERS,
+    Chapter,
+    all_tables,
+    build_chapters,
+    load_releases,
+    table_slug,
+)
+from zicht.publish.figures import plan_chart, render_svg
+from zicht.publish.labels import chapter_title, format_number, text
+from zicht.publish.method import build_method
+from zicht.publish.pdf import write_pdf
+from zicht.publish.render import show_table
+from zicht.publish.summary import find_changes, headline
+from zicht.publish.tables import write_tables
+
+#: Chapter numbers follow the seed monitor (2 signalling, 3 aid, 4 revictimisation).
+CHAPTER_NUMBERS = {key: i for i, key in enumerate(CHAPTERS, start=2)}
+MAX_REPORT_ROWS = 40  # longer tables are cut in the report; tables.xlsx has them whole
+LIST_ONLY = ("regional/municipality",)  # too many areas to chart in print
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What ``build_report`` wrote."""
+
+    html: Path
+    pdf: Path | None
+    xlsx: Path
+    figures: tuple[Path, ...]
+    csv: tuple[Path, ...]
+    stages: tuple[str, ...]
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        missing = [s for s in ("monitor", "linked", "estimate") if s not in self.stages]
+        lines = [f"report.html  {self.html}"]
+        if self.pdf:
+            lines.append(f"report.pdf   {self.pdf}")
+        lines += [f"tables.xlsx  {self.xlsx}",
+                  f"figures      {len(self.figures)} SVG in {self.html.parent / 'figures'}",
+                  f"stages       {', '.join(self.stages) or 'none'}"
+                  + (f" (not run: {', '.join(missing)})" if missing else ""),
+                  f"took         {self.seconds:.1f} s"]
+        return "\n".join(lines)
+
+
+def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
+                 pdf: bool = True) -> ReportFiles:
+    """Build report.html, report.pdf, tables.xlsx, figures/ and csv/ in ``out_dir``."""
+    start = time.perf_counter()
+    timings: dict[str, float] = {}
+    releases = load_releases(in_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fig_dir = out_dir / "figures"
+    fig_dir.mkdir(exist_ok=True)
+
+    t = time.perf_counter()
+    svgs: dict[str, str] = {}
+    figures: list[Path] = []
+    for _stage, table in all_tables(releases):
+        if plan_chart(table).kind == "none":
+            continue
+        svg = render_svg(table, lang, with_title=False)
+        if not table.name.startswith(LIST_ONLY):
+            svgs[table.name] = svg
+        path = fig_dir / (table_slug(table.name) + ".svg")
+        path.write_text(svg, encoding="utf-8")
+        figures.append(path)
+    timings["charts"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    html = render_html(releases, lang, svgs)
+    html_path = out_dir / "report.html"
+    html_path.write_text(html, encoding="utf-8")
+    xlsx = write_tables([tb for _s, tb in all_tables(releases)], out_dir / "tables.xlsx", lang)
+    csvs = _copy_csv(releases, out_dir / "csv")
+    timings["html_xlsx"] = time.perf_counter() - t
+
+    pdf_path = None
+    if pdf:
+        t = time.perf_counter()
+        pdf_path = write_pdf(html, out_dir / "report.pdf")
+        timings["pdf"] = time.perf_counter() - t
+    return ReportFiles(html_path, pdf_path, xlsx, tuple(figures), tuple(csvs),
+                       tuple(releases), time.perf_counter() - start, timings)
+
+
+def render_html(releases: Mapping[str, Release], lang: str,
+                svgs: Mapping[str, str] | None = None) -> str:
+    """The report as one HTML string (charts rendered here unless ``svgs`` gives them)."""
+    env = Environment(loader=PackageLoader("zicht.publish", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    env.globals.update(t=lambda key, **kw: text(key, lang, **kw), fmt=format_number)
+    css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    chapters = build_chapters(releases)
+    tables = [tb for _s, tb in all_tables(releases)]
+    if svgs is None:
+        svgs = {tb.name: render_svg(tb, lang, with_title=False) for tb in tables
+                if not tb.name.startswith(LIST_ONLY)}
+    return env.get_template("report.html.j2").render(
+        lang=lang,
+        css=css,
+        title=text("report_title", lang),
+        years=_years(tables),
+        headline=headline(tables, lang),
+        findings=[f.sentence(lang) for f in find_changes(tables, lang)],
+        chapters=[_chapter_context(c, lang, svgs) for c in chapters],
+        method=build_method(releases, lang),
+        releases=[_release_context(s, r) for s, r in releases.items()],
+        generated=text("generated", lang, version=zicht.__version__,
+                       date=dt.date.today().isoformat()),
+    )
+
+
+def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str]) -> dict[str, Any]:
+    number = CHAPTER_NUMBERS[chapter.key]
+    figures = []
+    listed = []
+    for i, table in enumerate(chapter.tables or (), start=1):
+        if table.name.startswith(LIST_ONLY):
+            listed.append(_title(table, lang))
+            continue
+        figures.append(_figure_context(table, lang, svgs.get(table.name, ""),
+                                       _figure_number(table.name, number, i)))
+    return {
+        "key": chapter.key,
+        "number": number,
+        "title": chapter_title(chapter.key, lang),
+        "ran": chapter.ran,
+        "not_run": text("not_run", lang, stage=chapter.stage),
+        "figures": figures,
+        "listed": listed,
+    }
+
+
+def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str) -> dict[str, Any]:
+    try:
+        policy = get_policy(table.policy)
+        policy_text = policy.nl if lang == "nl" else policy.en
+    except ValueError:
+        policy_text = table.policy
+    return {
+        "id": "fig-" + table_slug(table.name),
+        "name": table.name,
+        "number": number,
+        "title": _title(table, lang),
+        "svg": svg,
+        "n": format_number(table.n, lang) if table.n is not None else None,
+        "source": table.source,
+        "notes": table.notes,
+        "policy": policy_text,
+        "suppressed": text("suppressed", lang, threshold=table.threshold)
+        if table.suppressed else "",
+        "table": show_table(table, lang, max_rows=MAX_REPORT_ROWS),
+        "csv": "csv/" + csv_name(table.name),
+    }
+
+
+def _figure_number(name: str, chapter_number: int, i: int) -> str:
+    if name.startswith("figures/"):
+        return name.removeprefix("figures/")
+    return f"{chapter_number}.{i}"
+
+
+def _title(table: DisclosedTable, lang: str) -> str:
+    return table.title_nl if lang == "nl" else table.title_en
+
+
+def _years(tables: list[DisclosedTable]) -> str:
+    years = sorted({r["year"] for t in tables for r in t.rows
+                    if isinstance(r.get("year"), int)})
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+
+
+def _release_context(stage: str, release: Release) -> dict[str, Any]:
+    meta = release.document.get("meta", {})
+    return {"stage": stage, "tables": len(release.tables),
+            "snapshot": meta.get("snapshot_id", ""),
+            "version": meta.get("zicht_version", "")}
+
+
+def _copy_csv(releases: Mapping[str, Release], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for release in releases.values():
+        for table in release.tables:
+            src = release.directory / "csv" / csv_name(table.name)
+            if src.exists():
+                dst = out / src.name
+                shutil.copyfile(src, dst)
+                written.append(dst)
+    return written

@@ -1,0 +1,151 @@
+"""Key findings derived from the released tables: the largest year-on-year changes.
+
+For every table with a ``year`` column, each series (the table's total, or one
+category of one dimension, summed over the others when the counts are exact) is
+compared between its last two years. Changes are ranked by how unlikely they are
+as chance variation of counts (|b - a| / sqrt(a + b), a Poisson z), so a jump from
+953 to 468 outranks one from 12 to 4. Sentences are written in English or Dutch:
+"Reports by reporter, Police: halved from 953 to 468 (2019-2020)".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zicht.disclosure import DisclosedTable
+from zicht.publish.figures import dimension_columns
+from zicht.publish.labels import format_number, value_label
+
+MIN_COUNT = 20  # both years at least this: small counts make no headline
+PER_TABLE = 2  # at most this many findings from one table
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One year-on-year change of one series of one table."""
+
+    table: str
+    subject: str
+    year_from: int
+    year_to: int
+    value_from: float
+    value_to: float
+
+    @property
+    def score(self) -> float:
+        return abs(self.value_to - self.value_from) / math.sqrt(self.value_from + self.value_to)
+
+    def sentence(self, lang: str = "en") -> str:
+        a, b = self.value_from, self.value_to
+        fa, fb = format_number(_tidy(a), lang), format_number(_tidy(b), lang)
+        years = f"{self.year_from}-{self.year_to}"
+        return f"{self.subject}: {_verb(a, b, lang)} {_from_to(fa, fb, lang)} ({years})."
+
+
+def find_changes(tables: Iterable[DisclosedTable], lang: str = "en",
+                 limit: int = 6) -> list[Finding]:
+    """The ``limit`` largest year-on-year changes over ``tables``, largest first."""
+    found: list[Finding] = []
+    for table in tables:
+        if "year" not in table.columns or not table.count_columns:
+            continue
+        found.extend(sorted(_table_changes(table, lang), key=lambda f: -f.score)[:PER_TABLE])
+    found.sort(key=lambda f: -f.score)
+    return found[:limit]
+
+
+def _table_changes(table: DisclosedTable, lang: str) -> list[Finding]:
+    title = table.title_nl if lang == "nl" else table.title_en
+    value = table.count_columns[0]
+    dims = [d for d in dimension_columns(table) if d != "year"]
+    out: list[Finding] = []
+    if not dims:
+        out += _changes(table.name, title, _sum_by(table.rows, value))
+    # Summing over other dimensions is exact only for exact (registry) counts.
+    candidates = dims if (len(dims) == 1 or table.policy == "registry") else []
+    for dim in candidates:
+        series: dict[Any, dict[int, float]] = {}
+        for code in {r.get(dim) for r in table.rows}:
+            rows = [r for r in table.rows if r.get(dim) == code]
+            series[code] = _sum_by(rows, value)
+        for code, by_year in series.items():
+            subject = f"{title}, {value_label(dim, code, lang)}"
+            out += _changes(table.name, subject, by_year)
+    return out
+
+
+def _sum_by(rows: Sequence[Mapping[str, Any]], value: str) -> dict[int, float]:
+    """Per year the sum of ``value``; a year with a suppressed cell is left out."""
+    totals: dict[int, float] = {}
+    broken: set[int] = set()
+    for r in rows:
+        year, v = r.get("year"), r.get(value)
+        if not isinstance(year, int):
+            continue
+        if v is None:
+            broken.add(year)
+            continue
+        totals[year] = totals.get(year, 0.0) + float(v)
+    return {y: v for y, v in totals.items() if y not in broken}
+
+
+def _changes(table: str, subject: str, by_year: Mapping[int, float]) -> list[Finding]:
+    years = sorted(by_year)
+    if len(years) < 2:
+        return []
+    y0, y1 = years[-2], years[-1]
+    a, b = by_year[y0], by_year[y1]
+    if min(a, b) < MIN_COUNT or a == b:
+        return []
+    return [Finding(table, subject, y0, y1, a, b)]
+
+
+def _verb(a: float, b: float, lang: str) -> str:
+    ratio = b / a
+    nl = lang == "nl"
+    if 0.45 <= ratio <= 0.55:
+        return "gehalveerd" if nl else "halved"
+    if 1.9 <= ratio <= 2.1:
+        return "verdubbeld" if nl else "doubled"
+    if ratio >= 2.9 and ratio <= 3.1:
+        return "verdrievoudigd" if nl else "tripled"
+    pct = round(abs(ratio - 1) * 100)
+    if ratio > 1:
+        return f"{pct}% gestegen" if nl else f"rose {pct}%"
+    return f"{pct}% gedaald" if nl else f"fell {pct}%"
+
+
+def _from_to(fa: str, fb: str, lang: str) -> str:
+    return f"van {fa} naar {fb}" if lang == "nl" else f"from {fa} to {fb}"
+
+
+def _tidy(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else v
+
+
+def headline(tables: Sequence[DisclosedTable], lang: str = "en") -> list[str]:
+    """Level statements: victims in the last year, the hidden-number estimate."""
+    out = []
+    for t in tables:
+        if t.name == "figures/2.1" and t.rows:
+            last = max(t.rows, key=lambda r: r.get("year") or 0)
+            n = format_number(last.get("victims"), lang)
+            out.append(f"In {last.get('year')} werden {n} unieke slachtoffers geregistreerd."
+                       if lang == "nl" else
+                       f"In {last.get('year')}, {n} unique victims were registered.")
+        if {"estimate", "ci_low", "ci_high"} <= set(t.columns) and t.rows:
+            last = t.rows[-1]
+            est, lo, hi = (format_number(_round(last.get(k)), lang)
+                           for k in ("estimate", "ci_low", "ci_high"))
+            year = f" ({last['year']})" if "year" in last else ""
+            out.append(f"Geschat aantal slachtoffers{year}: {est} (interval {lo}-{hi})."
+                       if lang == "nl" else
+                       f"Estimated number of victims{year}: {est} (interval {lo}-{hi}).")
+    return out
+
+
+def _round(v: Any) -> Any:
+    return round(v) if isinstance(v, float) else v

@@ -1,0 +1,188 @@
+"""From scored pairs to clusters of reports, guarding against chained false merges.
+
+Connected components at a threshold chain: A~B and B~C put A and C together even
+when A and C are plainly different people. So every component is checked:
+
+* **conflict**: it holds two different BSNs, or a pair a reviewer said are different
+  people (a *cannot-link*);
+* **too large**: more reports than one victim plausibly has (``max_size``);
+* **sparse**: four or more reports held together by at most half of the possible links
+  (a chain, not a clique).
+
+A flagged component is re-clustered with only strong links (``strict``), merged
+greedily from the strongest link down and never across a cannot-link or past
+``max_size`` (constrained single linkage). Links it dropped go to the review queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["ClusterPolicy", "Clustering", "cluster_reports"]
+
+
+@dataclass(frozen=True)
+class ClusterPolicy:
+    """Thresholds of clustering (match probabilities) and the coherence checks."""
+
+    threshold: float = 0.9
+    strict: float = 0.995
+    max_size: int = 12
+    sparse_min_size: int = 4
+    sparse_density: float = 0.5
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """``labels[i]`` is the cluster of ``ids[i]``; ``split`` lists flagged components."""
+
+    ids: np.ndarray
+    labels: np.ndarray
+    split: list[dict[str, object]] = field(default_factory=list)
+    dropped_links: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def n_clusters(self) -> int:
+        return len(np.unique(self.labels)) if len(self.labels) else 0
+
+
+class _Groups:
+    """Union-find that keeps each group's members, BSNs and cannot-links."""
+
+    def __init__(self, nodes: Iterable[int], bsn: dict[int, str]) -> None:
+        self.parent = {n: n for n in nodes}
+        self.members = {n: {n} for n in self.parent}
+        self.bsns = {n: ({bsn[n]} if n in bsn else set()) for n in self.parent}
+
+    def find(self, n: int) -> int:
+        while self.parent[n] != n:
+            self.parent[n] = self.parent[self.parent[n]]
+            n = self.parent[n]
+        return n
+
+    def try_union(self, a: int, b: int, cannot: set[tuple[int, int]], max_size: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if len(self.members[ra]) + len(self.members[rb]) > max_size:
+            return False
+        if self.bsns[ra] and self.bsns[rb] and self.bsns[ra] != self.bsns[rb]:
+            return False
+        if any((min(x, y), max(x, y)) in cannot
+               for x in self.members[ra] for y in self.members[rb]):
+            return False
+        self.parent[rb] = ra
+        self.members[ra] |= self.members.pop(rb)
+        self.bsns[ra] |= self.bsns.pop(rb)
+        return True
+
+
+def _ordered(frame: pd.DataFrame) -> set[tuple[int, int]]:
+    if frame is None or frame.empty:
+        return set()
+    a = frame["unique_id_l"].to_numpy(np.int64)
+    b = frame["unique_id_r"].to_numpy(np.int64)
+    return set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
+
+
+def cluster_reports(
+    ids: np.ndarray,
+    pairs: pd.DataFrame,
+    *,
+    policy: ClusterPolicy | None = None,
+    must_link: pd.DataFrame | None = None,
+    cannot_link: pd.DataFrame | None = None,
+    bsn_key: pd.Series | None = None,
+) -> Clustering:
+    """Cluster the records ``ids`` (int64) from scored ``pairs``.
+
+    ``must_link`` / ``cannot_link`` are frames of ``unique_id_l, unique_id_r`` (reviewer
+    decisions and certain rules); must-links join whatever the score, cannot-links are
+    never crossed. ``bsn_key`` (indexed by id) adds a cannot-link between different BSNs.
+    """
+    policy = policy or ClusterPolicy()
+    ids = np.asarray(ids, dtype=np.int64)
+    cannot = _ordered(cannot_link) if cannot_link is not None else set()
+    forced = (must_link[["unique_id_l", "unique_id_r"]].assign(match_probability=1.0)
+              if must_link is not None and not must_link.empty else None)
+    edges = pairs.loc[pairs["match_probability"] >= policy.threshold,
+                      ["unique_id_l", "unique_id_r", "match_probability"]]
+    if forced is not None:
+        edges = pd.concat([edges, forced], ignore_index=True)
+    if cannot and not edges.empty:
+        keep = [(min(a, b), max(a, b)) not in cannot
+                for a, b in zip(edges["unique_id_l"], edges["unique_id_r"], strict=True)]
+        edges = edges[np.asarray(keep, dtype=bool)]
+    pos = pd.Index(ids)
+    li = pos.get_indexer(edges["unique_id_l"].to_numpy())
+    ri = pos.get_indexer(edges["unique_id_r"].to_numpy())
+    ok = (li >= 0) & (ri >= 0)
+    graph = coo_matrix((np.ones(int(ok.sum())), (li[ok], ri[ok])), shape=(len(ids), len(ids)))
+    _, labels = connected_components(graph, directed=False)
+    labels = labels.astype(np.int64)
+
+    bsn = ({} if bsn_key is None else
+           {int(k): str(v) for k, v in bsn_key.dropna().items()})
+    flagged = _flag_components(ids, labels, li[ok], ri[ok], bsn, cannot, policy)
+    split_notes: list[dict[str, object]] = []
+    dropped: list[pd.DataFrame] = []
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    edges_ok = edges[ok].assign(_l=labels[li[ok]])
+    for comp, reason in flagged.items():
+        members = ids[labels == comp]
+        comp_edges = edges_ok[edges_ok["_l"] == comp].sort_values(
+            "match_probability", ascending=False, kind="stable")
+        groups = _Groups(members.tolist(), bsn)
+        kept = []
+        for a, b, p in comp_edges[["unique_id_l", "unique_id_r", "match_probability"]].itertuples(
+                index=False):
+            if p < policy.strict:
+                kept.append(False)
+                continue
+            kept.append(groups.try_union(int(a), int(b), cannot, policy.max_size))
+        dropped.append(comp_edges.loc[~np.asarray(kept, dtype=bool),
+                                      ["unique_id_l", "unique_id_r", "match_probability"]])
+        roots = sorted({groups.find(int(m)) for m in members})
+        split_notes.append({"size": len(members), "reason": reason, "parts": len(roots)})
+        for root in roots[1:]:
+            for m in groups.members[root]:
+                labels[pos.get_loc(m)] = next_label
+            next_label += 1
+    dropped_frame = (pd.concat(dropped, ignore_index=True) if dropped else
+                     pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"]))
+    return Clustering(ids=ids, labels=labels, split=split_notes, dropped_links=dropped_frame)
+
+
+def _flag_components(
+    ids: np.ndarray, labels: np.ndarray, li: np.ndarray, ri: np.ndarray,
+    bsn: dict[int, str], cannot: set[tuple[int, int]], policy: ClusterPolicy,
+) -> dict[int, str]:
+    """Components that fail a coherence check, with the first reason found."""
+    sizes = np.bincount(labels)
+    edge_count = np.bincount(labels[li], minlength=len(sizes)) if len(li) else np.zeros_like(sizes)
+    flagged: dict[int, str] = {}
+    for comp in np.nonzero(sizes > policy.max_size)[0]:
+        flagged[int(comp)] = "too large"
+    n = sizes.astype(float)
+    possible = n * (n - 1) / 2
+    sparse = (sizes >= policy.sparse_min_size) & (edge_count <= policy.sparse_density * possible)
+    for comp in np.nonzero(sparse)[0]:
+        flagged.setdefault(int(comp), "sparse")
+    pos = pd.Index(ids)
+    if bsn:
+        frame = pd.DataFrame({"label": labels[pos.get_indexer(list(bsn))],
+                              "bsn": list(bsn.values())})
+        many = frame.groupby("label")["bsn"].nunique()
+        for comp in many[many > 1].index:
+            flagged.setdefault(int(comp), "different BSNs")
+    for a, b in cannot:
+        la, lb = pos.get_indexer([a, b])
+        if la >= 0 and lb >= 0 and labels[la] == labels[lb]:
+            flagged.setdefault(int(labels[la]), "reviewer said different")
+    return flagged

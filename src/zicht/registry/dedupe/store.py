@@ -1,0 +1,90 @@
+"""Read reports for dedupe from the registry and write victims back.
+
+Identifying fields are decrypted here, in the registry zone, into memory only; nothing
+decrypted is written anywhere. Only changed report -> victim links are rewritten, so a
+re-run that changes little writes little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
+
+from zicht.registry.crypto import FieldCipher
+from zicht.registry.dedupe.models import table_of
+from zicht.registry.models import ReportVictim, Victim, utcnow
+from zicht.registry.reports import read_reports as read_registry_reports
+
+__all__ = ["VictimIds", "read_links", "read_reports", "write_links"]
+
+def read_reports(conn: Connection, cipher: FieldCipher, *, actor: str) -> pd.DataFrame:
+    """Every report with its decrypted identifying fields (``bsn_key`` = blind index).
+
+    Uses the registry's audited bulk reader. Columns: ``report_id, reporter,
+    report_ref, report_date, anonymous, family_name, given_names, birth_date,
+    birth_year, sex, nationality, nationality_2, bsn_key``.
+    """
+    table = read_registry_reports(conn, cipher, actor=actor)
+    frame = table.select([
+        "id", "reporter", "report_ref", "report_date", "anonymous", "family_name",
+        "given_names", "birth_date", "birth_year", "sex", "nationality", "nationality_2",
+        "bsn_hash", "erased_at",
+    ]).to_pandas()
+    frame = frame.rename(columns={"id": "report_id", "bsn_hash": "bsn_key"})
+    # A report whose identity was erased (consent withdrawn) can no longer be linked.
+    frame["anonymous"] = frame["anonymous"].astype(bool) | frame["erased_at"].notna()
+    frame["report_id"] = frame["report_id"].astype("int64")
+    return frame.drop(columns=["erased_at"])
+
+
+def read_links(conn: Connection) -> dict[int, int]:
+    """The current report -> victim links."""
+    t = table_of(ReportVictim)
+    return {int(r): int(v) for r, v in conn.execute(select(t.c.report_id, t.c.victim_id))}
+
+
+class VictimIds:
+    """Hands out new victim ids in bulk (one insert at the end, not one per victim)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._next = int(conn.scalar(select(func.coalesce(func.max(Victim.id), 0))) or 0) + 1
+        self.made: list[int] = []
+
+    def __call__(self) -> int:
+        self.made.append(self._next)
+        self._next += 1
+        return self.made[-1]
+
+    def insert(self, conn: Connection) -> None:
+        now = utcnow()
+        for chunk in _chunks(self.made, 50_000):
+            conn.execute(insert(table_of(Victim)), [{"id": v, "created_at": now} for v in chunk])
+        if self.made and conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('victims', 'id'), "
+                              "(SELECT max(id) FROM victims))"))
+
+
+def write_links(conn: Connection, victim_of: dict[int, int], previous: dict[int, int]) -> int:
+    """Make ``report_victim`` equal ``victim_of``; return how many links changed."""
+    t = table_of(ReportVictim)
+    gone = [r for r in previous if r not in victim_of]
+    changed = [(r, v) for r, v in victim_of.items() if r in previous and previous[r] != v]
+    added = [(r, v) for r, v in victim_of.items() if r not in previous]
+    for chunk in _chunks(gone, 10_000):
+        conn.execute(delete(t).where(t.c.report_id.in_(chunk)))
+    now = utcnow()
+    stmt = (update(t).where(t.c.report_id == bindparam("rid"))
+            .values(victim_id=bindparam("vid"), linked_at=now))
+    for chunk in _chunks(changed, 50_000):
+        conn.execute(stmt, [{"rid": r, "vid": v} for r, v in chunk])
+    for chunk in _chunks(added, 50_000):
+        conn.execute(insert(t), [{"report_id": r, "victim_id": v, "linked_at": now}
+                                 for r, v in chunk])
+    return len(gone) + len(changed) + len(added)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,113 @@
+"""API keys: created once, stored as an argon2id hash, checked on every request.
+
+A key reads ``zk_<id>_<secret>``. ``id`` is public (it names the key in lists and in
+the audit log); only the argon2 hash of the whole key is stored. Argon2 is slow on
+purpose, so a key verified once is remembered in memory (:class:`KeyVerifier`) by a
+SHA-256 of the key; revocation is still checked against the database on every request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, select
+
+from zicht.core.errors import AuthenticationError, NotFoundError
+from zicht.registry.access import Principal, Role, check_org
+from zicht.registry.audit import append_audit
+from zicht.registry.models import ApiKey, as_utc, utcnow
+
+_HASHER = PasswordHasher()
+_TABLE = ApiKey.__table__
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A stored key, without its secret."""
+
+    id: str
+    prefix: str
+    role: str
+    org: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def create_key(conn: Connection, *, role: Role | str, org: str, actor: str,
+               hasher: PasswordHasher = _HASHER) -> tuple[KeyInfo, str]:
+    """Create a key; return its info and the key itself (shown once, never stored).
+
+    ``hasher``: the argon2 parameters (default: argon2-cffi's RFC 9106 low-memory
+    profile); tests pass a cheap one. Verification reads the parameters from the hash.
+    """
+    role = Role(role)
+    org = check_org(role, org)
+    key_id = secrets.token_hex(6)
+    key = f"zk_{key_id}_{secrets.token_urlsafe(32)}"
+    info = KeyInfo(id=key_id, prefix=key[:20], role=role.value, org=org,
+                   created_at=utcnow(), revoked_at=None)
+    conn.execute(_TABLE.insert().values(
+        id=info.id, prefix=info.prefix, hash=hasher.hash(key), role=info.role, org=org,
+        created_at=info.created_at,
+    ))
+    append_audit(conn, actor=actor, action="key.create", record_type="api_key",
+                 record_id=key_id)
+    return info, key
+
+
+def list_keys(conn: Connection) -> list[KeyInfo]:
+    """Every key, newest first (secrets are never stored, so never listed)."""
+    rows = conn.execute(select(_TABLE).order_by(_TABLE.c.created_at.desc())).all()
+    return [KeyInfo(id=r.id, prefix=r.prefix, role=r.role, org=r.org,
+                    created_at=as_utc(r.created_at) or r.created_at,
+                    revoked_at=as_utc(r.revoked_at)) for r in rows]
+
+
+def revoke_key(conn: Connection, key_id: str, *, actor: str) -> None:
+    """Revoke a key by id; it stops working on the next request."""
+    done = conn.execute(_TABLE.update().where(_TABLE.c.id == key_id)
+                        .where(_TABLE.c.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    if done.rowcount == 0:
+        raise NotFoundError(f"No active API key with id {key_id}. "
+                            "See `zicht keys list` for the ids.")
+    append_audit(conn, actor=actor, action="key.revoke", record_type="api_key",
+                 record_id=key_id)
+
+
+class KeyVerifier:
+    """Checks presented keys; remembers argon2 successes so each key costs one hash."""
+
+    def __init__(self) -> None:
+        self._verified: dict[str, str] = {}  # key id -> sha256 of the verified key
+        self._lock = threading.Lock()
+
+    def authenticate(self, conn: Connection, presented: str | None) -> Principal:
+        """The principal of a valid, unrevoked key; else AuthenticationError (401)."""
+        refused = AuthenticationError(
+            "No valid API key. Send `Authorization: Bearer KEY` with a key made by "
+            "`zicht keys create`."
+        )
+        if not presented or not presented.startswith("zk_") or presented.count("_") < 2:
+            raise refused
+        key_id = presented[3:].split("_", 1)[0]
+        row = conn.execute(select(_TABLE).where(_TABLE.c.id == key_id)).first()
+        if row is None or row.revoked_at is not None:
+            raise refused
+        digest = hashlib.sha256(presented.encode()).hexdigest()
+        with self._lock:
+            known = self._verified.get(key_id)
+        if known is None or not hmac.compare_digest(known, digest):
+            try:
+                _HASHER.verify(row.hash, presented)
+            except (VerificationError, InvalidHashError):
+                raise refused from None
+            with self._lock:
+                self._verified[key_id] = digest
+        return Principal(key_id=key_id, role=Role(row.role), org=row.org)

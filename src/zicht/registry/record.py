@@ -1,0 +1,245 @@
+"""The report record (``docs/schema.md``): ONE validator for files and the API.
+
+:class:`ReportRecord` checks each field's type and code, dates not in the
+future and the BSN eleven-test (the code lists come from
+``zicht.core.codes``); :func:`find_rule_problems` checks the rules across fields (consent
+vs identifying fields, police unit for police, birth date or year).
+:func:`validate_records` runs both over a whole batch and returns every problem with the
+row number a spreadsheet user sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
+
+from zicht.core import codes as C
+from zicht.core.errors import Problem
+
+
+def _literal(table: tuple[C.Code, ...]) -> Any:
+    """A ``Literal`` of the codes of ``table`` (pydantic checks it fast, OpenAPI lists it)."""
+    return Literal[tuple(c.code for c in table)]  # type: ignore[misc]
+
+
+if TYPE_CHECKING:
+    Reporter = PoliceUnit = Sex = Form = SexualSector = LabourSector = str
+    CriminalManner = YesNo = str
+else:
+    Reporter = _literal(C.REPORTERS)
+    PoliceUnit = _literal(C.POLICE_UNITS)
+    Sex = _literal(C.SEXES)
+    Form = _literal(C.REPORTED_FORMS)
+    SexualSector = _literal(C.SEXUAL_SECTORS)
+    LabourSector = _literal(C.LABOUR_SECTORS)
+    CriminalManner = _literal(C.CRIMINAL_MANNERS)
+    YesNo = _literal(C.YES_NO)
+
+
+LIST_FIELDS = ("forms", "labour_sector")
+
+
+def split_list(value: Any) -> Any:
+    """Files send ``a;b``; JSON sends a list. Both become a list without duplicates."""
+    if isinstance(value, str):
+        if ";" not in value:
+            return [value] if value else []
+        value = [part.strip() for part in value.split(";")]
+    if isinstance(value, list):
+        return list(dict.fromkeys(v for v in value if v != ""))
+    return value
+
+
+def clean_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop empty values ("not known") and split the ``;``-lists, before validation.
+
+    Done here in one pass rather than in per-field pydantic validators: it is the
+    hot loop of a 100,000-row import.
+    """
+    out = {k: v for k, v in row.items() if v is not None and v != ""}
+    for name in LIST_FIELDS:
+        value = out.get(name)
+        if isinstance(value, str):
+            out[name] = split_list(value)
+    return out
+
+
+def _today(info: ValidationInfo) -> dt.date:
+    context = info.context or {}
+    today = context.get("today")
+    return today if isinstance(today, dt.date) else dt.date.today()
+
+
+def _not_future(value: dt.date, info: ValidationInfo) -> dt.date:
+    today = _today(info)
+    if value > today:
+        raise PydanticCustomError("future", "is in the future (after {today})",
+                                  {"today": today.isoformat()})
+    return value
+
+
+def _year_not_future(value: int, info: ValidationInfo) -> int:
+    if value > _today(info).year:
+        raise PydanticCustomError("future", "is in the future (after {year})",
+                                  {"year": _today(info).year})
+    return value
+
+
+def _check_bsn(value: str) -> str:
+    if not bsn_passes_eleven_test(value):
+        raise PydanticCustomError("bsn", "is not a valid BSN: expected 9 digits passing the "
+                                  "eleven-test; check the number")
+    return value
+
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def bsn_passes_eleven_test(bsn: str) -> bool:
+    """The BSN eleven-test: 9 digits, weights 9..2 and -1, sum divisible by 11, not 0."""
+    if len(bsn) != 9 or not bsn.isascii() or not bsn.isdigit():
+        return False
+    total = sum(map(operator.mul, map(int, bsn), _BSN_WEIGHTS))
+    return total % 11 == 0 and total != 0
+
+
+PastDate = Annotated[dt.date, AfterValidator(_not_future)]
+Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$",
+                                description="ISO 3166-1 alpha-2 (stored upper-case)")]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ReportRecord(BaseModel):
+    """One report as a reporter sends it (the import contract of ``docs/schema.md``)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    report_ref: Annotated[str, Field(min_length=1, max_length=100)]
+    reporter: Reporter
+    reporter_org: Text | None = None
+    police_unit: PoliceUnit | None = None
+    report_date: PastDate
+    consent: YesNo | None = None
+    family_name: Text | None = None
+    given_names: Text | None = None
+    birth_date: PastDate | None = None
+    birth_year: Annotated[int, Field(ge=1900), AfterValidator(_year_not_future)] | None = None
+    sex: Sex | None = None
+    nationality: Country | None = None
+    nationality_2: Country | None = None
+    bsn: Annotated[str, AfterValidator(_check_bsn)] | None = None
+    forms: Annotated[list[Form], BeforeValidator(split_list), Field(min_length=1)]
+    sexual_sector: SexualSector | None = None
+    labour_sector: Annotated[list[LabourSector], BeforeValidator(split_list),
+                             Field(default_factory=list)]
+    criminal_manner: CriminalManner | None = None
+    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    dublin_indication: YesNo | None = None
+    exploitation_start: PastDate | None = None
+    exploitation_end: PastDate | None = None
+
+    @property
+    def org_code(self) -> str:
+        """The reporting organisation: the reporter code, with the unit for police."""
+        return f"police:{self.police_unit}" if self.reporter == "police" else self.reporter
+
+    @property
+    def anonymous(self) -> bool:
+        """Kept only as an anonymous report: no legal basis and no consent."""
+        return self.consent == "no" and self.reporter not in C.INVESTIGATIVE_REPORTERS
+
+
+_BATCH = TypeAdapter(list[ReportRecord])
+
+
+def find_rule_problems(rec: ReportRecord) -> list[tuple[str, str]]:
+    """The cross-field rules of the import contract: ``(field, message)`` per breach."""
+    out: list[tuple[str, str]] = []
+    if rec.reporter == "police" and rec.police_unit is None:
+        out.append(("police_unit", "is required when reporter is police; expected one of "
+                    + ", ".join(c.code for c in C.POLICE_UNITS)))
+    elif rec.reporter != "police" and rec.police_unit is not None:
+        out.append(("police_unit", "is only for reporter police; leave it empty"))
+    if rec.consent is None and rec.reporter not in C.INVESTIGATIVE_REPORTERS:
+        out.append(("consent", f"is required for reporter {rec.reporter} (no legal basis "
+                    "to register without consent); expected yes or no"))
+    if rec.anonymous:
+        for name in C.IDENTIFYING_FIELDS:
+            if getattr(rec, name) is not None:
+                out.append((name, "must be empty because consent is no: without consent "
+                            "the report is kept only as an anonymous report. Remove the "
+                            "identifying fields or send consent yes"))
+    if rec.birth_date is not None and rec.birth_year is not None:
+        out.append(("birth_year", "must be empty when birth_date is given (send one of them)"))
+    if (rec.exploitation_start and rec.exploitation_end
+            and rec.exploitation_start > rec.exploitation_end):
+        out.append(("exploitation_end", "is before exploitation_start"))
+    return out
+
+
+@dataclass(frozen=True)
+class ValidatedBatch:
+    """The outcome of :func:`validate_records`: records (if no problems) and problems."""
+
+    records: list[ReportRecord]
+    problems: list[Problem]
+
+
+def _problem_of(error: Any, row: int | None) -> Problem:
+    loc = [str(p) for p in error["loc"]]
+    name = loc[0] if loc else None
+    # Never echo the input: it may be personal data.
+    return Problem(row, name, error["msg"])
+
+
+def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[int | None],
+                     *, today: dt.date | None = None) -> ValidatedBatch:
+    """Validate a batch; every problem is reported, records only when there is none.
+
+    Empty strings count as "not known". A ``reporter`` + ``report_ref`` twice in one
+    batch is a problem (a re-send belongs in a later file or request).
+    """
+    today = today or dt.date.today()
+    cleaned = [clean_row(row) for row in rows]
+    problems: list[Problem] = []
+    try:
+        records: list[ReportRecord | None] = list(
+            _BATCH.validate_python(cleaned, context={"today": today}))
+    except PydanticValidationError as exc:
+        bad: set[int] = set()
+        for err in exc.errors(include_url=False, include_input=False):
+            index = int(err["loc"][0])
+            bad.add(index)
+            problems.append(_problem_of({**err, "loc": err["loc"][1:]}, row_numbers[index]))
+        records = [None if i in bad else ReportRecord.model_validate(r, context={"today": today})
+                   for i, r in enumerate(cleaned)]
+    seen: dict[tuple[str, str], int | None] = {}
+    for rec, row in zip(records, row_numbers, strict=True):
+        if rec is None:
+            continue
+        problems.extend(Problem(row, f, m) for f, m in find_rule_problems(rec))
+        key = (rec.org_code, rec.report_ref)
+        if key in seen:
+            problems.append(Problem(row, "report_ref", "is sent twice in this batch for the "
+                                    f"same reporter (first at row {seen[key]}); send each "
+                                    "report once"))
+        else:
+            seen[key] = row
+    problems.sort(key=lambda p: (p.row or 0, p.field or ""))
+    return ValidatedBatch(records=[] if problems else [r for r in records if r is not None],
+                          problems=problems)

@@ -1,0 +1,233 @@
+"""Write validated reports: insert new ones, update re-sends (keeping history), in bulk.
+
+Called inside the caller's transaction, so a file is stored whole or not at all. New
+reports go in with one multi-row INSERT per chunk (PostgreSQL: ``COPY`` through
+psycopg 3, the fastest way in); re-sends are found with one query per chunk, their
+current version copied to ``report_history`` and then overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Integer, any_, bindparam, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zicht.registry.crypto import FieldCipher
+from zicht.registry.models import (
+    ENCRYPTED_COLUMNS,
+    REPORT_VALUE_COLUMNS,
+    Organisation,
+    Report,
+    ReportHistory,
+    utcnow,
+)
+from zicht.registry.record import ReportRecord
+
+CHUNK = 2_000
+_REPORTS = Report.__table__
+_HISTORY = ReportHistory.__table__
+_ORGS = Organisation.__table__
+_YES_NO = {"yes": True, "no": False, None: None}
+
+
+@dataclass
+class StoreOutcome:
+    """What :func:`store_records` did."""
+
+    accepted: int = 0  # new reports
+    updated: int = 0  # re-sends that updated an existing report
+    anonymous: int = 0  # of those, kept as anonymous reports
+    inserted_ids: list[int] = field(default_factory=list)  # only for single-record calls
+    updated_ids: list[int] = field(default_factory=list)
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def ensure_organisations(conn: Connection, records: Sequence[ReportRecord]) -> dict[str, int]:
+    """The id of every reporting organisation in ``records``, creating the missing ones."""
+    wanted = {r.org_code: r for r in records}
+    rows = [{"code": code, "reporter": r.reporter, "police_unit": r.police_unit,
+             "created_at": utcnow()} for code, r in wanted.items()]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    if rows:
+        conn.execute(dialect.insert(_ORGS).on_conflict_do_nothing(index_elements=["code"]),
+                     rows)
+    found = conn.execute(select(_ORGS.c.code, _ORGS.c.id)
+                         .where(_ORGS.c.code.in_(list(wanted)))).all()
+    return {code: oid for code, oid in found}
+
+
+#: The columns :func:`encode_record` fills, in its order (then import_id and version).
+ENCODED_COLUMNS = REPORT_VALUE_COLUMNS[:-2]
+
+
+def encode_record(rec: ReportRecord, cipher: FieldCipher) -> tuple[Any, ...]:
+    """The stored values of one record (``ENCODED_COLUMNS``): identifying fields encrypted."""
+    enc = cipher.encrypt
+    birth_date = rec.birth_date.isoformat() if rec.birth_date else None
+    birth_year = str(rec.birth_year) if rec.birth_year is not None else None
+    return (
+        rec.reporter, rec.police_unit, rec.reporter_org, rec.report_date, rec.consent,
+        rec.anonymous,
+        enc("family_name", rec.family_name), enc("given_names", rec.given_names),
+        enc("birth_date", birth_date), enc("birth_year", birth_year), enc("bsn", rec.bsn),
+        cipher.blind_index(rec.bsn),
+        rec.sex, rec.nationality and rec.nationality.upper(),
+        rec.nationality_2 and rec.nationality_2.upper(),
+        ";".join(rec.forms), rec.sexual_sector, ";".join(rec.labour_sector) or None,
+        rec.criminal_manner, rec.municipality, _YES_NO[rec.dublin_indication],
+        rec.exploitation_start, rec.exploitation_end,
+    )
+
+
+def find_existing(conn: Connection, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str],
+                                                                               tuple[int, int]]:
+    """``(organisation_id, report_ref) -> (id, version)`` of the reports that exist."""
+    found: dict[tuple[int, str], tuple[int, int]] = {}
+    if conn.dialect.name == "postgresql" and len(keys) > CHUNK:
+        # COPY the keys into a temporary table and join: one pass, whatever the size.
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE zicht_keys (organisation_id integer, "
+                             "report_ref varchar(100)) ON COMMIT DROP")
+        _copy(conn, "zicht_keys", ("organisation_id", "report_ref"), keys)
+        rows = conn.exec_driver_sql(
+            "SELECT r.id, r.organisation_id, r.report_ref, r.version FROM reports r "
+            "JOIN zicht_keys k ON k.organisation_id = r.organisation_id "
+            "AND k.report_ref = r.report_ref FOR UPDATE OF r")
+        for rid, oid, ref, version in rows:
+            found[(oid, ref)] = (rid, version)
+        conn.exec_driver_sql("DROP TABLE zicht_keys")
+        return found
+    by_org: dict[int, list[str]] = {}
+    for oid, ref in keys:
+        by_org.setdefault(oid, []).append(ref)
+    for oid, refs in by_org.items():
+        for chunk in _chunks(refs):
+            query = (select(_REPORTS.c.id, _REPORTS.c.report_ref, _REPORTS.c.version)
+                     .where(_REPORTS.c.organisation_id == oid)
+                     .where(_REPORTS.c.report_ref.in_(list(chunk))))
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            for rid, ref, version in conn.execute(query):
+                found[(oid, ref)] = (rid, version)
+    return found
+
+
+def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[ReportRecord], *,
+                  import_id: str) -> StoreOutcome:
+    """Insert new reports and update re-sends, inside the caller's transaction."""
+    out = StoreOutcome()
+    orgs = ensure_organisations(conn, records)
+    keys = [(orgs[r.org_code], r.report_ref) for r in records]
+    existing = find_existing(conn, keys)
+    now = utcnow()
+    new_rows: list[tuple[Any, ...]] = []  # _INSERT_COLUMNS
+    changed: list[tuple[Any, ...]] = []  # _UPDATE_COLUMNS
+    for rec, (oid, ref) in zip(records, keys, strict=True):
+        values = encode_record(rec, cipher)
+        out.anonymous += rec.anonymous
+        hit = existing.get((oid, ref))
+        if hit is None:
+            new_rows.append((oid, ref, *values, import_id, 1, now, now))
+        else:
+            changed.append((hit[0], *values, import_id, hit[1] + 1, now))
+    out.accepted, out.updated = len(new_rows), len(changed)
+    if len(new_rows) == 1:
+        row = dict(zip(_INSERT_COLUMNS, new_rows[0], strict=True))
+        out.inserted_ids = [conn.execute(insert(_REPORTS).returning(_REPORTS.c.id),
+                                         row).scalar_one()]
+    elif new_rows:
+        insert_reports(conn, new_rows)
+    if changed:
+        out.updated_ids = [r[0] for r in changed]
+        update_reports(conn, changed, now)
+    return out
+
+
+_INSERT_COLUMNS = ("organisation_id", "report_ref", *REPORT_VALUE_COLUMNS,
+                   "created_at", "updated_at")
+
+
+_UPDATE_COLUMNS = ("id", *REPORT_VALUE_COLUMNS, "updated_at")
+_ANONYMOUS = _UPDATE_COLUMNS.index("anonymous")
+
+
+def _processed(conn: Connection, columns: Sequence[str],
+               rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows converted once by the column types' own bind processors, for the raw driver.
+
+    SQLAlchemy's per-row parameter handling costs more than SQLite's insert itself.
+    """
+    procs = [_REPORTS.c[c].type.bind_processor(conn.dialect) for c in columns]
+    active = [(i, p) for i, p in enumerate(procs) if p is not None]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, p in active:
+            values[i] = p(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def _copy(conn: Connection, table: str, columns: Sequence[str],
+          rows: Sequence[tuple[Any, ...]]) -> None:
+    """PostgreSQL ``COPY table (columns) FROM STDIN`` inside the current transaction."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(row)
+
+
+def insert_reports(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Bulk-insert new report rows (COPY on PostgreSQL, executemany on SQLite)."""
+    if conn.dialect.name == "postgresql":
+        _copy(conn, "reports", _INSERT_COLUMNS, rows)
+        return
+    marks = ", ".join("?" for _ in _INSERT_COLUMNS)
+    conn.exec_driver_sql(f"INSERT INTO reports ({', '.join(_INSERT_COLUMNS)}) VALUES ({marks})",
+                         _processed(conn, _INSERT_COLUMNS, rows))
+
+
+def update_reports(conn: Connection, rows: Sequence[tuple[Any, ...]], now: dt.datetime) -> None:
+    """Keep the current versions in history, then overwrite them with ``rows``."""
+    ids = [r[0] for r in rows]
+    cols = [_REPORTS.c[c] for c in REPORT_VALUE_COLUMNS]
+    size = 50_000 if conn.dialect.name == "postgresql" else CHUNK
+    for chunk in _chunks(ids, size):
+        where = (_REPORTS.c.id == any_(bindparam("ids", list(chunk),
+                                                 type_=postgresql.ARRAY(Integer)))
+                 if conn.dialect.name == "postgresql" else _REPORTS.c.id.in_(list(chunk)))
+        conn.execute(insert(_HISTORY).from_select(
+            ["report_id", *REPORT_VALUE_COLUMNS, "replaced_at"],
+            select(_REPORTS.c.id, *cols, literal(now, _HISTORY.c.replaced_at.type)).where(where),
+        ))
+    sets = ", ".join(f"{c} = n.{c}" for c in _UPDATE_COLUMNS[1:])
+    if conn.dialect.name == "postgresql":
+        # COPY the new versions into a temporary table, then one UPDATE ... FROM.
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE zicht_new_versions ON COMMIT DROP AS "
+                             f"SELECT {', '.join(_UPDATE_COLUMNS)} FROM reports WITH NO DATA")
+        _copy(conn, "zicht_new_versions", _UPDATE_COLUMNS, rows)
+        conn.exec_driver_sql(f"UPDATE reports SET {sets} FROM zicht_new_versions n "
+                             "WHERE reports.id = n.id")
+        conn.exec_driver_sql("DROP TABLE zicht_new_versions")
+    else:
+        sets = ", ".join(f"{c} = ?" for c in _UPDATE_COLUMNS[1:])
+        values = [(*r[1:], r[0]) for r in _processed(conn, _UPDATE_COLUMNS, rows)]
+        conn.exec_driver_sql(f"UPDATE reports SET {sets} WHERE id = ?", values)
+    # A re-send without consent is a withdrawal: its history must not keep identities.
+    gone = [r[0] for r in rows if r[_ANONYMOUS]]
+    for chunk in _chunks(gone):
+        erase_history(conn, chunk)
+
+
+def erase_history(conn: Connection, report_ids: Sequence[int]) -> None:
+    """Erase the identifying fields of every earlier version of ``report_ids``."""
+    conn.execute(update(_HISTORY).where(_HISTORY.c.report_id.in_(list(report_ids)))
+                 .values({c: None for c in (*ENCRYPTED_COLUMNS, "bsn_hash")}))

@@ -1,0 +1,172 @@
+"""``estimate()``: one capture table in, one frozen ``PopulationEstimate`` out."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import scipy
+
+from zicht.core.errors import EstimationError
+from zicht.research.estimate.bootstrap import SelectSpec, run_selection
+from zicht.research.estimate.bootstrap import bootstrap as run_bootstrap
+from zicht.research.estimate.design import label_term, parse_term
+from zicht.research.estimate.interval import (
+    bca_interval,
+    jackknife_acceleration,
+    profile_interval,
+    wald_interval,
+)
+from zicht.research.estimate.result import PopulationEstimate, labels
+from zicht.research.estimate.select import METHODS, Selection
+from zicht.research.estimate.table import CaptureTable
+
+#: A list that saw fewer people than this makes overlaps too sparse to model reliably.
+SMALL_LIST = 10
+
+
+def estimate(table: CaptureTable, method: str = "stepwise", *,
+             model: Sequence[str] | None = None, max_order: int | None = None,
+             p_threshold: float = 0.02, bootstrap: int = 0, seed: int = 1234,
+             level: float = 0.95, interval: str | None = None, workers: int | None = None,
+             keep_candidates: int = 20) -> PopulationEstimate:
+    """Estimate the total population (observed + hidden) from a capture table.
+
+    - ``method``: ``main`` (main effects), ``stepwise`` (Chan, Silverman & Vincent 2021
+      forward selection, ``p_threshold``), ``bic`` / ``aic`` (exhaustive over
+      hierarchical models up to ``max_order`` lists per term; default all orders),
+      or ``fixed`` with ``model=["LA:NG", ...]``.
+    - ``bootstrap`` > 0: multinomial bootstrap repeating the selection in every
+      resample, BCa interval, seeded by ``seed`` (same result for any ``workers``).
+      Otherwise the interval is ``profile`` likelihood (default) or ``wald``, both
+      conditional on the chosen model.
+    """
+    if model is not None:
+        method = "fixed"
+    if method not in (*METHODS, "fixed"):
+        raise EstimationError(f"Unknown method {method!r}; expected one of "
+                              f"{', '.join((*METHODS, 'fixed'))}.", method=method)
+    if table.observed == 0:
+        raise EstimationError("The capture table is empty (nobody observed); nothing to "
+                              "estimate.")
+    terms = _parse_model(model, table) if method == "fixed" else None
+    spec = SelectSpec(k=table.k, method=method, p_threshold=p_threshold,
+                      max_order=max_order, terms=terms)
+    selection = _select_top(spec, table, keep_candidates)
+    fit = selection.fit
+    warnings = _warnings(table, selection, method, bootstrap)
+
+    replicates = None
+    accel = None
+    se = fit.hidden * math.sqrt(fit.var_intercept)
+    if bootstrap > 0:
+        boot = run_bootstrap(spec, table.counts, selection, bootstrap, seed, workers)
+        accel = jackknife_acceleration(table.counts, boot.jackknife)
+        replicates = boot.replicates
+        lo, hi = bca_interval(replicates, fit.estimate, accel, level)
+        se = float(np.nanstd(replicates, ddof=1))
+        how = "bca"
+        if boot.failed:
+            warnings.append(f"{boot.failed} of {bootstrap} bootstrap resamples had no "
+                            "model passing the checks and were left out.")
+    else:
+        how = interval or "profile"
+        if how == "wald":
+            lo, hi = wald_interval(fit, level)
+        elif how == "profile":
+            lo, hi = profile_interval(table.k, table.counts, fit, level)
+        else:
+            raise EstimationError(f"Unknown interval {how!r}; expected 'profile' or 'wald' "
+                                  "(or bootstrap > 0 for BCa).")
+
+    cands = tuple({"model": list(labels(c.terms, table.lists)), "estimate": round(c.estimate, 4),
+                   "aic": round(c.aic, 4), "bic": round(c.bic, 4), "loglik": round(c.loglik, 4),
+                   "npar": c.npar} for c in selection.candidates)
+    provenance: dict[str, Any] = {
+        "method": method, "p_threshold": p_threshold if method == "stepwise" else None,
+        "max_order": max_order, "bootstrap": bootstrap, "seed": seed,
+        "workers": None if replicates is None else (workers or "all cores"),
+        "skipped_models": selection.skipped,
+        "table_sha256": hashlib.sha256(table.counts.tobytes()).hexdigest(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": _versions(),
+    }
+    return PopulationEstimate(
+        observed=table.observed, estimate=fit.estimate, se=se, ci_lower=lo, ci_upper=hi,
+        level=level, interval=how, method=method, lists=table.lists,
+        model=labels(fit.terms, table.lists),
+        infinite_terms=tuple(label_term(t, table.lists) for t in fit.infinite
+                             if t.bit_count() >= 1),
+        candidates=cands, warnings=tuple(warnings), provenance=provenance,
+        replicates=replicates, acceleration=accel, _table=table, _selection=selection)
+
+
+def _select_top(spec: SelectSpec, table: CaptureTable, keep: int) -> Selection:
+    if spec.terms is None and spec.method in ("bic", "aic"):
+        from zicht.research.estimate.select import fit_exhaustive
+
+        return fit_exhaustive(spec.k, table.counts, spec.method, spec.max_order, keep)
+    return run_selection(spec, table.counts, None)
+
+
+def _parse_model(model: Sequence[str] | None, table: CaptureTable) -> tuple[int, ...]:
+    terms = []
+    for label in model or ():
+        try:
+            t = parse_term(label, table.lists)
+        except ValueError as exc:
+            raise EstimationError(f"Model term {label!r} names a list not in the table "
+                                  f"({', '.join(table.lists)}).") from exc
+        if t.bit_count() >= 2:
+            terms.append(t)
+    return tuple(terms)
+
+
+def _warnings(table: CaptureTable, sel: Selection, method: str, reps: int) -> list[str]:
+    out = []
+    if reps == 0 and method in ("stepwise", "bic", "aic"):
+        out.append("The interval treats the selected model as known; it ignores model "
+                   "selection and is too narrow. Use a bootstrap (--bootstrap 1000).")
+    small = [name for name, n in table.list_totals.items() if n < SMALL_LIST]
+    if small:
+        out.append(f"Lists with fewer than {SMALL_LIST} people: {', '.join(small)}; "
+                   "consider merging them.")
+    if method in ("bic", "aic") and len(sel.candidates) > 1:
+        a, b = sel.candidates[0], sel.candidates[1]
+        gap = (b.bic - a.bic) if method == "bic" else (b.aic - a.aic)
+        ratio = max(a.estimate, b.estimate) / min(a.estimate, b.estimate)
+        if gap < 2 and ratio > 1.2:
+            out.append(f"The two best models are within {gap:.2f} {method.upper()} points "
+                       f"but their estimates differ by a factor {ratio:.2f}: model "
+                       "uncertainty dominates; report a bootstrap interval.")
+    if sel.fit.infinite:
+        out.append("Terms with no observed overlap were fixed at minus infinity: "
+                   + ", ".join(label_term(t, table.lists) for t in sel.fit.infinite) + ".")
+    return out
+
+
+def _versions() -> dict[str, str]:
+    try:
+        from importlib.metadata import version
+
+        zicht_version = version("zicht")
+    except Exception:  # the package may run from a source tree
+        zicht_version = "unknown"
+    return {"zicht": zicht_version, "numpy": np.__version__, "scipy": scipy.__version__,
+            "python": platform.python_version()}
+
+
+def check_model(table: CaptureTable, model: Sequence[str]) -> int:
+    """Existence / identifiability code of a model on a table (Chan, Silverman & Vincent
+    2021): 0 fine, 1 no extended MLE, 2 not identifiable, 3 both.
+
+    ``model`` lists terms as labels; single lists are ignored (main effects are always in).
+    """
+    from zicht.research.estimate.fit import check_model as check_terms
+
+    return check_terms(table.k, table.counts, _parse_model(model, table))

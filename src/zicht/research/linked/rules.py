@@ -1,0 +1,88 @@
+"""The rules of the linked analyses (seed 003, annex B1.3-B1.4) as data.
+
+Each table is a ``zicht.research.classify.RuleTable``: rows match in order, the last
+row is a catch-all, and the ``CASE WHEN`` SQL comes from :func:`classify.case_sql`.
+The predicates read the columns of the working tables built by
+``zicht.research.linked.populations`` (``offence_code``, ``age``, ``sex``) and of the
+police incidents (``offence_group``).
+"""
+
+from __future__ import annotations
+
+from zicht.core import codes as c
+from zicht.research.classify import Rule, RuleTable, _labelled
+
+#: The offence codes that make an incident a trafficking incident (table B1.2).
+TRAFFICKING_CODES: tuple[str, ...] = tuple(x.code for x in c.TRAFFICKING_OFFENCE_CODES)
+
+
+def trafficking_sql(column: str = "offence_code") -> str:
+    """An SQL predicate: ``column`` is one of the trafficking offence codes."""
+    return f"{column} IN ({', '.join(repr(x) for x in TRAFFICKING_CODES)})"
+
+
+#: Form of exploitation from the police offence code (B1.4.2): organ removal and
+#: 'other forms' are non-sexual; the general code F5293 is of unknown form.
+POLICE_FORM = RuleTable(
+    "police_form",
+    "Form of exploitation from the police offence code (F5293 = unknown)",
+    "Uitbuitingsvorm naar de feitcode van de politie (F5293 = onbekend)",
+    "victim (index incident)",
+    (
+        _labelled(c.REPORTED_FORMS, "sexual", "offence_code = 'F561'"),
+        _labelled(c.REPORTED_FORMS, "labour", "offence_code = 'F562'"),
+        _labelled(c.REPORTED_FORMS, "criminal", "offence_code = 'F563'"),
+        _labelled(c.REPORTED_FORMS, "other", "offence_code IN ('F564', 'F565')"),
+        _labelled(c.REPORTED_FORMS, "unknown", "TRUE"),
+    ),
+)
+
+#: Sexual versus non-sexual exploitation (figure 4.6): the seed's split of known forms.
+SEXUAL_SPLIT = RuleTable(
+    "sexual_split",
+    "Sexual or non-sexual exploitation (criminal, labour, organ removal, other forms)",
+    "Seksuele of niet-seksuele uitbuiting (crimineel, arbeid, orgaanverwijdering, overig)",
+    "victim (index incident)",
+    (
+        Rule("sexual", "Sexual exploitation", "Seksuele uitbuiting", "offence_code = 'F561'"),
+        Rule("non_sexual", "Non-sexual exploitation", "Niet-seksuele uitbuiting",
+             "offence_code IN ('F562', 'F563', 'F564', 'F565')"),
+        Rule("unknown", "Unknown", "Onbekend", "TRUE"),
+    ),
+)
+
+#: Age group at the incident, from the age on 1 January of the incident year.
+AGE_GROUP = RuleTable(
+    "linked_age_group",
+    "Age group on 1 January of the incident year (birth year only: year - birth year - 1)",
+    "Leeftijdsgroep op 1 januari van het incidentjaar (alleen geboortejaar: jaar - "
+    "geboortejaar - 1)",
+    "victim",
+    (
+        _labelled(c.AGE_GROUPS, "minor", "age < 18"),
+        _labelled(c.AGE_GROUPS, "adolescent", "age BETWEEN 18 AND 22"),
+        _labelled(c.AGE_GROUPS, "23_plus", "age >= 23"),
+        _labelled(c.AGE_GROUPS, "unknown", "TRUE"),
+    ),
+)
+
+#: Specific revictimisation (figure 4.2): a new incident of one of these groups.
+#: 'Violence' is assault and (attempted) homicide; threat is counted separately,
+#: as figure 4.3 lists it apart from assault.
+SPECIFIC_REVICTIMISATION = RuleTable(
+    "specific_revictimisation",
+    "Specific revictimisation: the offence group of a new incident",
+    "Specifieke revictimisatie: de delictgroep van een nieuw incident",
+    "new incident",
+    (
+        Rule("trafficking", "Human trafficking", "Mensenhandel",
+             "offence_group = 'trafficking'"),
+        Rule("sexual", "Sexual offences", "Zedendelicten", "offence_group = 'sexual'"),
+        Rule("violence", "Violence", "Geweld", "offence_group IN ('violence', 'homicide')"),
+        Rule("other", "Other offences", "Overige delicten", "TRUE"),
+    ),
+)
+
+#: Every rule table of the linked analyses, in documentation order.
+RULE_TABLES: tuple[RuleTable, ...] = (POLICE_FORM, SEXUAL_SPLIT, AGE_GROUP,
+                                      SPECIFIC_REVICTIMISATION)

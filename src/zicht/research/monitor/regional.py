@@ -1,0 +1,68 @@
+"""The regional view: the chapter-2 breakdowns by police unit and by municipality.
+
+Police unit: every unit that reported the victim in the year (a victim counts once per
+unit per year, as in figure 2.10), so only police-reported victims appear. Municipality:
+where the exploitation took place, from the earliest report of the year that gives one
+(``unknown`` otherwise), so every victim appears once per year. Small areas: policy
+``protected`` (rounded to 5, cells below the threshold suppressed).
+"""
+
+from __future__ import annotations
+
+from zicht.core import codes as c
+from zicht.research.monitor.table import PROTECTED, MonitorTable, make_table, order_by_codes
+from zicht.research.store import ResearchStore
+
+SOURCE = "Registry extract (reports.parquet), zicht monitor"
+
+#: (table suffix, column, expression over victim_year, code order, English, Dutch)
+BREAKDOWNS: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
+    ("form", "form", "form", tuple(f.code for f in c.FORMS), "form", "uitbuitingsvorm"),
+    ("sex", "sex", "sex_code", (*(s.code for s in c.SEXES), "unknown"), "sex", "geslacht"),
+    ("age_group", "age_group", "age_group", tuple(a.code for a in c.AGE_GROUPS), "age group",
+     "leeftijdsgroep"),
+    ("origin_region", "origin_region", "origin_region",
+     tuple(r.code for r in c.ORIGIN_REGIONS), "origin region", "herkomstregio"),
+)
+
+#: (area column, source of (victim_pid, year, area) pairs, English, Dutch)
+AREAS: tuple[tuple[str, str, str, str], ...] = (
+    ("police_unit",
+     """(SELECT DISTINCT r.victim_pid, r.year, COALESCE(r.police_unit, 'unknown') AS area
+         FROM report_base r WHERE r.reporter = 'police')""",
+     "police unit", "politie-eenheid"),
+    ("municipality",
+     "(SELECT victim_pid, year, COALESCE(municipality, 'unknown') AS area FROM victim_year)",
+     "municipality", "gemeente"),
+)
+
+
+def regional_tables(store: ResearchStore) -> list[MonitorTable]:
+    tables: list[MonitorTable] = []
+    for area, pairs, area_en, area_nl in AREAS:
+        store.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE regional_{area} AS
+            SELECT a.area AS {area}, v.year, v.form, v.sex_code, v.age_group, v.origin_region
+            FROM {pairs} a JOIN victim_year v
+                        ON a.victim_pid = v.victim_pid AND a.year = v.year
+                      WHERE NOT v.excluded""")
+        joined = f"regional_{area}"
+        area_order = (order_by_codes(area, tuple(u.code for u in c.POLICE_UNITS))
+                      if area == "police_unit" else area)
+        rows = store.rows(f"""
+            SELECT year, {area}, COUNT(*) AS victims FROM {joined} j
+            GROUP BY year, {area} ORDER BY year, {area_order}""")
+        tables.append(make_table(
+            rows, f"regional/{area}/victims", ("victims",), PROTECTED,
+            f"Registered victims by {area_en}, per year",
+            f"Gemelde slachtoffers naar {area_nl}, per jaar", source=SOURCE))
+        for suffix, column, expr, codes, en, nl in BREAKDOWNS:
+            rows = store.rows(f"""
+                SELECT year, {area}, {expr} AS {column}, COUNT(*) AS victims
+                FROM {joined} j GROUP BY year, {area}, {expr}
+                ORDER BY year, {area_order}, {order_by_codes(column, codes)}""")
+            tables.append(make_table(
+                rows, f"regional/{area}/{suffix}", ("victims",), PROTECTED,
+                f"Registered victims by {area_en} and {en}, per year",
+                f"Gemelde slachtoffers naar {area_nl} en {nl}, per jaar", source=SOURCE))
+    return tables

@@ -1,0 +1,305 @@
+"""Figures 2.1-2.10 and the anonymous reports: the registry part of chapter 2.
+
+Every figure reads ``victim_year`` (``base.py``) without the excluded KMar-only sexual
+victims, except figure 2.1's second column. Counts are exact (policy ``registry``), as
+the rapporteur publishes them; shares are percentages of unrounded counts.
+"""
+
+from __future__ import annotations
+
+from zicht.core import codes as c
+from zicht.research import classify as cl
+from zicht.research.monitor.table import (
+    REGISTRY,
+    MonitorTable,
+    make_table,
+    order_by_codes,
+    share_sql,
+)
+from zicht.research.store import ResearchStore
+
+SOURCE = "Registry extract (reports.parquet), zicht monitor"
+SOURCE_NL = "Registratie-extract"
+V = "(SELECT * FROM victim_year WHERE NOT excluded)"
+FORMS = tuple(x.code for x in c.FORMS)
+SHARE = {"share": "victims"}
+
+
+def _o(column: str, codes: tuple[str, ...]) -> str:
+    return order_by_codes(column, codes)
+
+
+def figure_2_1(store: ResearchStore) -> MonitorTable:
+    rows = store.rows("""
+        SELECT year, SUM(CASE WHEN excluded THEN 0 ELSE 1 END) AS victims,
+               COUNT(*) AS victims_incl_kmar_only
+        FROM victim_year GROUP BY year ORDER BY year""")
+    return make_table(
+        rows, "figures/2.1", ("victims", "victims_incl_kmar_only"), REGISTRY,
+        "Registered victims per year (excluding and including KMar-only sexual exploitation)",
+        "Gemelde slachtoffers per jaar (zonder en met alleen door de KMar gemelde seksuele "
+        "uitbuiting)",
+        source=SOURCE,
+        notes="A victim counts once per report year. Victims of sexual exploitation reported "
+              "only by the KMar in a year are left out of every other figure.")
+
+
+def figure_2_2(store: ResearchStore) -> list[MonitorTable]:
+    parts = " UNION ALL ".join(
+        f"SELECT year, '{r.code}' AS form, COUNT(*) AS victims FROM {V} x "
+        f"WHERE ({r.sql}) GROUP BY year" for r in cl.FORM.rules)
+    rows = store.rows(f"""
+        SELECT year, form, victims, {share_sql('victims', 'year')} AS share
+        FROM ({parts}) f ORDER BY year, {_o('form', FORMS)}""")
+    combos = store.rows(f"""
+        SELECT year, combination, COUNT(*) AS victims FROM (
+          SELECT year, CASE
+            WHEN has_sexual AND has_labour AND has_criminal THEN 'sexual+labour+criminal'
+            WHEN has_sexual AND has_criminal THEN 'sexual+criminal'
+            WHEN has_sexual AND has_labour THEN 'sexual+labour'
+            WHEN has_labour AND has_criminal THEN 'labour+criminal' END AS combination
+          FROM {V} x) o
+        WHERE combination IS NOT NULL GROUP BY year, combination ORDER BY year, combination""")
+    return [
+        make_table(rows, "figures/2.2", ("victims",), REGISTRY,
+                   "Registered victims by form of exploitation, every form a victim has",
+                   "Gemelde slachtoffers naar uitbuitingsvorm (alle vormen, met overlap)",
+                   source=SOURCE, shares=SHARE,
+                   notes="A victim with several forms counts under each (N includes overlap); "
+                         "share = % of the year's form counts."),
+        make_table(combos, "figures/2.2_overlap", ("victims",), REGISTRY,
+                   "Victims with more than one form of exploitation",
+                   "Slachtoffers met meer dan één uitbuitingsvorm", source=SOURCE),
+    ]
+
+
+def figure_2_3(store: ResearchStore) -> list[MonitorTable]:
+    rows = store.rows(f"""
+        SELECT year, sexual_sector_code AS sector, sexual_visibility AS visibility,
+               COUNT(*) AS victims, {share_sql('COUNT(*)', 'year')} AS share
+        FROM {V} x WHERE has_sexual AND sexual_sector_code <> 'unknown'
+        GROUP BY year, sexual_sector_code, sexual_visibility
+        ORDER BY year, {_o('sector', tuple(s.code for s in c.SEXUAL_SECTORS))}""")
+    known = store.rows(f"""
+        SELECT year, COUNT(*) AS victims,
+               SUM(CASE WHEN sexual_sector_code <> 'unknown' THEN 1 ELSE 0 END) AS sector_known,
+               ROUND(100.0 * SUM(CASE WHEN sexual_sector_code <> 'unknown' THEN 1 ELSE 0 END)
+                     / COUNT(*), 1) AS share
+        FROM {V} x WHERE has_sexual GROUP BY year ORDER BY year""")
+    return [
+        make_table(rows, "figures/2.3", ("victims",), REGISTRY,
+                   "Victims of sexual exploitation by prostitution sector, where known",
+                   "Slachtoffers van seksuele uitbuiting naar sector, indien bekend",
+                   source=SOURCE, shares=SHARE),
+        make_table(known, "figures/2.3_known", ("victims", "sector_known"), REGISTRY,
+                   "Victims of sexual exploitation and how many with a known sector",
+                   "Slachtoffers van seksuele uitbuiting en bij hoeveel de sector bekend is",
+                   source=SOURCE, shares={"share": "sector_known"}),
+    ]
+
+
+def figure_2_4(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
+    sectors = (*(s.code for s in c.LABOUR_SECTORS), "unknown")
+    period = store.rows(f"""
+        SELECT CAST(MIN(year) AS STRING) || '-' || CAST(MAX(year) AS STRING) AS period,
+               labour_sector_code AS sector, COUNT(*) AS victims
+        FROM {V} x WHERE has_labour GROUP BY labour_sector_code""")
+    label = period[0]["period"] if period else ""
+    rows_a = store.rows(f"""
+        SELECT '{label}' AS period, labour_sector_code AS sector, COUNT(*) AS victims,
+               {share_sql('COUNT(*)', None)} AS share
+        FROM {V} x WHERE has_labour GROUP BY labour_sector_code
+        ORDER BY {_o('sector', sectors)}""")
+    rows_b = store.rows(f"""
+        SELECT year, first_month AS month, COUNT(*) AS victims
+        FROM {V} x WHERE has_labour AND year = {int(focus_year)}
+        GROUP BY year, first_month ORDER BY month""")
+    rows_c = store.rows(f"""
+        SELECT year, labour_sector_code AS sector, COUNT(*) AS victims,
+               {share_sql('COUNT(*)', None)} AS share
+        FROM {V} x WHERE has_labour AND year = {int(focus_year)}
+        GROUP BY year, labour_sector_code ORDER BY {_o('sector', sectors)}""")
+    return [
+        make_table(rows_a, "figures/2.4a", ("victims",), REGISTRY,
+                   "Victims of labour exploitation by sector, whole period",
+                   "Slachtoffers van arbeidsuitbuiting naar sector, hele periode",
+                   source=SOURCE, shares=SHARE,
+                   notes="With several sectors the rarer sector wins; 'other work' last."),
+        make_table(rows_b, "figures/2.4b", ("victims",), REGISTRY,
+                   f"Victims of labour exploitation in {focus_year} by month of report",
+                   f"Slachtoffers van arbeidsuitbuiting in {focus_year} naar maand van melding",
+                   source=SOURCE, notes="Month of the victim's first report of the year."),
+        make_table(rows_c, "figures/2.4c", ("victims",), REGISTRY,
+                   f"Victims of labour exploitation in {focus_year} by sector",
+                   f"Slachtoffers van arbeidsuitbuiting in {focus_year} naar sector",
+                   source=SOURCE, shares=SHARE),
+    ]
+
+
+def figure_2_5(store: ResearchStore) -> MonitorTable:
+    manners = (*(m.code for m in c.CRIMINAL_MANNERS), "unknown")
+    rows = store.rows(f"""
+        SELECT year, criminal_manner_code AS manner, COUNT(*) AS victims,
+               {share_sql('COUNT(*)', 'year')} AS share
+        FROM {V} x WHERE has_criminal GROUP BY year, criminal_manner_code
+        ORDER BY year, {_o('manner', manners)}""")
+    return make_table(rows, "figures/2.5", ("victims",), REGISTRY,
+                      "Victims of criminal exploitation by manner",
+                      "Slachtoffers van criminele uitbuiting naar wijze", source=SOURCE,
+                      shares=SHARE)
+
+
+def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
+               codes: tuple[str, ...], title_en: str, title_nl: str) -> list[MonitorTable]:
+    """Figure ``number`` per year and form (after the hierarchy), and over all forms."""
+    by_form = store.rows(f"""
+        SELECT year, form, {expr} AS {column}, COUNT(*) AS victims,
+               {share_sql('COUNT(*)', 'year, form')} AS share
+        FROM {V} x GROUP BY year, form, {expr}
+        ORDER BY year, {_o('form', FORMS)}, {_o(column, codes)}""")
+    total = store.rows(f"""
+        SELECT year, {expr} AS {column}, COUNT(*) AS victims,
+               {share_sql('COUNT(*)', 'year')} AS share
+        FROM {V} x GROUP BY year, {expr} ORDER BY year, {_o(column, codes)}""")
+    return [
+        make_table(by_form, f"figures/{number}", ("victims",), REGISTRY,
+                   f"{title_en}, per year and form of exploitation",
+                   f"{title_nl}, per jaar en uitbuitingsvorm", source=SOURCE, shares=SHARE,
+                   notes="Form after the hierarchy sexual > labour > criminal > unknown; "
+                         "share = % within year and form."),
+        make_table(total, f"figures/{number}_total", ("victims",), REGISTRY,
+                   f"{title_en}, per year", f"{title_nl}, per jaar", source=SOURCE,
+                   shares=SHARE),
+    ]
+
+
+def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
+    tables = _breakdown(store, "2.6", "sex", "sex_code", (*(s.code for s in c.SEXES), "unknown"),
+                        "Sex of registered victims", "Geslacht van gemelde slachtoffers")
+    tables += _breakdown(store, "2.7", "origin_region", "origin_region",
+                         tuple(r.code for r in c.ORIGIN_REGIONS),
+                         "Origin region of registered victims",
+                         "Herkomstregio van gemelde slachtoffers")
+    tables += _breakdown(store, "2.8", "age_group", "age_group",
+                         tuple(a.code for a in c.AGE_GROUPS),
+                         "Age group at report of registered victims",
+                         "Leeftijdsgroep bij melding van gemelde slachtoffers")
+    top = store.rows(f"""
+        SELECT year, rank, nationality, victims FROM (
+          SELECT year, nationality, COUNT(*) AS victims,
+                 ROW_NUMBER() OVER (PARTITION BY year ORDER BY COUNT(*) DESC, nationality)
+                   AS rank
+          FROM {V} x WHERE nationality IS NOT NULL GROUP BY year, nationality) t
+        WHERE rank <= 5 ORDER BY year, rank""")
+    tables.append(make_table(top, "figures/2.7_nationalities", ("victims",), REGISTRY,
+                             "Five most reported nationalities per year",
+                             "Vijf meest gemelde nationaliteiten per jaar", source=SOURCE,
+                             notes="Dutch as one of two nationalities counts as Dutch (NL)."))
+    mean = store.rows(f"""
+        SELECT year, form, mean_age, victims FROM (
+          SELECT year, form, ROUND(AVG(age), 1) AS mean_age, COUNT(age) AS victims
+          FROM {V} x GROUP BY year, form
+          UNION ALL
+          SELECT year, 'all' AS form, ROUND(AVG(age), 1) AS mean_age, COUNT(age) AS victims
+          FROM {V} x GROUP BY year) m
+        ORDER BY year, {_o('form', (*FORMS, 'all'))}""")
+    n_age = sum(int(r["victims"] or 0) for r in mean if r["form"] == "all")
+    tables.append(make_table(mean, "figures/2.8_mean_age", ("victims",), REGISTRY,
+                             "Mean age at report, per year and form (form 'all' = every form)",
+                             "Gemiddelde leeftijd bij melding, per jaar en vorm",
+                             source=SOURCE, shares={"mean_age": "victims"}, n=n_age,
+                             notes="victims = victims with a known age."))
+    return tables
+
+
+def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
+    reporters = tuple(r.code for r in c.REPORTERS)
+    pairs = f"""(SELECT DISTINCT r.victim_pid, r.year, r.reporter, v.form
+                 FROM report_base r JOIN victim_year v
+                   ON r.victim_pid = v.victim_pid AND r.year = v.year
+                 WHERE NOT v.excluded)"""
+    rows = store.rows(f"""
+        SELECT year, form, reporter, COUNT(*) AS reports,
+               {share_sql('COUNT(*)', 'year, form')} AS share
+        FROM {pairs} p GROUP BY year, form, reporter
+        ORDER BY year, {_o('form', FORMS)}, {_o('reporter', reporters)}""")
+    total = store.rows(f"""
+        SELECT year, reporter, COUNT(*) AS reports, {share_sql('COUNT(*)', 'year')} AS share
+        FROM {pairs} p GROUP BY year, reporter ORDER BY year, {_o('reporter', reporters)}""")
+    shares = {"share": "reports"}
+    return [
+        make_table(rows, "figures/2.9", ("reports",), REGISTRY,
+                   "Reports of victims by reporter, per year and form",
+                   "Meldingen van slachtoffers naar melder, per jaar en vorm", source=SOURCE,
+                   shares=shares,
+                   notes="A victim counts once per reporter per year; share = % within year "
+                         "and form."),
+        make_table(total, "figures/2.9_total", ("reports",), REGISTRY,
+                   "Reports of victims by reporter, per year",
+                   "Meldingen van slachtoffers naar melder, per jaar", source=SOURCE,
+                   shares=shares),
+    ]
+
+
+def figure_2_10(store: ResearchStore) -> list[MonitorTable]:
+    units = tuple(u.code for u in c.POLICE_UNITS)
+    pairs = f"""(SELECT DISTINCT r.victim_pid, r.year,
+                        COALESCE(r.police_unit, 'unknown') AS police_unit, v.form
+                 FROM report_base r JOIN victim_year v
+                   ON r.victim_pid = v.victim_pid AND r.year = v.year
+                 WHERE NOT v.excluded AND r.reporter = 'police')"""
+    rows = store.rows(f"""
+        SELECT year, police_unit, COUNT(*) AS victims FROM {pairs} p
+        GROUP BY year, police_unit ORDER BY year, {_o('police_unit', units)}""")
+    by_form = store.rows(f"""
+        SELECT year, police_unit, form, COUNT(*) AS victims FROM {pairs} p
+        GROUP BY year, police_unit, form
+        ORDER BY year, {_o('police_unit', units)}, {_o('form', FORMS)}""")
+    note = "A victim counts once per police unit per year (so more than in figure 2.9)."
+    return [
+        make_table(rows, "figures/2.10", ("victims",), REGISTRY,
+                   "Police reports of victims by police unit, per year",
+                   "Politiemeldingen van slachtoffers naar politie-eenheid, per jaar",
+                   source=SOURCE, notes=note),
+        make_table(by_form, "figures/2.10_form", ("victims",), REGISTRY,
+                   "Police reports of victims by police unit, per year and form",
+                   "Politiemeldingen naar politie-eenheid, per jaar en vorm", source=SOURCE,
+                   notes=note),
+    ]
+
+
+def anonymous_reports(store: ResearchStore) -> list[MonitorTable]:
+    reporters = tuple(r.code for r in c.REPORTERS)
+    anon = "(SELECT *, CAST(EXTRACT(YEAR FROM report_date) AS INTEGER) AS year FROM reports " \
+           "WHERE COALESCE(anonymous, FALSE))"
+    rows = store.rows(f"SELECT year, COUNT(*) AS reports FROM {anon} a GROUP BY year "
+                      "ORDER BY year")
+    by_reporter = store.rows(f"""
+        SELECT year, reporter, COUNT(*) AS reports, {share_sql('COUNT(*)', 'year')} AS share
+        FROM {anon} a GROUP BY year, reporter ORDER BY year, {_o('reporter', reporters)}""")
+    note = ("Reports without consent: kept as anonymous reports, never registered as victims "
+            "and in no other figure.")
+    return [
+        make_table(rows, "anonymous_reports", ("reports",), REGISTRY,
+                   "Anonymous reports per year", "Anonieme meldingen per jaar", source=SOURCE,
+                   notes=note),
+        make_table(by_reporter, "anonymous_reports_by_reporter", ("reports",), REGISTRY,
+                   "Anonymous reports per year and reporter",
+                   "Anonieme meldingen per jaar en melder", source=SOURCE, notes=note,
+                   shares={"share": "reports"}),
+    ]
+
+
+def registry_figures(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
+    """Every registry figure (2.1-2.10 and the anonymous reports)."""
+    return [
+        figure_2_1(store),
+        *figure_2_2(store),
+        *figure_2_3(store),
+        *figure_2_4(store, focus_year),
+        figure_2_5(store),
+        *figures_2_6_to_2_8(store),
+        *figure_2_9(store),
+        *figure_2_10(store),
+        *anonymous_reports(store),
+    ]

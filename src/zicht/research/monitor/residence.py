@@ -1,0 +1,142 @@
+"""Figures 2.11-2.15: the residence scheme for foreign victims (``sources/ind_decisions``).
+
+Per year = the year of the *decision* (annex B1.2: decided applications, not received
+ones). The procedure comes from the IND qualification (``classify.IND_PROCEDURE``).
+Unique users (figure 2.15) are counted by person pseudonym; a decision without one
+(a person outside the population register) counts as its own person, so N is an
+upper bound there. Linked-source counts: policy ``protected``.
+"""
+
+from __future__ import annotations
+
+from zicht.core import codes as c
+from zicht.research import classify as cl
+from zicht.research.monitor.table import (
+    PROTECTED,
+    MonitorTable,
+    make_table,
+    order_by_codes,
+    share_sql,
+)
+from zicht.research.store import ResearchStore
+
+SOURCE = "IND residence-scheme decisions (sources/ind_decisions.parquet); registry extract"
+OUTCOMES = ("granted", "rejected", "other")
+SHARE = {"share": "decisions"}
+
+
+def _decisions() -> str:
+    return f"""(SELECT *, CAST(EXTRACT(YEAR FROM decision_date) AS INTEGER) AS year,
+                       {cl.case_sql(cl.IND_PROCEDURE)} AS procedure_code
+                FROM ind_decisions)"""
+
+
+def figure_2_11(store: ResearchStore) -> MonitorTable:
+    series = ("reflection_offers", "temporary_decisions", "continued_decisions",
+              "registered_foreign_victims")
+    rows = store.rows(f"""
+        SELECT year, series, number FROM (
+          SELECT year, CASE procedure_code WHEN 'reflection' THEN 'reflection_offers'
+                            WHEN 'temporary' THEN 'temporary_decisions'
+                            ELSE 'continued_decisions' END AS series, COUNT(*) AS number
+          FROM {_decisions()} d WHERE procedure_code <> 'other'
+          GROUP BY year, procedure_code
+          UNION ALL
+          SELECT year, 'registered_foreign_victims' AS series, COUNT(*) AS number
+          FROM victim_year WHERE NOT excluded AND nationality_known AND NOT is_dutch
+          GROUP BY year) s
+        ORDER BY year, {order_by_codes('series', series)}""")
+    return make_table(
+        rows, "figures/2.11", ("number",), PROTECTED,
+        "Use of the residence scheme against registered foreign victims, per year",
+        "Gebruik van de verblijfsregeling mensenhandel afgezet tegen gemelde buitenlandse "
+        "slachtoffers, per jaar",
+        source=SOURCE, n=None,
+        notes="Reflection offers and decided temporary / continued residence applications, "
+              "by year of decision; foreign = a nationality other than Dutch, without the "
+              "excluded KMar-only victims. Not necessarily the same persons.")
+
+
+def _by(store: ResearchStore, procedure: str, column: str, expr: str,
+        codes: tuple[str, ...], where: str = "TRUE") -> list[dict[str, object]]:
+    return store.rows(f"""
+        SELECT year, {expr} AS {column}, COUNT(*) AS decisions,
+               {share_sql('COUNT(*)', 'year')} AS share
+        FROM {_decisions()} d WHERE procedure_code = '{procedure}' AND ({where})
+        GROUP BY year, {expr} ORDER BY year, {order_by_codes(column, codes)}""")
+
+
+def figures_2_12_to_2_14(store: ResearchStore) -> list[MonitorTable]:
+    dublin = _by(store, "temporary", "dublin_indication",
+                 "CASE WHEN dublin_indication THEN 'yes' WHEN NOT dublin_indication THEN 'no' "
+                 "ELSE 'unknown' END", ("yes", "no", "unknown"))
+    temporary = _by(store, "temporary", "outcome", "COALESCE(outcome, 'other')", OUTCOMES)
+    continued = _by(store, "continued", "outcome", "COALESCE(outcome, 'other')", OUTCOMES)
+    grounds = _by(store, "continued", "ground", "COALESCE(ground, 'other')",
+                  ("cooperation", "prosecution", "humanitarian", "other"),
+                  where="outcome = 'granted'")
+    return [
+        make_table(dublin, "figures/2.12", ("decisions",), PROTECTED,
+                   "Decided temporary-residence applications by Dublin indication",
+                   "Afgehandelde aanvragen tijdelijk verblijf naar Dublinindicatie",
+                   source=SOURCE, shares=SHARE,
+                   notes="The IND records the Dublin indication since 2019; earlier years "
+                         "are not comparable."),
+        make_table(temporary, "figures/2.13", ("decisions",), PROTECTED,
+                   "Decided temporary-residence applications by outcome",
+                   "Afgehandelde aanvragen tijdelijk verblijf naar afdoening",
+                   source=SOURCE, shares=SHARE),
+        make_table(continued, "figures/2.14", ("decisions",), PROTECTED,
+                   "Decided continued-residence applications by outcome",
+                   "Afgehandelde aanvragen voortgezet verblijf naar afdoening",
+                   source=SOURCE, shares=SHARE),
+        make_table(grounds, "figures/2.14_ground", ("decisions",), PROTECTED,
+                   "Granted continued-residence applications by ground",
+                   "Ingewilligde aanvragen voortgezet verblijf naar grond",
+                   source=SOURCE, shares=SHARE),
+    ]
+
+
+def figure_2_15(store: ResearchStore) -> list[MonitorTable]:
+    regions = tuple(r.code for r in c.ORIGIN_REGIONS)
+    origin_rules = tuple(
+        r if r.code != "netherlands" else cl.Rule(r.code, r.en, r.nl, "nationality = 'NL'")
+        for r in cl.ORIGIN_REGION.rules)
+    persons = f"""(SELECT person_key, MIN(year) AS first_year, MIN(period) AS period,
+                          min_by(nationality, CASE WHEN nationality IS NOT NULL
+                                                   THEN decision_date END) AS nationality,
+                          min_by(sex, CASE WHEN sex IS NOT NULL THEN decision_date END) AS sex
+                   FROM (SELECT d.*, COALESCE(person_pid, 'decision:' ||
+                                  CAST(decision_id AS STRING)) AS person_key,
+                                CAST(MIN(year) OVER () AS STRING) || '-' ||
+                                CAST(MAX(year) OVER () AS STRING) AS period
+                         FROM {_decisions()} d WHERE procedure_code <> 'other') x
+                   GROUP BY person_key)"""
+    rows = store.rows(f"""
+        SELECT period, origin_region, COUNT(*) AS persons,
+               {share_sql('COUNT(*)', None)} AS share
+        FROM (SELECT *, {cl.case_sql(cl.ORIGIN_REGION, origin_rules)} AS origin_region
+              FROM {persons} p) o
+        GROUP BY period, origin_region ORDER BY {order_by_codes('origin_region', regions)}""")
+    sexes = (*(s.code for s in c.SEXES), "unknown")
+    by_sex = store.rows(f"""
+        SELECT period, sex, COUNT(*) AS persons, {share_sql('COUNT(*)', None)} AS share
+        FROM (SELECT period, COALESCE(sex, 'unknown') AS sex FROM {persons} p) s
+        GROUP BY period, sex ORDER BY {order_by_codes('sex', sexes)}""")
+    note = ("Unique persons who had a reflection period, temporary or continued residence "
+            "decided in the period; a decision without a person pseudonym counts as a person.")
+    return [
+        make_table(rows, "figures/2.15", ("persons",), PROTECTED,
+                   "Origin region of residence-scheme users, whole period",
+                   "Herkomstregio van gebruikers van de verblijfsregeling, hele periode",
+                   source=SOURCE, shares={"share": "persons"}, notes=note),
+        make_table(by_sex, "figures/2.15_sex", ("persons",), PROTECTED,
+                   "Sex of residence-scheme users, whole period",
+                   "Geslacht van gebruikers van de verblijfsregeling, hele periode",
+                   source=SOURCE, shares={"share": "persons"}, notes=note),
+    ]
+
+
+def residence_figures(store: ResearchStore) -> list[MonitorTable]:
+    """Figures 2.11-2.15 (needs the ``ind_decisions`` source)."""
+    return [figure_2_11(store), *figures_2_12_to_2_14(store), *figure_2_15(store)]

@@ -1,0 +1,56 @@
+"""Key findings: the largest year-on-year changes, with their numbers."""
+
+from __future__ import annotations
+
+from zicht.disclosure import TableSpec, apply_rules
+from zicht.publish.summary import find_changes, headline
+
+
+def _table(name: str, rows: list[dict[str, object]], policy: str = "registry"):  # type: ignore[no-untyped-def]
+    return apply_rules(TableSpec(name, rows, ("reports",), policy, "Reports by reporter",
+                                 "Meldingen naar melder"))
+
+
+REPORTERS = _table("figures/2.9", [
+    {"year": 2019, "form": f, "reporter": r, "reports": n}
+    for f, share in (("labour", 0.3), ("criminal", 0.7))
+    for r, n0 in (("police", 953), ("fairwork", 100))
+    for n in [round(n0 * share)]
+] + [
+    {"year": 2020, "form": f, "reporter": r, "reports": n}
+    for f, share in (("labour", 0.3), ("criminal", 0.7))
+    for r, n0 in (("police", 468), ("fairwork", 104))
+    for n in [round(n0 * share)]
+])
+
+
+def test_police_reports_halved_in_english_and_dutch() -> None:
+    top = find_changes([REPORTERS], "en")[0]
+    assert (top.value_from, top.value_to) == (953, 468)
+    assert top.sentence("en") == "Reports by reporter, Police: halved from 953 to 468 (2019-2020)."
+    nl = find_changes([REPORTERS], "nl")[0].sentence("nl")
+    assert nl == "Meldingen naar melder, Politie: gehalveerd van 953 naar 468 (2019-2020)."
+
+
+def test_small_steady_series_make_no_headline() -> None:
+    subjects = [f.subject for f in find_changes([REPORTERS], "en")]
+    assert not any("FairWork" in s for s in subjects)  # 100 -> 104 is noise
+
+
+def test_rise_is_worded_with_percentage() -> None:
+    t = _table("anonymous_reports", [{"year": 2022, "reports": 400}, {"year": 2023, "reports": 605}])
+    assert find_changes([t], "en")[0].sentence("en").endswith(
+        "rose 51% from 400 to 605 (2022-2023).")
+    assert "51% gestegen van 400 naar 605" in find_changes([t], "nl")[0].sentence("nl")
+
+
+def test_year_with_suppressed_cell_is_not_compared() -> None:
+    t = _table("regional/x", [{"year": 2019, "unit": "a", "reports": 100},
+                              {"year": 2020, "unit": "a", "reports": 4}], policy="protected")
+    assert find_changes([t], "en") == []
+
+
+def test_headline_states_last_year_victims() -> None:
+    t = apply_rules(TableSpec("figures/2.1", [{"year": 2023, "victims": 868}], ("victims",),
+                              "registry", "Victims", "Slachtoffers"))
+    assert headline([t], "en") == ["In 2023, 868 unique victims were registered."]

@@ -1,0 +1,58 @@
+"""``zicht estimate`` end to end: CSV in, JSON or summary out; extract in, release out."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from zicht.cli import app
+from zicht.disclosure import load_release
+from zicht.research.estimate.reference import REFERENCE_TABLES  # noqa: F401
+
+runner = CliRunner()
+
+
+def _csv(tmp_path, table):
+    path = tmp_path / "table.csv"
+    rows = table.to_rows()
+    header = [*table.lists, "count"]
+    path.write_text(",".join(header) + "\n"
+                    + "\n".join(",".join(str(r[c]) for c in header) for r in rows) + "\n")
+    return path
+
+
+def test_json_output(tmp_path, uk5):
+    res = runner.invoke(app, ["estimate", str(_csv(tmp_path, uk5)), "--method", "stepwise",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert round(doc["estimate"], 1) == 11313.0
+    assert doc["method"] == "stepwise" and "LA:NG" in doc["model"]
+
+
+def test_summary_and_bootstrap(tmp_path, hiv):
+    res = runner.invoke(app, ["estimate", str(_csv(tmp_path, hiv)), "--method", "bic",
+                              "--max-order", "2", "--bootstrap", "20", "--seed", "1",
+                              "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "BCa bootstrap" in res.output
+
+
+def test_fixed_model_failure_is_a_clear_error(tmp_path, artificial):
+    res = runner.invoke(app, ["estimate", str(_csv(tmp_path, artificial)), "--model", "A:B"])
+    assert res.exit_code != 0
+    assert "code 1" in str(res.exception)
+
+
+def test_extract_release(tmp_path, extract_dir):
+    directory, _ = extract_dir
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["estimate", "--extract", str(directory), "--by", "year",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    release = load_release(out, "estimate")
+    rows = release.table("figures/estimate").rows
+    assert [r["row"] for r in rows] == ["stratum", "stratum", "sum of strata", "pooled"]
+    assert all(r["estimate"] % 5 == 0 for r in rows)  # rounded by the gate
+    assert (out / "disclosure_log.json").exists()
