@@ -14,11 +14,21 @@ import csv
 import datetime as dt
 import os
 import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from zicht.core.codes import LABOUR_SECTORS, POLICE_UNITS, REPORTERS, SEXUAL_SECTORS
 
+KEY = "be" * 32  # the benchmark's own encryption key (throw-away data)
 PG_URL = os.environ.get("ZICHT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 COLUMNS = ("report_ref", "reporter", "reporter_org", "police_unit", "report_date", "consent",
            "family_name", "given_names", "birth_date", "birth_year", "sex", "nationality",
@@ -89,3 +99,142 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def _pg_schema(base: str) -> tuple[str, Any]:
+    """A fresh schema in ``base`` (the URL using it) and a function dropping it."""
+    import sqlalchemy as sa
+
+    schema = f"zbench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        engine.dispose()
+
+    return f"{base}?options=-csearch_path%3D{schema}", drop
+
+
+def bench_bulk(url: str, path: Path, n: int, label: str) -> list[dict[str, Any]]:
+    """Import the file into an empty registry, then re-send it whole (all updates)."""
+    from zicht.registry import import_file, open_registry
+
+    registry = open_registry(url)
+    rows = []
+    for what in ("bulk import", "bulk re-send (update, history kept)"):
+        started, cpu = time.perf_counter(), time.process_time()
+        summary = import_file(registry, path, actor="bench")
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        assert summary.accepted + summary.updated == n
+        rows.append({"benchmark": f"{what} {n:,} rows, {label}", "value": n / seconds,
+                     "unit": "rows/s", "seconds": round(seconds, 2),
+                     # CPU seconds of the importing process: a shared, busy machine
+                     # stretches wall time; this shows the importer's own cost.
+                     "cpu_seconds": round(cpu, 2),
+                     "target": 20_000 if label == "PostgreSQL" and what == "bulk import"
+                     else None})
+    registry.dispose()
+    for row in rows:
+        row["met"] = None if row["target"] is None else row["value"] >= row["target"]
+    return rows
+
+
+def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ZICHT_ENCRYPTION_KEY": KEY}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from zicht.cli import main; main()", "serve", "--db", url,
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240  # a busy machine imports slowly
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    proc.kill()
+    _, err = proc.communicate(timeout=30)
+    raise RuntimeError(f"the benchmark server did not start: {err.decode()[-2000:]}")
+
+
+def bench_api(url: str, per_client: int, clients: int = 8, workers: int = 2,
+              label: str = "PostgreSQL") -> dict[str, Any]:
+    """``clients`` threads, each posting ``per_client`` reports one by one."""
+    from argon2 import PasswordHasher
+
+    from zicht.registry import open_registry
+    from zicht.registry.keys import create_key
+
+    registry = open_registry(url)
+    with registry.begin() as conn:
+        key = create_key(conn, role="registrar", org="bench", actor="bench",
+                         hasher=PasswordHasher())[1]
+    registry.dispose()
+    rows = make_rows(per_client * clients, seed=7)
+    bodies = [{k: (v.split(";") if k in ("forms", "labour_sector") else v)
+               for k, v in row.items() if v != ""} for row in rows]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = _start_server(url, port, workers)
+    latencies: list[float] = []
+
+    def client(part: list[dict[str, Any]]) -> int:
+        ok = 0
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60,
+                          headers={"Authorization": f"Bearer {key}"}) as http:
+            http.get("/reports", params={"limit": 1})  # warm the key cache of this worker
+            for body in part:
+                t0 = time.perf_counter()
+                response = http.post("/reports", json=body)
+                latencies.append(time.perf_counter() - t0)
+                ok += response.status_code in (200, 201)
+        return ok
+
+    try:
+        parts = [bodies[i::clients] for i in range(clients)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            stored = sum(pool.map(client, parts))
+        seconds = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    latencies.sort()
+    value = stored / seconds
+    return {"benchmark": f"API intake, {clients} concurrent clients, {len(bodies):,} reports, "
+            f"{label}, {workers} worker(s)", "value": value, "unit": "reports/s",
+            "stored": stored, "p99_ms": round(1000 * latencies[int(0.99 * len(latencies))], 1),
+            "target": 1_000, "met": value >= 1_000 and stored == len(bodies)}
+
+
+def _note(row: dict[str, Any]) -> dict[str, Any]:
+    """Print a finished row at once (a long run keeps its numbers if a later step fails)."""
+    print(f"[intake] {row['benchmark']}: {row['value']:,.0f} {row['unit']}", file=sys.stderr)
+    return row
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    n = 5_000 if quick else 100_000
+    per_client = 100 if quick else 1_000
+    out: list[dict[str, Any]] = []
+    os.environ.setdefault("ZICHT_ENCRYPTION_KEY", KEY)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_csv(make_rows(n), Path(tmp) / "reports.csv")
+        out += map(_note, bench_bulk(f"sqlite:///{tmp}/bulk.db", path, n, "SQLite"))
+        pg_url, drop = _pg_schema(PG_URL)
+        try:
+            out += map(_note, bench_bulk(pg_url, path, n, "PostgreSQL"))
+        finally:
+            drop()
+        pg_url, drop = _pg_schema(PG_URL)
+        try:
+            out.append(_note(bench_api(pg_url, per_client)))
+        finally:
+            drop()
+        out.append(_note(bench_api(f"sqlite:///{tmp}/api.db", per_client, workers=1,
+                                   label="SQLite")))
+    return out

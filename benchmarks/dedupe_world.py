@@ -13,10 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zicht.synth.bsn import bsn_for_slots
 from zicht.synth.names import add_typo, move_particle, strip_diacritics
 
-_SYLLABLES = ("ba ko ve ri sa lo mi den berg ma ta ne vo ski ak ov ic ra jan sen "
-              "el ha mo du pe gi fa ze wo ly ni ste bur hof man ek ar in ol us ka").split()
+_SYLLABLES = (
+    "ba", "ko", "ve", "ri", "sa", "lo", "mi", "den", "berg", "ma", "ta", "ne", "vo", "ski",
+    "ak", "ov", "ic", "ra", "jan", "sen", "el", "ha", "mo", "du", "pe", "gi", "fa", "ze", "wo",
+    "ly", "ni", "ste", "bur", "hof", "man", "ek", "ar", "in", "ol", "us", "ka",
+)
 _PARTICLE = ("van", "de", "van der", "van den", "ter", "el")
 _NATIONALITY = (("NL", 0.30), ("PL", 0.10), ("NG", 0.12), ("BG", 0.06), ("HU", 0.05),
                 ("RO", 0.07), ("UA", 0.05), ("BR", 0.03), ("VN", 0.04), ("CN", 0.03),
@@ -53,14 +57,14 @@ def make_persons(n: int, seed: int = 1) -> pd.DataFrame:
     days = rng.integers(0, 365 * 55, n)
     birth = pd.Timestamp("1955-01-01") + pd.to_timedelta(days, unit="D")
     has_bsn = rng.random(n) < np.where(nationality == "NL", 0.95, 0.35)
-    bsn = np.where(has_bsn, rng.permutation(n) + 100_000_000, -1).astype(np.int64)
+    bsn = np.where(has_bsn, bsn_for_slots(rng.permutation(n)), -1).astype(np.int64)
     return pd.DataFrame({
         "person_id": np.arange(n, dtype=np.int64),
         "family_name": family, "given_names": given,
         "birth_date": birth.strftime("%Y-%m-%d"),
         "sex": rng.choice(["female", "male"], n, p=[0.6, 0.4]),
         "nationality": nationality,
-        "bsn": pd.Series(bsn).astype(str).where(bsn >= 0, None),
+        "bsn": pd.Series([f"{b:09d}" if b >= 0 else None for b in bsn], dtype=object),
     })
 
 

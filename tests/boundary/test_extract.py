@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "registry" / "dedupe"))
+
 import datetime as dt
 import json
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.registry.dedupe.conftest import TWENTY, add_reports, make_registry
+from dedupe_fixtures import TWENTY, add_reports, make_registry
 
 from zicht.boundary import PseudonymKey, load_pseudonym_key, write_extract
 from zicht.boundary.extract import age_at

@@ -67,3 +67,10 @@ def test_statistics_have_their_counts_rounded_or_are_suppressed() -> None:
     assert gated[0] == {**tests[0], "n": 25_140}  # the statistic is kept as computed
     assert gated[1]["n"] is None and gated[1]["chi2"] is None and gated[1]["p"] is None
     assert gated[1]["category"] == "b" and gated[1]["suppressed"] == "n below 10"
+
+
+def test_suppression_is_logged_without_values(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="zicht.disclosure.gate"):
+        apply_rules(_spec(), threshold=10)
+    assert "aid/test (protected): 2 cells suppressed below 10" in caplog.text
+    assert "7" not in caplog.text.replace("aid/test", "")  # the suppressed value never

@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "research" / "linked"))
 
-from linked_world import make_world  # noqa: E402
+from linked_world import make_world
 
-from zicht.cli import app  # noqa: E402
-from zicht.research.linked import LinkedSpec, run_linked  # noqa: E402
-from zicht.research.store import open_extract  # noqa: E402
+from zicht.cli import app
+from zicht.research.linked import LinkedSpec, run_linked
+from zicht.research.store import open_extract
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,8 @@ def test_small_steady_series_make_no_headline() -> None:
 
 
 def test_rise_is_worded_with_percentage() -> None:
-    t = _table("anonymous_reports", [{"year": 2022, "reports": 400}, {"year": 2023, "reports": 605}])
+    t = _table("anonymous_reports", [{"year": 2022, "reports": 400},
+                                     {"year": 2023, "reports": 605}])
     assert find_changes([t], "en")[0].sentence("en").endswith(
         "rose 51% from 400 to 605 (2022-2023).")
     assert "51% gestegen van 400 naar 605" in find_changes([t], "nl")[0].sentence("nl")

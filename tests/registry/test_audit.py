@@ -35,7 +35,8 @@ def test_intact_chain_verifies(db_url: str) -> None:
     reg = filled(db_url)
     with reg.read() as conn:
         result = verify_audit(conn)
-    assert result.ok and result.entries == 5 and len(result.head) == 64
+    assert result.ok and result.entries == 5
+    assert result.head.startswith("0:") and len(result.head) == 2 + 64  # a lone writer: chain 0
     reg.dispose()
     out = runner.invoke(app, ["audit", "verify", "--db", db_url])
     assert out.exit_code == 0 and "intact: 5 entries" in out.stdout
@@ -50,9 +51,10 @@ def test_database_refuses_updates_and_deletes(db_url: str) -> None:
 
 
 @pytest.mark.parametrize(("tamper", "expected"), [
-    ("UPDATE audit_log SET record_id = '99' WHERE id = 3", "entry 3: its content"),
-    ("DELETE FROM audit_log WHERE id = 2", "entry 3: expected id 2"),
-    ("UPDATE audit_log SET action = 'x', hash = prev_hash WHERE id = 4", "entry 5: its prev"),
+    ("UPDATE audit_log SET record_id = '99' WHERE id = 3", "chain 0 entry 3 (id 3): its content"),
+    ("DELETE FROM audit_log WHERE id = 2", "chain 0 entry 3 (id 3): expected entry 2"),
+    ("UPDATE audit_log SET action = 'x', hash = prev_hash WHERE id = 4",
+     "chain 0 entry 5 (id 5): its prev"),
 ])
 def test_tampering_is_detected(db_url: str, tamper: str, expected: str) -> None:
     reg = filled(db_url)
@@ -77,4 +79,35 @@ def test_truncation_detected_against_a_noted_head(sqlite_url: str) -> None:
     with reg.read() as conn:
         assert verify_audit(conn).ok  # the chain alone cannot see a cut-off tail
         assert not verify_audit(conn, expected_head=head).ok
+    reg.dispose()
+
+
+def test_noted_head_still_verifies_after_more_entries(sqlite_url: str) -> None:
+    reg = filled(sqlite_url, 3)
+    with reg.read() as conn:
+        head = verify_audit(conn).head
+    with reg.begin() as conn:
+        append_audit(conn, actor="key:abc", action="report.read", record_type="report",
+                     record_id=9)
+    with reg.read() as conn:
+        assert verify_audit(conn, expected_head=head).ok
+    reg.dispose()
+
+
+def test_concurrent_writers_keep_verifiable_chains(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    reg = open_registry(db_url)
+
+    def write(worker: int) -> None:
+        for i in range(10):
+            with reg.begin() as conn:
+                append_audit(conn, actor=f"key:{worker}", action="report.create",
+                             record_type="report", record_id=i)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(write, range(6)))
+    with reg.read() as conn:
+        result = verify_audit(conn)
+    assert result.ok and result.entries == 60, result.problems
     reg.dispose()

@@ -81,3 +81,16 @@ def test_analyst_never_reads_identities() -> None:
     identity_actions = {Action.REPORT_READ, Action.REGISTRY_READ_BULK, Action.REPORT_SUBMIT}
     assert all(Role.ANALYST not in ACCESS[a] for a in identity_actions)
     assert all(Role.MUNICIPALITY not in ACCESS[a] for a in identity_actions)
+
+
+def test_access_doc_lists_every_action_and_role() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "access.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line for line in doc.splitlines()
+            if line.startswith("| `") and "." in line.split("|")[1]}
+    for action in Action:
+        assert action.value in rows, f"docs/access.md lacks {action.value}"
+        cells = [c.strip() for c in rows[action.value].split("|")[2:7]]
+        allowed = {role for role, cell in zip(Role, cells, strict=True) if cell != "-"}
+        assert allowed == set(ACCESS[action]), f"docs/access.md row {action.value} drifted"

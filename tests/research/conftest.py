@@ -10,10 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from monitor_extract import ExtractBuilder, RunMonitor  # noqa: E402
+from monitor_extract import ExtractBuilder, RunMonitor
 
-from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor  # noqa: E402
-from zicht.research.store import open_extract  # noqa: E402
+from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
+from zicht.research.store import open_extract
 
 
 @pytest.fixture

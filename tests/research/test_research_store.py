@@ -35,7 +35,7 @@ def test_sources_default_and_explicit(builder: ExtractBuilder, tmp_path: Path):
 
 
 def test_missing_reports_is_not_found(tmp_path: Path):
-    with pytest.raises(NotFoundError, match="reports.parquet"):
+    with pytest.raises(NotFoundError, match=r"reports\.parquet"):
         open_extract(tmp_path)
 
 

@@ -20,11 +20,11 @@ import fastapi.routing
 import httpx
 import openpyxl
 import pytest
-from figures import report_figure
+from security_figures import report_figure
 from security_seed import report_row
+from security_server import OTHER_ORG, OTHER_REGION, OWN_ORG, OWN_REGION, Seeded, client
 from starlette.routing import Route, compile_path
 
-from conftest import OTHER_ORG, OTHER_REGION, OWN_ORG, OWN_REGION, Seeded, client
 from zicht.registry.access import ACCESS, Action, Role
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
@@ -173,6 +173,8 @@ def check(call: Call, role: Role | None, res: httpx.Response, seeded: Seeded) ->
     out = []
     if res.status_code >= 500:
         out.append(f"{where}: {res.status_code}")
+    if "root:x:0:0" in body:
+        out.append(f"{where}: a file outside the static folder was served")
     if call.action is not None:
         allowed = role is not None and role in ACCESS[call.action]
         if not allowed and res.status_code not in (401, 403):

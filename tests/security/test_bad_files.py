@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from figures import report_figure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from security_figures import report_figure
 from security_seed import TEST_KEY, report_row
 from sqlalchemy import func, select
 
@@ -87,7 +87,7 @@ def _encode(rows: list[dict[str, Any]], fmt: str) -> bytes:
     return buf.getvalue().encode()
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True,
+@settings(max_examples=500, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(rows=report_files(), fmt=st.sampled_from(["csv", "jsonl"]))
 def test_a_file_is_stored_whole_or_refused_whole(registry: Registry, rows: list[dict[str, Any]],

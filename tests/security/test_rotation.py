@@ -75,8 +75,7 @@ def test_cli_rotates_the_key_file_beside_sqlite_in_place(tmp_path: Path,
     key_file = tmp_path / "z.db.key"
     old = key_file.read_text()
     before = _clear(url)
-    result = CliRunner().invoke(app, ["keys", "rotate-encryption", "--db", url]
-                                if _has_keys_group() else ["rotate-encryption-key", "--db", url])
+    result = CliRunner().invoke(app, ["keys", "rotate-encryption", "--db", url])
     assert result.exit_code == 0, result.output
     assert key_file.read_text() != old and not (tmp_path / "z.db.key.new").exists()
     assert _clear(url) == before
@@ -90,6 +89,3 @@ def test_rotation_from_an_environment_key_needs_a_new_key_file(
     with pytest.raises(ConfigError, match="--new-key-file"):
         rotate_registry_key(url, actor="test")
 
-
-def _has_keys_group() -> bool:
-    return any(g.name == "keys" for g in app.registered_groups)

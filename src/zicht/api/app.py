@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict
 
 import zicht
 from zicht.core.config import get_settings
@@ -46,15 +47,17 @@ class RouteAccess:
     path: str
     methods: frozenset[str]
     action: Action | None
+    in_schema: bool  # False for HTML pages (the dashboard authorises inside its routes)
 
 
 def _actions_of(dependencies: Iterable[Any]) -> list[Action]:
     calls = [getattr(d, "call", None) or getattr(d, "dependency", None) for d in dependencies]
-    return [c.zicht_action for c in calls if hasattr(c, "zicht_action")]
+    return [getattr(c, "zicht_action") for c in calls if hasattr(c, "zicht_action")]  # noqa: B009
 
 
 def list_route_access(routes: Iterable[Any], prefix: str = "",
-                      inherited: Sequence[Action] = ()) -> list[RouteAccess]:
+                      inherited: Sequence[Action] = (), in_schema: bool = True
+                      ) -> list[RouteAccess]:
     """Every HTTP route of an app (``app.routes``) with its Action, for tests and docs."""
     out: list[RouteAccess] = []
     for route in routes:
@@ -62,13 +65,32 @@ def list_route_access(routes: Iterable[Any], prefix: str = "",
         if included is not None:  # an included router (FastAPI includes them lazily)
             context = route.include_context
             actions = [*inherited, *_actions_of(context.dependencies)]
-            out += list_route_access(included.routes, prefix + context.prefix, actions)
+            out += list_route_access(included.routes, prefix + context.prefix, actions,
+                                     in_schema and context.include_in_schema)
         elif isinstance(route, APIRoute):
             actions = [*inherited, *_actions_of(route.dependencies),
                        *_actions_of(route.dependant.dependencies)]
-            out.append(RouteAccess(prefix + route.path, frozenset(route.methods),
-                                   actions[-1] if actions else None))
+            out.append(RouteAccess(prefix + route.path, frozenset(route.methods or ()),
+                                   actions[-1] if actions else None,
+                                   in_schema and route.include_in_schema))
     return out
+
+
+class ErrorOut(BaseModel):
+    """The body of every error response (``ZichtError.to_dict``)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: str
+
+
+#: Error statuses any route may answer, documented once for the OpenAPI spec.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid API key"},
+    403: {"model": ErrorOut, "description": "The key's role may not do this"},
+    404: {"model": ErrorOut, "description": "Not found, or not this key's to see"},
+    409: {"model": ErrorOut, "description": "Clashes with stored state; send again"},
+}
 
 
 def create_app(registry: Registry | str) -> FastAPI:
@@ -89,6 +111,7 @@ def create_app(registry: Registry | str) -> FastAPI:
         docs_url=None,  # FastAPI's default docs load JavaScript from a CDN; see /docs
         redoc_url=None,
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,  # every route may answer these (schemathesis checks it)
     )
     app.state.registry = reg
     app.state.verifier = KeyVerifier()

@@ -39,7 +39,7 @@ def require(action: Action) -> Callable[..., Principal]:
         registry = get_registry(request)
         verifier: KeyVerifier = request.app.state.verifier
         token = credentials.credentials if credentials else None
-        with registry.read() as conn:
+        with registry.lookup() as conn:  # one SELECT: no transaction round trips
             principal = verifier.authenticate(conn, token)
         return authorize(principal, action)
 

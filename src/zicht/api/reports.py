@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -19,6 +19,8 @@ from zicht.registry.reports import get_report, list_reports, withdraw_consent
 
 router = APIRouter(tags=["reports"])
 RegistryDep = Annotated[Registry, Depends(get_registry)]
+# Ids are 32-bit integers in the database; a larger number would crash the driver (500).
+ReportId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A report id")]
 
 
 class ReportOut(BaseModel):
@@ -80,6 +82,7 @@ def _only_org(principal: Principal) -> str | None:
 
 
 @router.post("/reports", response_model=Stored, status_code=201,
+             responses={200: {"model": Stored, "description": "Updated an earlier send"}},
              summary="Submit one report (a re-send of reporter + report_ref updates it)")
 def post_report(
     report: ReportRecord, response: Response, registry: RegistryDep,
@@ -115,7 +118,7 @@ def post_batch(
 
 @router.get("/reports/{report_id}", response_model=ReportOut,
             summary="Read one report (a reporter: only its own organisation's)")
-def get_one(report_id: int, registry: RegistryDep,
+def get_one(report_id: ReportId, registry: RegistryDep,
             principal: Annotated[Principal, Depends(require(Action.REPORT_READ))]) -> Any:
     """Another organisation's report is answered as not found (404)."""
     with registry.begin() as conn:
@@ -139,7 +142,7 @@ def get_many(
 
 @router.post("/reports/{report_id}/withdraw-consent",
              summary="Consent withdrawn: erase the report's identifying fields at once")
-def post_withdraw(report_id: int, registry: RegistryDep,
+def post_withdraw(report_id: ReportId, registry: RegistryDep,
                   principal: Annotated[Principal, Depends(require(Action.REPORT_WITHDRAW_CONSENT))]
                   ) -> dict[str, Any]:
     """The report stays as an anonymous report; its history loses identities too."""

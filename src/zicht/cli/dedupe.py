@@ -67,13 +67,15 @@ def review_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show queued pairs with both reports side by side (registry zone: identifying)."""
+    from zicht.registry.audit import cli_actor
     from zicht.registry.db import open_registry
     from zicht.registry.review import list_review
 
     registry = open_registry(db)
     try:
         with registry.begin() as conn:
-            items = list_review(conn, registry.cipher, status=status, limit=limit)
+            items = list_review(conn, registry.cipher, status=status, limit=limit,
+                                actor=cli_actor())
     finally:
         registry.dispose()
     if as_json:

@@ -17,6 +17,7 @@ from zicht.cli.app import app, console
 from zicht.core.errors import EstimationError
 from zicht.disclosure import Release, TableSpec, apply_rules, write_release
 from zicht.research.estimate import CaptureTable, estimate, estimate_strata
+from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.extract import ExtractTables, tables_from_extract
 from zicht.research.estimate.strata import StratifiedEstimate
 
@@ -24,10 +25,14 @@ _COUNT_COLUMNS = ("observed", "estimate", "ci_low", "ci_high")
 
 
 def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: Path,
-                   options: dict[str, Any]) -> Release:
+                   options: dict[str, Any],
+                   covariate: CovariateEstimate | None = None) -> Release:
     """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
     rows = []
-    for row in result.rows():
+    extra_rows = covariate.rows() if covariate else []
+    for row in [*result.rows(), *extra_rows]:
+        row.setdefault("model", list(covariate.model) if covariate else None)
+        row.setdefault("error", None)
         model = row.pop("model")
         rows.append({**row, "model": " + ".join(model) if model else None})
     spec = TableSpec(
@@ -41,6 +46,10 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
     )
     methods = {"by": list(result.by), "lists_merged": tables.merged,
                "level": result.level, **options}
+    if covariate is not None:
+        methods["covariate_model"] = {"lists": list(tables.pooled.lists),
+                                      "interactions": list(covariate.model),
+                                      "interval": covariate.interval}
     return write_release([apply_rules(spec)], out_dir, document_name="estimate",
                          meta={"stage": "estimate", "by": list(result.by)},
                          extra={"method": methods})
@@ -72,6 +81,8 @@ def estimate_cmd(
                                     "(estimate.json, CSV, disclosure log)."),
     min_list: int = typer.Option(10, "--min-list-size", help="--extract: merge reporter "
                                  "types that saw fewer victims into `other`."),
+    covariate: bool = typer.Option(False, "--covariate", help="--extract: also fit one "
+                                   "log-linear model with the strata as a covariate."),
 ) -> None:
     """Estimate the hidden number by multiple systems estimation."""
     options: dict[str, Any] = {"max_order": max_order, "p_threshold": p_threshold,
@@ -94,11 +105,18 @@ def estimate_cmd(
     tables = tables_from_extract(extract, by, min_list)
     strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
                             level=level, **options)
-    release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options})
+    cov = None
+    if covariate:
+        cov = estimate_covariate(tables.common, p_threshold=p_threshold, bootstrap=bootstrap,
+                                 seed=seed, level=level, workers=workers)
+    release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
+                             cov)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return
-    console.print(f"estimate: {len(strat.strata)} strata by {', '.join(strat.by)}; "
-                  f"sum of strata {strat.sum_estimate:,.0f}, pooled "
-                  f"{strat.pooled.estimate:,.0f}" if strat.pooled else "", highlight=False)
+    # print only what passed the gate (rounded), never the raw figures
+    gated = {r["row"]: r["estimate"] for r in release.table("figures/estimate").rows}
+    console.print(f"estimate: {len(strat.strata)} strata by {', '.join(strat.by)}; sum of "
+                  f"strata {gated.get('sum of strata')}, pooled {gated.get('pooled')} "
+                  "(rounded by the disclosure gate)", highlight=False)
     console.print(f"released through the disclosure gate: {out / 'estimate.json'}")

@@ -14,16 +14,13 @@ from zicht.disclosure import (
     Release,
     TableSpec,
     apply_rules,
-    csv_name,
     gate_statistics,
     write_release,
 )
 from zicht.publish import write_charts, write_workbook
 from zicht.research.linked import LinkedResult, LinkedSpec, format_test, run_linked
-from zicht.research.linked.km_chart import write_km_chart
+from zicht.research.linked.charts import write_linked_charts
 from zicht.research.store import open_extract
-
-KM_TABLE = "revictimisation/km_curve"
 
 
 def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None = None,
@@ -38,16 +35,16 @@ def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None
             t["text_nl"] = format_test(t["chi2"], t["df"], t["n"], t["p"], "nl")
     extra: dict[str, Any] = {"tests": tests, "method": result.meta.get("method", {})}
     meta = {k: v for k, v in result.meta.items() if k != "method"}
-    meta["controls"] = gate_statistics([meta["controls"]], policy="protected",
+    controls = {k: v for k, v in meta["controls"].items() if k != "strata"}
+    meta["controls"] = gate_statistics([controls], policy="protected",
                                        count_keys=("victims", "controls", "shortfall"),
                                        threshold=threshold)[0]
     release = write_release(gated, out_dir, document_name="linked", meta=meta, extra=extra)
     write_workbook(release, out_dir / "linked.xlsx")
-    if charts:
+    if charts:  # the generic charts, then ours where a share or a step curve fits better
         write_charts(release, out_dir / "svg")
-        km = release.table(KM_TABLE)
-        write_km_chart(km.rows, out_dir / "svg" / csv_name(KM_TABLE).replace(".csv", ".svg"),
-                       km.title_en)
+        write_linked_charts({t.name: (t.rows, t.title_en) for t in release.tables},
+                            out_dir / "svg")
     return release
 
 
@@ -67,13 +64,17 @@ def linked(
     controls_per_victim: Annotated[int, typer.Option(
         "--controls-per-victim", help="Matched controls per victim.")] = (
         LinkedSpec.controls_per_victim),
+    aid_period_by: Annotated[str, typer.Option(
+        "--aid-period-by", help="Select chapter-3 incidents by 'offence_start' (the seed) "
+        "or 'registration_date'.")] = LinkedSpec.aid_period_by,
     charts: Annotated[bool, typer.Option("--charts/--no-charts",
                                          help="Write one SVG per table.")] = True,
 ) -> None:
     """Linked analyses: aid vs matched controls, revictimisation."""
     store = open_extract(extract, sources)
     try:
-        result = run_linked(store, LinkedSpec(seed=seed, controls_per_victim=controls_per_victim))
+        result = run_linked(store, LinkedSpec(seed=seed, controls_per_victim=controls_per_victim,
+                                              aid_period_by=aid_period_by))
     finally:
         store.close()
     release = release_linked(result, out, threshold=threshold, charts=charts)

@@ -104,16 +104,12 @@ def rotate_encryption(
         console.print(f"The key file {files.final} now holds the new key.")
 
 
-def _keys_group() -> typer.Typer | None:
+def _keys_group() -> typer.Typer:
     for group in app.registered_groups:
         if group.name == "keys" and group.typer_instance is not None:
             return group.typer_instance
-    return None
+    raise RuntimeError("zicht.cli.keys must be imported before zicht.cli.maintenance")
 
 
-# ``zicht keys`` belongs to the keys module; add our sub-command to it when it is a group.
-_KEYS = _keys_group()
-if _KEYS is not None:
-    _KEYS.command("rotate-encryption")(rotate_encryption)
-else:
-    app.command("rotate-encryption-key")(rotate_encryption)
+# ``zicht keys`` belongs to the keys module; rotation is one more sub-command of it.
+_keys_group().command("rotate-encryption")(rotate_encryption)

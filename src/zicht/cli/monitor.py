@@ -3,7 +3,7 @@ the disclosure gate (JSON, CSV, XLSX, SVG)."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import typer
@@ -14,6 +14,8 @@ from zicht.publish import write_charts, write_workbook
 from zicht.research import classify
 from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
 from zicht.research.store import open_extract
+
+NO_CHART = ("regional/municipality/",)
 
 
 def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True) -> Release:
@@ -27,8 +29,15 @@ def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True
     )
     write_workbook(release, out_dir / "monitor.xlsx")
     if charts:
-        write_charts(release, out_dir / "svg")
+        write_monitor_charts(release, out_dir / "svg")
     return release
+
+
+def write_monitor_charts(release: Release, out_dir: Path) -> list[Path]:
+    """One SVG per table, except the municipality tables: hundreds of municipalities make
+    an unreadable bar chart (the dashboard shows those as tables)."""
+    charted = tuple(t for t in release.tables if not t.name.startswith(NO_CHART))
+    return write_charts(replace(release, tables=charted), out_dir)
 
 
 @app.command("monitor")

@@ -17,8 +17,9 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def verify(
     db: str = DB_OPTION,
-    head: Annotated[str | None, typer.Option("--head", help="The head hash noted at an "
-                    "earlier verify: also detects entries removed from the end.")] = None,
+    head: Annotated[str | None, typer.Option("--head", help="The head printed by an earlier "
+                    "verify (chain:hash,...): also detects entries removed from the end.")
+                    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check every entry's hash and link; exit 1 if any entry was edited or deleted."""

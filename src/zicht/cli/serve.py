@@ -34,4 +34,7 @@ def serve(
     # Every worker must sign dashboard sessions with the same secret.
     os.environ.setdefault("ZICHT_SESSION_SECRET", secrets.token_hex(32))
     uvicorn.run("zicht.api:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+                workers=workers, log_level="warning",
+                # A worker imports all of zicht (seconds on a busy machine); uvicorn's
+                # default 5 s health check would kill and respawn it forever.
+                timeout_worker_healthcheck=120)

@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from zicht.cli.app import app, console
+from zicht.core.errors import ConfigError
+
+
+def _parse_years(text: str) -> tuple[int, int]:
+    try:
+        lo, _, hi = text.partition("-")
+        return int(lo), int(hi or lo)
+    except ValueError:
+        raise ConfigError(f"Years '{text}' are not a range. Expected FROM-TO, e.g. "
+                          "2010-2024.") from None
 
 
 @app.command("synth")
-def synth() -> None:
+def synth(
+    out: Path = typer.Option(..., "--out", help="Folder to write the world into."),
+    seed: int = typer.Option(1, "--seed", help="Random seed; the same seed gives "
+                             "byte-identical files."),
+    scale: float = typer.Option(1.0, "--scale", help="1 = the Netherlands; 0.05 for a demo."),
+    years: str = typer.Option("2010-2024", "--years", help="Report years to generate."),
+    population_scale: float | None = typer.Option(
+        None, "--population-scale", help="Scale of the population register alone "
+        "(default: --scale); e.g. 0.001 for a fast world with every victim still linked."),
+) -> None:
     """Generate the synthetic world (registry CSVs, linked sources, truth)."""
-    raise NotBuiltError("`zicht synth` is not built yet.")
+    from zicht.synth import SynthSpec, generate_world
+
+    spec = SynthSpec(out=out, seed=seed, scale=scale, population_scale=population_scale,
+                     years=_parse_years(years))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("synth", total=1)
+
+        def tick(description: str, done: int, total: int) -> None:
+            bar.update(task, description=description, completed=done, total=total)
+
+        result = generate_world(spec, progress=tick)
+    console.print(result.summary())

@@ -7,6 +7,7 @@ Research stages hand in a ``TableSpec`` (tidy rows plus which columns are counts
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from zicht.core.errors import DisclosureError
 from zicht.disclosure.rules import get_policy, round_to_base
 
 _GATE_TOKEN = object()  # only this module holds it
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,9 @@ def apply_rules(
             row[col] = round_to_base(count, base) if policy.round_counts else count
         rows.append(row)
 
+    if suppressed:  # table names and cell positions only: never a value
+        _log.info("disclosure: table %s (%s): %d cells suppressed below %d", spec.name,
+                  policy.code, len(suppressed), threshold)
     n = spec.n
     if n is not None and policy.round_counts:
         n = round_to_base(n, base)

@@ -11,9 +11,11 @@ code has the same colour in every chart.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import math
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,10 +42,12 @@ PALETTE = (
     "#000000", "#8c564b", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf", "#d62728",
 )
 TIME_COLUMNS = ("year", "month")
+NOT_DIMENSIONS = ("rank", "share", "percentage")  # order or derived, never a category
 MAX_SERIES = 10  # more categories than this: the largest ten, the rest as "other"
 MAX_LINES = 6  # a time series with more categories becomes small multiples
 FACET_PREFERENCE = ("form", "reporter", "sex", "age_group")
 LEGEND_COLUMNS = 3
+MAX_FACETS = 12  # more panels than this: the largest twelve
 MEMO_SIZE = 1024
 _MEMO: dict[tuple[Any, ...], str] = {}
 _MEMO_LOCK = threading.Lock()
@@ -61,7 +65,11 @@ class ChartPlan:
 
 
 def value_columns(table: DisclosedTable) -> tuple[str, ...]:
-    """The columns plotted: the counts, else the numeric non-time columns."""
+    """The columns plotted: a mean if the table has one, else the counts, else the
+    numeric non-time columns."""
+    means = tuple(c for c in table.columns if c.startswith("mean_"))
+    if means:
+        return means[:1]
     counts = tuple(c for c in table.count_columns if c in table.columns)
     if counts:
         return counts
@@ -72,21 +80,30 @@ def value_columns(table: DisclosedTable) -> tuple[str, ...]:
 def dimension_columns(table: DisclosedTable) -> tuple[str, ...]:
     """Columns that classify a row (codes, years): not counts, not measures."""
     values = set(value_columns(table)) | set(table.count_columns)
-    return tuple(c for c in table.columns if c not in values and (
+    return tuple(c for c in table.columns if c not in values and c not in NOT_DIMENSIONS and (
         c in TIME_COLUMNS or not _is_numeric(table.rows, c)
         or (table.count_columns and _is_integer(table.rows, c))))
 
 
-def plan_chart(table: DisclosedTable) -> ChartPlan:
-    """Pick the chart that fits the table's shape."""
+def plan_chart(table: DisclosedTable,
+               rows: Sequence[Mapping[str, Any]] | None = None) -> ChartPlan:
+    """Pick the chart that fits the shape of ``rows`` (default: all rows of ``table``).
+
+    Columns with one value only (a filtered area, a single year) are not drawn; the
+    time column with the most values is the x axis; a second category makes small
+    multiples (the category with many values, else form, gets the panels).
+    """
+    rows = table.rows if rows is None else rows
     values = value_columns(table)
-    if not table.rows or not values:
+    if not rows or not values:
         return ChartPlan("none", None, ())
+    distinct = {c: len({r.get(c) for r in rows}) for c in table.columns}
+    all_dims = dimension_columns(table)
+    dims = [d for d in all_dims if distinct[d] > 1] or list(all_dims[:1])
     if {"estimate", "ci_low", "ci_high"} <= set(table.columns):
-        dims = dimension_columns(table)
         return ChartPlan("interval", dims[0] if dims else None, ("estimate",))
-    dims = list(dimension_columns(table))
-    x = next((t for t in TIME_COLUMNS if t in dims), dims[0] if dims else None)
+    times = sorted((t for t in TIME_COLUMNS if t in dims), key=lambda t: -distinct[t])
+    x = times[0] if times else (dims[0] if dims else None)
     cats = [d for d in dims if d != x]
     if len(values) > 1 and cats:
         values = values[:1]  # several counts and categories: chart the first count
@@ -94,10 +111,12 @@ def plan_chart(table: DisclosedTable) -> ChartPlan:
     if len(cats) == 1:
         series = cats[0]
     elif len(cats) >= 2:
-        facet = next((p for p in FACET_PREFERENCE if p in cats), cats[0])
+        widest = max(cats, key=lambda d: distinct[d])
+        facet = widest if distinct[widest] > MAX_LINES else next(
+            (p for p in FACET_PREFERENCE if p in cats), min(cats, key=lambda d: distinct[d]))
         series = next(d for d in cats if d != facet)
-    if x in TIME_COLUMNS and len({r.get(x) for r in table.rows}) >= 3:
-        if facet is None and series and len({r.get(series) for r in table.rows}) > MAX_LINES:
+    if x in TIME_COLUMNS and distinct[x] >= 3:
+        if facet is None and series and distinct[series] > MAX_LINES:
             series, facet = None, series  # one small panel per category, not spaghetti
         return ChartPlan("line", x, values, series, facet)
     if x in TIME_COLUMNS:
@@ -143,11 +162,31 @@ def render_bytes(
     fmt: str = "svg",
 ) -> bytes:
     """The chart as ``fmt`` (svg, png or pdf) bytes; empty when nothing is chartable."""
+    return render_formats(table, lang, rows=rows, with_title=with_title, formats=(fmt,))[fmt]
+
+
+def render_formats(
+    table: DisclosedTable,
+    lang: str = "en",
+    *,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+    with_title: bool = True,
+    formats: Sequence[str] = ("svg",),
+) -> dict[str, bytes]:
+    """The chart drawn once and saved in each of ``formats`` (PNG for print: WeasyPrint
+    draws a complex SVG a hundred times slower than an image)."""
     rows = table.rows if rows is None else rows
-    plan = plan_chart(table)
+    plan = plan_chart(table, rows)
     if plan.kind == "none" or not rows:
-        return b""
+        return dict.fromkeys(formats, b"")
     facets = _ordered(plan.facet, {r.get(plan.facet) for r in rows}) if plan.facet else [None]
+    if plan.facet and len(facets) > MAX_FACETS:  # hundreds of areas: the largest only
+        facet, value = plan.facet, plan.values[0]
+        total: dict[Any, float] = {}
+        for r in rows:
+            total[r.get(facet)] = total.get(r.get(facet), 0.0) + float(r.get(value) or 0)
+        keep = set(sorted(facets, key=lambda f: -total[f])[:MAX_FACETS])
+        facets = [f for f in facets if f in keep]
     ncols = min(3 if len(facets) <= 6 else 4, len(facets))
     nrows = math.ceil(len(facets) / ncols)
     size = (8.0, 4.2) if len(facets) == 1 else (9.0, 2.5 * nrows + 0.9)
@@ -164,19 +203,51 @@ def render_bytes(
                 ax.set_title(value_label(plan.facet, facet_value, lang), fontsize=9)
         for j in range(len(facets), nrows * ncols):
             axes[j // ncols][j % ncols].set_visible(False)
-        if with_title:
+        if with_title:  # standalone: the chart carries its title, N and source line
             fig.suptitle(table.title_nl if lang == "nl" else table.title_en, fontsize=11)
+            fig.text(0.01, 0.005, _footer(table, lang), fontsize=7, color="#555555",
+                     va="bottom")
         if len(handles) > 1:
             fig.legend(list(handles.values()), list(handles), loc="lower center",
                        bbox_to_anchor=(0.5, 0.03 * 4.2 / size[1]),
                        ncols=min(LEGEND_COLUMNS, len(handles)), fontsize=8, frameon=False)
-        fig.text(0.01, 0.005, _footer(table, lang), fontsize=7, color="#555555", va="bottom")
         _adjust(fig, plan, rows, lang, size, nrows, len(handles), with_title)
-        buf = io.BytesIO()
-        meta = {"Date": None} if fmt == "svg" else {}
-        fig.savefig(buf, format=fmt, metadata=meta, dpi=110)
+        out = {}
+        for fmt in formats:
+            buf = io.BytesIO()
+            meta = {"Date": None} if fmt == "svg" else {}
+            fig.savefig(buf, format=fmt, metadata=meta, dpi=110 if fmt != "png" else 130,
+                        facecolor="white")
+            out[fmt] = buf.getvalue()
         plt.close(fig)
-    return buf.getvalue()
+    return out
+
+
+def frame_svg(svg: str, title: str, footer: str) -> str:
+    """Wrap a chart drawn without title in an SVG that adds its title and footer (so a
+    standalone figure file costs no second drawing)."""
+    size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:600])
+    if not svg or size is None:
+        return svg
+    w, h = float(size[1]), float(size[2])
+    top, bottom = 26.0, 16.0
+    total = h + top + bottom
+    inner = svg.replace(size[0], f'width="{w}" height="{h}" x="0" y="{top}"', 1)
+    font = 'font-family="DejaVu Sans, sans-serif"'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{total}pt" '
+        f'viewBox="0 0 {w} {total}" version="1.1">'
+        f'<rect width="{w}" height="{total}" fill="#ffffff"/>'
+        f'<text x="{w / 2}" y="17" text-anchor="middle" font-size="11" {font}>'
+        f"{html.escape(title)}</text>{inner}"
+        f'<text x="6" y="{total - 5}" font-size="7" fill="#555555" {font}>'
+        f"{html.escape(footer)}</text></svg>"
+    )
+
+
+def chart_footer(table: DisclosedTable, lang: str) -> str:
+    """The N and source line of a chart."""
+    return _footer(table, lang)
 
 
 def render_chart(table: DisclosedTable, path: Path, lang: str = "en") -> None:

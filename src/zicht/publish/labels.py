@@ -167,6 +167,8 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     table = CODE_LISTS.get(column)
     if table is not None and isinstance(value, str):
         return c.label(table, value, lang)
+    if isinstance(value, str) and value.islower() and "_" in value:
+        return value.replace("_", " ").capitalize()  # a code without a list: readable
     if isinstance(value, bool):
         return ("ja" if value else "nee") if lang == "nl" else ("yes" if value else "no")
     return str(value)

@@ -54,16 +54,29 @@ class PolicyRow:
 class MethodAnnex:
     sections: tuple[RuleSection, ...]
     policies: tuple[PolicyRow, ...]
+    parameters: tuple[tuple[str, str, str], ...] = ()  # (stage, name, value)
 
 
 def build_method(releases: Mapping[str, Release], lang: str = "en") -> MethodAnnex:
     """The annex of the given releases: their rule tables and disclosure policies."""
     sections: list[RuleSection] = []
+    parameters: list[tuple[str, str, str]] = []
     for stage, release in releases.items():
         method = release.document.get("method")
-        if isinstance(method, Mapping):
-            sections.extend(_sections(stage, method, lang))
-    return MethodAnnex(tuple(sections), _policies(releases, lang))
+        if not isinstance(method, Mapping):
+            continue
+        found = _sections(stage, method, lang)
+        sections.extend(found)
+        ruled = {s.name for s in found}
+        parameters.extend((stage, str(k), _text(v)) for k, v in method.items()
+                          if k not in ruled and v is not None)
+    return MethodAnnex(tuple(sections), _policies(releases, lang), tuple(parameters))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _sections(stage: str, method: Mapping[str, Any], lang: str) -> list[RuleSection]:
@@ -83,7 +96,8 @@ def _sections(stage: str, method: Mapping[str, Any], lang: str) -> list[RuleSect
                     str(r.get("sql", "")), str(r.get("since", "")))
             for i, r in enumerate(rules, start=1) if isinstance(r, Mapping)
         )
-        out.append(RuleSection(stage, str(name), title, desc, rows))
+        if rows:  # a list of plain values is a parameter, not a rule table
+            out.append(RuleSection(stage, str(name), title, desc, rows))
     return out
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zicht.disclosure import DisclosedTable
-from zicht.publish.figures import _ordered, dimension_columns, value_columns
+from zicht.publish.figures import NOT_DIMENSIONS, _ordered, dimension_columns, value_columns
 from zicht.publish.labels import column_label, format_number, value_label
 
 
@@ -33,8 +33,9 @@ def show_table(table: DisclosedTable, lang: str = "en", *,
     suppressed = _suppressed_cells(table, rows)
     dims = [d for d in dimension_columns(table) if d in table.columns]
     values = value_columns(table)
-    if "year" in dims and len(dims) > 1 and len(values) >= 1 and len(table.columns) == \
-            len(dims) + len(values) and len(values) == 1:
+    extra = [c for c in table.columns if c not in dims and c not in values]
+    if "year" in dims and len(dims) > 1 and len(values) == 1 and \
+            all(c in NOT_DIMENSIONS for c in extra):  # shares drop out of the pivot
         shown = _pivot(rows, [d for d in dims if d != "year"], values[0], suppressed, lang)
     else:
         shown = _plain(table.columns, rows, suppressed, dims, lang)

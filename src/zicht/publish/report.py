@@ -8,10 +8,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import multiprocessing as mp
+import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,14 @@ from zicht.publish.chapters import (
     load_releases,
     table_slug,
 )
-from zicht.publish.figures import plan_chart, render_svg
+from zicht.publish.figures import (
+    chart_footer,
+    dimension_columns,
+    frame_svg,
+    plan_chart,
+    render_formats,
+    render_svg,
+)
 from zicht.publish.labels import chapter_title, format_number, text
 from zicht.publish.method import build_method
 from zicht.publish.pdf import write_pdf
@@ -38,8 +49,7 @@ from zicht.publish.tables import write_tables
 
 #: Chapter numbers follow the seed monitor (2 signalling, 3 aid, 4 revictimisation).
 CHAPTER_NUMBERS = {key: i for i, key in enumerate(CHAPTERS, start=2)}
-MAX_REPORT_ROWS = 40  # longer tables are cut in the report; tables.xlsx has them whole
-LIST_ONLY = ("regional/municipality",)  # too many areas to chart in print
+MAX_REPORT_ROWS = 30  # longer tables are cut in the report; tables.xlsx has them whole
 
 
 @dataclass(frozen=True)
@@ -79,23 +89,22 @@ def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
     fig_dir.mkdir(exist_ok=True)
 
     t = time.perf_counter()
-    svgs: dict[str, str] = {}
+    tables = [tb for _s, tb in all_tables(releases)
+              if in_report(tb) and plan_chart(tb).kind != "none"]
+    drawn = render_charts(tables, lang)
+    svgs = {name: _svg_element(d["svg"]) for name, d in drawn.items()}
+    pngs = {name: d["png"] for name, d in drawn.items()}
     figures: list[Path] = []
-    for _stage, table in all_tables(releases):
-        if plan_chart(table).kind == "none":
-            continue
-        svg = render_svg(table, lang, with_title=False)
-        if not table.name.startswith(LIST_ONLY):
-            svgs[table.name] = svg
+    for table in tables:
         path = fig_dir / (table_slug(table.name) + ".svg")
-        path.write_text(svg, encoding="utf-8")
+        path.write_text(frame_svg(svgs[table.name], _title(table, lang),
+                                  chart_footer(table, lang)), encoding="utf-8")
         figures.append(path)
     timings["charts"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    html = render_html(releases, lang, svgs)
     html_path = out_dir / "report.html"
-    html_path.write_text(html, encoding="utf-8")
+    html_path.write_text(render_html(releases, lang, svgs), encoding="utf-8")
     xlsx = write_tables([tb for _s, tb in all_tables(releases)], out_dir / "tables.xlsx", lang)
     csvs = _copy_csv(releases, out_dir / "csv")
     timings["html_xlsx"] = time.perf_counter() - t
@@ -103,15 +112,42 @@ def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
     pdf_path = None
     if pdf:
         t = time.perf_counter()
-        pdf_path = write_pdf(html, out_dir / "report.pdf")
+        printable = render_html(releases, lang, svgs, pngs=pngs)
+        pdf_path = write_pdf(printable, out_dir / "report.pdf")
         timings["pdf"] = time.perf_counter() - t
     return ReportFiles(html_path, pdf_path, xlsx, tuple(figures), tuple(csvs),
                        tuple(releases), time.perf_counter() - start, timings)
 
 
+def render_charts(tables: Sequence[DisclosedTable], lang: str) -> dict[str, dict[str, bytes]]:
+    """Each table's chart (without title) as SVG and PNG, on every core."""
+    jobs = [(tb, lang) for tb in tables]
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers < 2 or len(jobs) < 4 or "fork" not in mp.get_all_start_methods():
+        return {tb.name: _draw_one(job) for tb, job in zip(tables, jobs, strict=True)}
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        drawn = list(pool.map(_draw_one, jobs, chunksize=2))
+    return {tb.name: d for tb, d in zip(tables, drawn, strict=True)}
+
+
+def _svg_element(data: bytes) -> str:
+    """The ``<svg>`` element alone (no XML declaration or DOCTYPE), for inlining."""
+    text = data.decode()
+    return text[text.index("<svg"):] if "<svg" in text else ""
+
+
+def _draw_one(job: tuple[DisclosedTable, str]) -> dict[str, bytes]:
+    table, lang = job
+    return render_formats(table, lang, with_title=False, formats=("svg", "png"))
+
+
 def render_html(releases: Mapping[str, Release], lang: str,
-                svgs: Mapping[str, str] | None = None) -> str:
-    """The report as one HTML string (charts rendered here unless ``svgs`` gives them)."""
+                svgs: Mapping[str, str] | None = None,
+                pngs: Mapping[str, bytes] | None = None) -> str:
+    """The report as one HTML string (charts rendered here unless ``svgs`` gives them).
+
+    With ``pngs`` the charts are embedded as images instead (the print version).
+    """
     env = Environment(loader=PackageLoader("zicht.publish", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     env.globals.update(t=lambda key, **kw: text(key, lang, **kw), fmt=format_number)
@@ -120,7 +156,7 @@ def render_html(releases: Mapping[str, Release], lang: str,
     tables = [tb for _s, tb in all_tables(releases)]
     if svgs is None:
         svgs = {tb.name: render_svg(tb, lang, with_title=False) for tb in tables
-                if not tb.name.startswith(LIST_ONLY)}
+                if in_report(tb)}
     return env.get_template("report.html.j2").render(
         lang=lang,
         css=css,
@@ -128,7 +164,8 @@ def render_html(releases: Mapping[str, Release], lang: str,
         years=_years(tables),
         headline=headline(tables, lang),
         findings=[f.sentence(lang) for f in find_changes(tables, lang)],
-        chapters=[_chapter_context(c, lang, svgs) for c in chapters],
+        chapters=[_chapter_context(c, lang, svgs, pngs or {}, _tests(releases, lang))
+                  for c in chapters],
         method=build_method(releases, lang),
         releases=[_release_context(s, r) for s, r in releases.items()],
         generated=text("generated", lang, version=zicht.__version__,
@@ -136,16 +173,36 @@ def render_html(releases: Mapping[str, Release], lang: str,
     )
 
 
-def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str]) -> dict[str, Any]:
+def _tests(releases: Mapping[str, Release], lang: str) -> dict[str, list[str]]:
+    """Test statistics a stage released beside its tables (``tests``: chi-square
+    footnotes of the linked analyses), by the table they belong to."""
+    out: dict[str, list[str]] = {}
+    for release in releases.values():
+        for test in release.document.get("tests") or ():
+            if not isinstance(test, Mapping) or not test.get(f"text_{lang}"):
+                continue
+            category = f"{test['category']}: " if test.get("category") else ""
+            out.setdefault(str(test.get("table")), []).append(
+                f"{category}{test[f'text_{lang}']}")
+    return out
+
+
+def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
+                     pngs: Mapping[str, bytes], tests: Mapping[str, list[str]]
+                     ) -> dict[str, Any]:
     number = CHAPTER_NUMBERS[chapter.key]
     figures = []
     listed = []
     for i, table in enumerate(chapter.tables or (), start=1):
-        if table.name.startswith(LIST_ONLY):
+        if not in_report(table):
             listed.append(_title(table, lang))
             continue
-        figures.append(_figure_context(table, lang, svgs.get(table.name, ""),
-                                       _figure_number(table.name, number, i)))
+        context = _figure_context(table, lang, svgs.get(table.name, ""),
+                                  _figure_number(table.name, number, i))
+        context["tests"] = tests.get(table.name, [])
+        if pngs.get(table.name):
+            context["png"] = base64.b64encode(pngs[table.name]).decode()
+        figures.append(context)
     return {
         "key": chapter.key,
         "number": number,
@@ -180,9 +237,19 @@ def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str) -> 
     }
 
 
+def in_report(table: DisclosedTable) -> bool:
+    """Municipalities and regional breakdowns are too many areas for print: they are
+    in tables.xlsx and the dashboard; the report shows each area's total only."""
+    if table.name.startswith("regional/municipality"):
+        return False
+    if table.name.startswith("regional/"):
+        return len([d for d in dimension_columns(table) if d != "year"]) <= 1
+    return True
+
+
 def _figure_number(name: str, chapter_number: int, i: int) -> str:
-    if name.startswith("figures/"):
-        return name.removeprefix("figures/")
+    if name.startswith("figures/") and name.removeprefix("figures/")[:1].isdigit():
+        return name.removeprefix("figures/").replace("_", " ")
     return f"{chapter_number}.{i}"
 
 

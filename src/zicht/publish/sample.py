@@ -48,9 +48,14 @@ def write_sample_releases(out_dir: Path, *, seed: int = 7,
     meta = {"zicht_version": "sample", "snapshot_id": "sample", "years": list(years)}
     write_release(_monitor_tables(rng, years), out_dir / "monitor", document_name="monitor",
                   meta=meta, extra={"method": SAMPLE_METHOD})
-    write_release(_linked_tables(rng), out_dir / "linked", document_name="linked", meta=meta)
+    tests = [{"table": "aid/youth_care", "category": "minor", "chi2": 619.596, "df": 5,
+              "n": 261870, "p": 0.0, "text_en": "χ²(5, N = 261,870) = 619.596, p < .001",
+              "text_nl": "χ²(5, N = 261.870) = 619,596, p < ,001"}]
+    write_release(_linked_tables(rng), out_dir / "linked", document_name="linked", meta=meta,
+                  extra={"tests": tests})
     write_release(_estimate_tables(rng, years), out_dir / "estimate",
-                  document_name="estimate", meta=meta)
+                  document_name="estimate", meta=meta,
+                  extra={"method": {"by": ["year"], "level": 0.95, "method": "stepwise"}})
     return out_dir
 
 

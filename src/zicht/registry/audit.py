@@ -2,14 +2,18 @@
 
 Each entry holds who (an API key id or ``cli:USER``), what (``action``), which record
 (``record_type``, ``record_id``) and when, never sensitive content. Its ``hash`` is
-SHA-256 over those fields and the previous entry's hash, so editing or deleting any
-entry breaks the chain from there on; :func:`verify_audit` finds the first break.
-Ids are consecutive from 1, so a deleted entry also leaves a gap. Removing entries at
-the *end* of the log is detectable only against a head hash kept elsewhere: write down
-the ``head`` that ``zicht audit verify`` prints (or ship it to a log server).
+SHA-256 over those fields, its place (``chain``, ``seq``) and the previous entry's hash,
+so editing or deleting any entry breaks its chain from there on; :func:`verify_audit`
+finds every break. ``seq`` counts 1, 2, ... within a chain, so a deleted entry also
+leaves a gap. Removing entries at the *end* is detectable only against a head kept
+elsewhere: write down the ``head`` that ``zicht audit verify`` prints (or ship it to a
+log server) and pass it back later with ``--head``.
 
-Appends are serialised (a PostgreSQL transaction-scoped advisory lock; SQLite takes its
-write lock at BEGIN), so concurrent writers keep one chain.
+Chains: appending to one chain must be serialised (read the last hash, insert, commit),
+so one chain allows one audited commit at a time. On PostgreSQL a writer takes the first
+free of ``CHAINS`` chains (a transaction-scoped advisory lock per chain), so concurrent
+requests do not queue behind each other's commit; a lone writer always gets chain 0. On
+SQLite writers are serialised by the database anyway and use chain 0 only.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select, text
 
-from zicht.registry.models import AuditEntry
+from zicht.registry.models import AuditEntry, table_of
 
 GENESIS = "0" * 64
-_LOCK_ID = 7_310_221_402  # arbitrary constant naming the audit-chain advisory lock
-_TABLE = AuditEntry.__table__
+CHAINS = 8  # PostgreSQL; see the module docstring
+_LOCK_BASE = 7_310_221_400  # arbitrary constant: chain c is advisory lock _LOCK_BASE + c
+_TABLE = table_of(AuditEntry)
 
 
 def cli_actor() -> str:
@@ -37,39 +42,53 @@ def cli_actor() -> str:
         return "cli:unknown"
 
 
-def hash_entry(entry_id: int, at: str, actor: str, action: str, record_type: str,
+def hash_entry(chain: int, seq: int, at: str, actor: str, action: str, record_type: str,
                record_id: str, prev_hash: str) -> str:
     """The chained hash of one entry (SHA-256 over an unambiguous JSON list)."""
-    payload = json.dumps([entry_id, at, actor, action, record_type, record_id, prev_hash],
+    payload = json.dumps([chain, seq, at, actor, action, record_type, record_id, prev_hash],
                          separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _take_chain(conn: Connection) -> int:
+    """Lock a chain for this transaction: the first free one, else wait for chain 0."""
+    if conn.dialect.name != "postgresql":
+        return 0
+    free = conn.execute(text(
+        "SELECT c FROM generate_series(0, :n - 1) AS c "
+        "WHERE pg_try_advisory_xact_lock(:base + c) ORDER BY c LIMIT 1"
+    ), {"n": CHAINS, "base": _LOCK_BASE}).scalar()
+    if free is not None:
+        return int(free)
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_BASE})
+    return 0
 
 
 def append_audit(conn: Connection, *, actor: str, action: str, record_type: str,
                  record_id: str | int) -> int:
     """Append one entry inside the caller's transaction; returns its id.
 
-    Call it last in a transaction: the chain lock is held until commit.
+    Call it last in a transaction: the chain's lock is held until commit.
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
+    chain = _take_chain(conn)
     last = conn.execute(
-        select(_TABLE.c.id, _TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+        select(_TABLE.c.seq, _TABLE.c.hash).where(_TABLE.c.chain == chain)
+        .order_by(_TABLE.c.seq.desc()).limit(1)
     ).first()
-    entry_id, prev = (last.id + 1, last.hash) if last else (1, GENESIS)
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     rid = str(record_id)
-    conn.execute(_TABLE.insert().values(
-        id=entry_id, at=at, actor=actor, action=action, record_type=record_type,
+    entry_id: int = conn.execute(_TABLE.insert().values(
+        chain=chain, seq=seq, at=at, actor=actor, action=action, record_type=record_type,
         record_id=rid, prev_hash=prev,
-        hash=hash_entry(entry_id, at, actor, action, record_type, rid, prev),
-    ))
+        hash=hash_entry(chain, seq, at, actor, action, record_type, rid, prev),
+    ).returning(_TABLE.c.id)).scalar_one()
     return entry_id
 
 
 @dataclass(frozen=True)
 class AuditVerification:
-    """The outcome of :func:`verify_audit`."""
+    """The outcome of :func:`verify_audit`. ``head``: ``chain:hash`` of each chain's end."""
 
     entries: int
     head: str
@@ -80,26 +99,48 @@ class AuditVerification:
         return not self.problems
 
 
+def _parse_head(head: str) -> dict[int, str]:
+    out = {}
+    for part in head.replace(" ", "").split(","):
+        chain, _, value = part.rpartition(":")
+        out[int(chain or 0)] = value
+    return out
+
+
 def verify_audit(conn: Connection, *, expected_head: str | None = None) -> AuditVerification:
-    """Walk the chain; report every entry whose id, link or hash does not hold."""
+    """Walk every chain; report each entry whose place, link or hash does not hold.
+
+    ``expected_head``: a ``head`` printed by an earlier verify; each of its hashes must
+    still be in the log (entries appended since are fine; entries cut off are not).
+    """
     problems: list[str] = []
-    prev, expected_id, count = GENESIS, 1, 0
-    rows = conn.execute(select(_TABLE).order_by(_TABLE.c.id)).yield_per(10_000)
+    heads: dict[int, str] = {}
+    seen: dict[int, set[str]] = {}
+    wanted = _parse_head(expected_head) if expected_head else {}
+    prev, expected_seq, chain, count = GENESIS, 1, None, 0
+    rows = conn.execute(select(_TABLE).order_by(_TABLE.c.chain, _TABLE.c.seq)).yield_per(5_000)
     for row in rows:
         count += 1
-        if row.id != expected_id:
-            problems.append(f"entry {row.id}: expected id {expected_id}; "
-                            f"{row.id - expected_id} entries before it are missing")
+        if row.chain != chain:
+            chain, prev, expected_seq = row.chain, GENESIS, 1
+        where = f"chain {row.chain} entry {row.seq} (id {row.id})"
+        if row.seq != expected_seq:
+            problems.append(f"{where}: expected entry {expected_seq}; "
+                            f"{row.seq - expected_seq} entries before it are missing")
         if row.prev_hash != prev:
-            problems.append(f"entry {row.id}: its prev_hash does not match the hash of the "
-                            "entry before it (an entry was edited or deleted)")
-        recomputed = hash_entry(row.id, row.at, row.actor, row.action, row.record_type,
-                                row.record_id, row.prev_hash)
+            problems.append(f"{where}: its prev_hash does not match the hash of the entry "
+                            "before it (an entry was edited or deleted)")
+        recomputed = hash_entry(row.chain, row.seq, row.at, row.actor, row.action,
+                                row.record_type, row.record_id, row.prev_hash)
         if recomputed != row.hash:
-            problems.append(f"entry {row.id}: its content does not match its hash "
-                            "(the entry was edited)")
-        prev, expected_id = row.hash, row.id + 1
-    if expected_head is not None and prev != expected_head:
-        problems.append(f"the last entry's hash is {prev}, expected {expected_head} "
-                        "(entries were removed from the end or the log was replaced)")
-    return AuditVerification(entries=count, head=prev, problems=problems)
+            problems.append(f"{where}: its content does not match its hash (edited)")
+        if row.chain in wanted:
+            seen.setdefault(row.chain, set()).add(row.hash)
+        prev, expected_seq = row.hash, row.seq + 1
+        heads[row.chain] = row.hash
+    for c, value in sorted(wanted.items()):
+        if value not in seen.get(c, set()):
+            problems.append(f"chain {c}: the noted head {value[:16]}... is no longer in the "
+                            "log (entries were removed from the end, or the log replaced)")
+    head = ",".join(f"{c}:{h}" for c, h in sorted(heads.items())) or f"0:{GENESIS}"
+    return AuditVerification(entries=count, head=head, problems=problems)

@@ -7,7 +7,7 @@ A backup is one zip file (deflate-compressed):
   count and the SHA-256 of its data file;
 - ``tables/NAME.jsonl``: one JSON array per row, in primary-key order. Values that JSON
   has no type for are tagged: ``{"b": base64}`` bytes, ``{"d": iso}`` date,
-  ``{"t": iso}`` UTC timestamp.
+  ``{"t": iso}`` UTC timestamp, ``{"n": text}`` decimal, ``{"j": value}`` a JSON value.
 
 Every table of the database is dumped (found by reflection, so tables of later
 migrations are included) inside one read transaction, so the dump is consistent.
@@ -76,12 +76,16 @@ def encode_value(value: Any) -> Any:
         return {"d": value.isoformat()}
     if isinstance(value, decimal.Decimal):
         return {"n": str(value)}
+    if isinstance(value, dict | list):  # a JSON column: wrapped, so it is never read as a tag
+        return {"j": value}
     return value
 
 
 def decode_value(value: Any) -> Any:
     """The database value of one :func:`encode_value` output."""
     if isinstance(value, dict):
+        if "j" in value:
+            return value["j"]
         if "b" in value:
             return base64.b64decode(value["b"])
         if "t" in value:
@@ -103,7 +107,8 @@ def schema_revision(conn: Connection) -> str | None:
     """The Alembic revision the database is at (None before the first migration)."""
     if not inspect(conn).has_table("alembic_version"):
         return None
-    return conn.scalar(text("SELECT version_num FROM alembic_version"))
+    revision: str | None = conn.scalar(text("SELECT version_num FROM alembic_version"))
+    return revision
 
 
 def _order(table: Table) -> list[Any]:
@@ -245,7 +250,7 @@ def _check_key(url: str, manifest: dict[str, Any], settings: Settings) -> None:
 def _occupied(conn: Connection) -> list[str]:
     """Tables holding rows (the key id of a registry opened once does not count)."""
     return [t.name for t in _reflect(conn) if t.name != "registry_meta"
-            and conn.scalar(select(func.count()).select_from(t)) > 0]
+            and (conn.scalar(select(func.count()).select_from(t)) or 0) > 0]
 
 
 def _downgrade_to_base(engine: Engine) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from zicht.core.config import Settings, get_settings
 from zicht.core.errors import ConfigError
 from zicht.registry.crypto import FieldCipher, resolve_key
-from zicht.registry.models import RegistryMeta
+from zicht.registry.models import RegistryMeta, table_of
 
 KEY_ID = "encryption_key_id"
 
@@ -90,6 +90,8 @@ class Registry:
     engine: Engine
     cipher: FieldCipher
     url: str
+    #: Organisation code -> id, filled by intake (organisations are never deleted).
+    org_ids: dict[str, int] = field(default_factory=dict)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -101,6 +103,18 @@ class Registry:
     def read(self) -> Iterator[Connection]:
         """A read-only connection (on SQLite it does not take the write lock)."""
         with self.engine.connect().execution_options(read_only=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def lookup(self) -> Iterator[Connection]:
+        """A connection for single-statement reads: autocommit on PostgreSQL (no BEGIN and
+        COMMIT round trips); on SQLite a read transaction (pysqlite's autocommit switch would
+        undo the BEGIN handling of :func:`make_engine`)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.read() as conn:
+                yield conn
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             yield conn
 
     def dispose(self) -> None:
@@ -116,7 +130,7 @@ def open_registry(url: str, *, settings: Settings | None = None) -> Registry:
     with engine.begin() as conn:
         stored = conn.scalar(select(RegistryMeta.value).where(RegistryMeta.name == KEY_ID))
         if stored is None:
-            conn.execute(RegistryMeta.__table__.insert().values(name=KEY_ID,
+            conn.execute(table_of(RegistryMeta).insert().values(name=KEY_ID,
                                                                 value=cipher.key_id))
         elif stored != cipher.key_id:
             engine.dispose()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from zicht.core.errors import Problem, ValidationError
-from zicht.registry.record import ReportRecord
+from zicht.registry.record import LIST_FIELDS, ReportRecord, split_list
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 REQUIRED_COLUMNS = tuple(n for n, f in ReportRecord.model_fields.items() if f.is_required())
@@ -79,7 +79,11 @@ def _read_csv(data: bytes) -> RawRows:
         if not any(values):
             continue  # blank line
         numbers.append(reader.line_num)
-        rows.append(dict(zip(header, values, strict=False)))
+        row = {h: v for h, v in zip(header, values, strict=False) if v}
+        for name in LIST_FIELDS:  # split here: the row is ours, no copy needed later
+            if name in row:
+                row[name] = split_list(row[name])
+        rows.append(row)
     return RawRows(rows, numbers, ignored)
 
 

@@ -68,7 +68,7 @@ def import_rows(registry: Registry, rows: Sequence[Mapping[str, Any]],
                     if r.org_code != only_org]
     if problems:
         raise ValidationError(
-            f"Refused: {len({p.row for p in problems})} row(s) have problems; nothing was "
+            f"{len({p.row for p in problems})} row(s) have problems; nothing was "
             "stored. Fix every listed problem and send the whole batch again.",
             problems=problems,
         )
@@ -86,7 +86,8 @@ def _store_with_retry(registry: Registry, records: Sequence[Any], import_id: str
     for attempt in range(ATTEMPTS):
         try:
             with registry.begin() as conn:
-                outcome = store_records(conn, registry.cipher, records, import_id=import_id)
+                outcome = store_records(conn, registry.cipher, records, import_id=import_id,
+                                        org_ids=registry.org_ids)
                 if len(records) == 1:  # one report: name it in the audit log
                     rid = (outcome.inserted_ids + outcome.updated_ids)[0]
                     action = "report.create" if outcome.accepted else "report.update"
@@ -97,6 +98,7 @@ def _store_with_retry(registry: Registry, records: Sequence[Any], import_id: str
                                  record_type="import", record_id=import_id)
             return outcome
         except IntegrityError:
+            registry.org_ids.clear()  # in case a cached organisation id is stale
             if attempt == ATTEMPTS - 1:
                 raise ConflictError(
                     "The same report was being stored by another request at the same time; "

@@ -22,10 +22,10 @@ from sqlalchemy import Connection, select
 from zicht.core.errors import AuthenticationError, NotFoundError
 from zicht.registry.access import Principal, Role, check_org
 from zicht.registry.audit import append_audit
-from zicht.registry.models import ApiKey, as_utc, utcnow
+from zicht.registry.models import ApiKey, as_utc, table_of, utcnow
 
 _HASHER = PasswordHasher()
-_TABLE = ApiKey.__table__
+_TABLE = table_of(ApiKey)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ without decrypting.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -19,7 +20,9 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -39,6 +42,11 @@ def as_utc(value: dt.datetime | None) -> dt.datetime | None:
 
 class Base(DeclarativeBase):
     """Declarative base of every registry table."""
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core ``Table`` of a model (typed, for Core statements)."""
+    return cast(Table, model.__table__)
 
 
 class Organisation(Base):
@@ -185,11 +193,15 @@ class AuditEntry(Base):
     """One entry of the append-only, hash-chained audit log (``zicht.registry.audit``).
 
     Never holds sensitive content: who (key id or cli user), what action, which record.
+    Entries form ``chain``s (one on SQLite; a few on PostgreSQL so concurrent writers do
+    not queue on one lock); ``seq`` counts 1, 2, ... within a chain.
     """
 
     __tablename__ = "audit_log"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chain: Mapped[int] = mapped_column(SmallInteger)
+    seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, exactly as hashed
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
@@ -197,6 +209,10 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(100))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[object, ...]:
+        return (UniqueConstraint("chain", "seq", name="uq_audit_log_chain_seq"),)
 
 
 class RegistryMeta(Base):

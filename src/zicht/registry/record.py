@@ -11,10 +11,10 @@ row number a spreadsheet user sees.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationInfo,
+    create_model,
 )
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
@@ -34,12 +35,18 @@ from zicht.core.errors import Problem
 
 def _literal(table: tuple[C.Code, ...]) -> Any:
     """A ``Literal`` of the codes of ``table`` (pydantic checks it fast, OpenAPI lists it)."""
-    return Literal[tuple(c.code for c in table)]  # type: ignore[misc]
+    return Literal[tuple(c.code for c in table)]
 
 
-if TYPE_CHECKING:
-    Reporter = PoliceUnit = Sex = Form = SexualSector = LabourSector = str
-    CriminalManner = YesNo = str
+if TYPE_CHECKING:  # to the type checker the code types are plain strings
+    Reporter: TypeAlias = str
+    PoliceUnit: TypeAlias = str
+    Sex: TypeAlias = str
+    Form: TypeAlias = str
+    SexualSector: TypeAlias = str
+    LabourSector: TypeAlias = str
+    CriminalManner: TypeAlias = str
+    YesNo: TypeAlias = str
 else:
     Reporter = _literal(C.REPORTERS)
     PoliceUnit = _literal(C.POLICE_UNITS)
@@ -60,22 +67,24 @@ def split_list(value: Any) -> Any:
         if ";" not in value:
             return [value] if value else []
         value = [part.strip() for part in value.split(";")]
-    if isinstance(value, list):
+    if isinstance(value, list) and len(value) > 1:
         return list(dict.fromkeys(v for v in value if v != ""))
     return value
 
 
-def clean_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def clean_row(row: Mapping[str, Any]) -> Mapping[str, Any]:
     """Drop empty values ("not known") and split the ``;``-lists, before validation.
 
     Done here in one pass rather than in per-field pydantic validators: it is the
-    hot loop of a 100,000-row import.
+    hot loop of a 100,000-row import (the file readers already drop empty cells).
     """
-    out = {k: v for k, v in row.items() if v is not None and v != ""}
+    values = row.values()
+    out: Mapping[str, Any] = ({k: v for k, v in row.items() if v is not None and v != ""}
+                              if "" in values or None in values else row)
     for name in LIST_FIELDS:
         value = out.get(name)
-        if isinstance(value, str):
-            out[name] = split_list(value)
+        if value.__class__ is str or (value.__class__ is list and len(value) > 1):
+            out = {**out, name: split_list(value)}  # a new dict: never change the caller's
     return out
 
 
@@ -107,14 +116,16 @@ def _check_bsn(value: str) -> str:
     return value
 
 
-_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+_BSN_OFFSET = 48 * (9 + 8 + 7 + 6 + 5 + 4 + 3 + 2 - 1)  # the weighted sum of ord("0")
 
 
 def bsn_passes_eleven_test(bsn: str) -> bool:
     """The BSN eleven-test: 9 digits, weights 9..2 and -1, sum divisible by 11, not 0."""
     if len(bsn) != 9 or not bsn.isascii() or not bsn.isdigit():
         return False
-    total = sum(map(operator.mul, map(int, bsn), _BSN_WEIGHTS))
+    b = bsn.encode()  # unrolled: this runs once per row of a 100,000-row file
+    total = (9 * b[0] + 8 * b[1] + 7 * b[2] + 6 * b[3] + 5 * b[4] + 4 * b[5] + 3 * b[6]
+             + 2 * b[7] - b[8] - _BSN_OFFSET)
     return total % 11 == 0 and total != 0
 
 
@@ -153,7 +164,7 @@ class ReportRecord(BaseModel):
     exploitation_start: PastDate | None = None
     exploitation_end: PastDate | None = None
 
-    @property
+    @cached_property
     def org_code(self) -> str:
         """The reporting organisation: the reporter code, with the unit for police."""
         return f"police:{self.police_unit}" if self.reporter == "police" else self.reporter
@@ -164,7 +175,31 @@ class ReportRecord(BaseModel):
         return self.consent == "no" and self.reporter not in C.INVESTIGATIVE_REPORTERS
 
 
-_BATCH = TypeAdapter(list[ReportRecord])
+_DATE_FIELDS = ("report_date", "birth_date", "exploitation_start", "exploitation_end")
+
+
+@lru_cache(maxsize=2)
+def batch_adapter(today: dt.date) -> TypeAdapter[list[ReportRecord]]:
+    """A validator for a batch, with "not in the future" as native constraints for ``today``.
+
+    The same model as :class:`ReportRecord`; only the future checks move from Python
+    validators (three calls per row) into pydantic-core (``le=today``).
+    """
+    past = Annotated[dt.date, Field(le=today)]
+    model = create_model(
+        "ReportRecord",
+        __base__=ReportRecord,
+        __doc__=ReportRecord.__doc__,
+        report_date=(past, ...),
+        birth_date=(past | None, None),
+        birth_year=(Annotated[int, Field(ge=1900, le=today.year)] | None, None),
+        exploitation_start=(past | None, None),
+        exploitation_end=(past | None, None),
+        # clean_row has split and de-duplicated the lists: no Python validator per row.
+        forms=(Annotated[list[Form], Field(min_length=1)], ...),
+        labour_sector=(list[LabourSector], Field(default_factory=list)),
+    )
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def find_rule_problems(rec: ReportRecord) -> list[tuple[str, str]]:
@@ -200,11 +235,16 @@ class ValidatedBatch:
     problems: list[Problem]
 
 
-def _problem_of(error: Any, row: int | None) -> Problem:
+def _problem_of(error: Any, row: int | None, today: dt.date) -> Problem:
     loc = [str(p) for p in error["loc"]]
     name = loc[0] if loc else None
+    message = error["msg"]
+    if error["type"] == "less_than_equal" and name in _DATE_FIELDS:
+        message = f"is in the future (after {today.isoformat()})"
+    elif error["type"] == "less_than_equal" and name == "birth_year":
+        message = f"is in the future (after {today.year})"
     # Never echo the input: it may be personal data.
-    return Problem(row, name, error["msg"])
+    return Problem(row, name, message)
 
 
 def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[int | None],
@@ -219,13 +259,14 @@ def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[in
     problems: list[Problem] = []
     try:
         records: list[ReportRecord | None] = list(
-            _BATCH.validate_python(cleaned, context={"today": today}))
+            batch_adapter(today).validate_python(cleaned, context={"today": today}))
     except PydanticValidationError as exc:
         bad: set[int] = set()
         for err in exc.errors(include_url=False, include_input=False):
             index = int(err["loc"][0])
             bad.add(index)
-            problems.append(_problem_of({**err, "loc": err["loc"][1:]}, row_numbers[index]))
+            problems.append(_problem_of({**err, "loc": err["loc"][1:]}, row_numbers[index],
+                                        today))
         records = [None if i in bad else ReportRecord.model_validate(r, context={"today": today})
                    for i, r in enumerate(cleaned)]
     seen: dict[tuple[str, str], int | None] = {}

@@ -24,12 +24,13 @@ from zicht.registry.models import (
     Report,
     ReportVictim,
     as_utc,
+    table_of,
     utcnow,
 )
 from zicht.registry.store import erase_history
 
-_REPORTS = Report.__table__
-_ORGS = Organisation.__table__
+_REPORTS = table_of(Report)
+_ORGS = table_of(Organisation)
 _PLAIN = ("reporter", "police_unit", "reporter_org", "report_date", "consent", "anonymous",
           "sex", "nationality", "nationality_2", "forms", "sexual_sector", "labour_sector",
           "criminal_manner", "municipality", "dublin_indication", "exploitation_start",
@@ -82,7 +83,8 @@ def list_reports(conn: Connection, cipher: FieldCipher, principal: Principal, *,
     query = _scope(_SELECT, principal)
     if report_ref is not None:
         query = query.where(_REPORTS.c.report_ref == report_ref)
-    if since is not None:
+    if since is not None:  # stored timestamps are UTC (SQLite compares them as text)
+        since = since.astimezone(dt.UTC) if since.tzinfo else since.replace(tzinfo=dt.UTC)
         query = query.where(_REPORTS.c.updated_at >= since)
     rows = conn.execute(query.order_by(_REPORTS.c.updated_at.desc(), _REPORTS.c.id.desc())
                         .limit(limit)).all()
@@ -107,7 +109,7 @@ def read_reports(engine_or_conn: Engine | Connection, cipher: FieldCipher, *, ac
         with engine_or_conn.begin() as conn:
             return read_reports(conn, cipher, actor=actor, include_bsn=include_bsn)
     conn = engine_or_conn
-    links = ReportVictim.__table__
+    links = table_of(ReportVictim)
     query = (_SELECT.add_columns(_REPORTS.c.bsn_hash, links.c.victim_id)
              .outerjoin(links, links.c.report_id == _REPORTS.c.id).order_by(_REPORTS.c.id))
     records: list[dict[str, Any]] = []
@@ -194,5 +196,5 @@ def erase_identities(conn: Connection, report_ids: Sequence[int], *,
     ids = list(report_ids)
     conn.execute(update(_REPORTS).where(_REPORTS.c.id.in_(ids)).values(values))
     erase_history(conn, ids)
-    links = ReportVictim.__table__
+    links = table_of(ReportVictim)
     conn.execute(delete(links).where(links.c.report_id.in_(ids)))

@@ -33,11 +33,18 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 from zicht.core.errors import ConfigError
 from zicht.registry.audit import append_audit
 from zicht.registry.crypto import FieldCipher
-from zicht.registry.models import ENCRYPTED_COLUMNS, Report, ReportHistory, ReportVictim, utcnow
+from zicht.registry.models import (
+    ENCRYPTED_COLUMNS,
+    Report,
+    ReportHistory,
+    ReportVictim,
+    table_of,
+    utcnow,
+)
 
-_REPORTS = Report.__table__
-_HISTORY = ReportHistory.__table__
-_LINKS = ReportVictim.__table__
+_REPORTS = table_of(Report)
+_HISTORY = table_of(ReportHistory)
+_LINKS = table_of(ReportVictim)
 CHUNK = 1_000
 #: The record types a policy may name, with what their ``years`` count from.
 RECORD_TYPES = {

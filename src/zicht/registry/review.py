@@ -58,15 +58,25 @@ def _report(conn: Connection, cipher: FieldCipher | None, report_id: int) -> dic
 
 
 def list_review(conn: Connection, cipher: FieldCipher | None = None, *,
-                status: str = "open", limit: int = 50) -> list[ReviewItem]:
-    """Queued pairs, most uncertain first; identifying fields only with a ``cipher``."""
+                status: str = "open", limit: int = 50,
+                actor: str | None = None) -> list[ReviewItem]:
+    """Queued pairs, most uncertain first; identifying fields only with a ``cipher``.
+
+    A listing with identifying fields is audited (``review.list``, naming ``actor``).
+    """
     t = table_of(ReviewPair)
     rows = conn.execute(select(t).where(t.c.status == status)
                         .order_by((t.c.match_probability - 0.5) * (t.c.match_probability - 0.5),
                                   t.c.id).limit(limit)).mappings().all()
-    return [ReviewItem(id=r["id"], status=r["status"], match_probability=r["match_probability"],
-                       linked=r["linked"], left=_report(conn, cipher, r["report_id_l"]),
-                       right=_report(conn, cipher, r["report_id_r"])) for r in rows]
+    items = [ReviewItem(id=r["id"], status=r["status"],
+                        match_probability=r["match_probability"], linked=r["linked"],
+                        left=_report(conn, cipher, r["report_id_l"]),
+                        right=_report(conn, cipher, r["report_id_r"])) for r in rows]
+    if cipher is not None and items:
+        append_audit(conn, actor=actor or "unknown", action="review.list",
+                     record_type="review_pair",
+                     record_id=",".join(str(i.id) for i in items)[:100])
+    return items
 
 
 def decide_review(conn: Connection, review_id: int, decision: Decision, *, actor: str,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, select, update
+from sqlalchemy import Connection, MetaData, Table, select, text, update
 from sqlalchemy.engine import make_url
 
 from zicht.core.config import Settings, get_settings
@@ -24,7 +24,7 @@ from zicht.core.errors import ConfigError
 from zicht.registry.audit import append_audit
 from zicht.registry.crypto import FieldCipher
 from zicht.registry.db import KEY_ID, normalise_url, open_registry
-from zicht.registry.models import RegistryMeta
+from zicht.registry.models import RegistryMeta, table_of
 
 PAGE = 2_000
 
@@ -83,7 +83,7 @@ def rotate_encryption_key(conn: Connection, old: FieldCipher, new: FieldCipher, 
 
     Refuses (ConfigError) when the registry was not written with ``old``.
     """
-    meta = RegistryMeta.__table__
+    meta = table_of(RegistryMeta)
     stored = conn.scalar(select(meta.c.value).where(meta.c.name == KEY_ID))
     if stored is not None and stored != old.key_id:
         raise ConfigError(f"The registry was written with key id {stored}, not with the "
@@ -94,7 +94,11 @@ def rotate_encryption_key(conn: Connection, old: FieldCipher, new: FieldCipher, 
                           "Give a new key (or leave it out to have one made).")
     values = rows = 0
     tables: list[str] = []
-    for table, cols in _encrypted_tables(conn):
+    encrypted = _encrypted_tables(conn)
+    if conn.dialect.name == "postgresql":  # no write may slip in under the old key meanwhile
+        names = ", ".join(f'"{t.name}"' for t, _ in encrypted)
+        conn.execute(text(f"LOCK TABLE {names}, registry_meta IN EXCLUSIVE MODE"))
+    for table, cols in encrypted:
         pk = next(iter(table.primary_key.columns))
         with_hash = "bsn_hash" in table.c
         tables.append(table.name)

@@ -1,9 +1,11 @@
 """Write validated reports: insert new ones, update re-sends (keeping history), in bulk.
 
 Called inside the caller's transaction, so a file is stored whole or not at all. New
-reports go in with one multi-row INSERT per chunk (PostgreSQL: ``COPY`` through
-psycopg 3, the fastest way in); re-sends are found with one query per chunk, their
-current version copied to ``report_history`` and then overwritten.
+reports go in with the driver's ``executemany`` (SQLite) or ``COPY`` through psycopg 3
+(PostgreSQL); re-sends are found in one query (PostgreSQL: a join against a temporary
+table of the keys), their current version copied to ``report_history`` and then
+overwritten (PostgreSQL: one ``UPDATE ... FROM`` a COPY-filled temporary table). A single
+report is one ``INSERT ... ON CONFLICT DO NOTHING``, an update only if it exists.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from zicht.registry.models import (
     Organisation,
     Report,
     ReportHistory,
+    table_of,
     utcnow,
 )
 from zicht.registry.record import ReportRecord
 
 CHUNK = 2_000
-_REPORTS = Report.__table__
-_HISTORY = ReportHistory.__table__
-_ORGS = Organisation.__table__
+_REPORTS = table_of(Report)
+_HISTORY = table_of(ReportHistory)
+_ORGS = table_of(Organisation)
 _YES_NO = {"yes": True, "no": False, None: None}
 
 
@@ -50,18 +53,26 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[start:start + size]
 
 
-def ensure_organisations(conn: Connection, records: Sequence[ReportRecord]) -> dict[str, int]:
-    """The id of every reporting organisation in ``records``, creating the missing ones."""
+def ensure_organisations(conn: Connection, records: Sequence[ReportRecord],
+                         known: dict[str, int] | None = None) -> dict[str, int]:
+    """The id of every reporting organisation in ``records``, creating the missing ones.
+
+    ``known``: a cache of ids already seen (organisations are never deleted), filled here.
+    """
     wanted = {r.org_code: r for r in records}
+    if known is not None and all(code in known for code in wanted):
+        return known
     rows = [{"code": code, "reporter": r.reporter, "police_unit": r.police_unit,
              "created_at": utcnow()} for code, r in wanted.items()]
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     if rows:
         conn.execute(dialect.insert(_ORGS).on_conflict_do_nothing(index_elements=["code"]),
                      rows)
-    found = conn.execute(select(_ORGS.c.code, _ORGS.c.id)
-                         .where(_ORGS.c.code.in_(list(wanted)))).all()
-    return {code: oid for code, oid in found}
+    found = dict(conn.execute(select(_ORGS.c.code, _ORGS.c.id)
+                              .where(_ORGS.c.code.in_(list(wanted)))).tuples().all())
+    if known is not None:
+        known.update(found)
+    return found
 
 
 #: The columns :func:`encode_record` fills, in its order (then import_id and version).
@@ -92,17 +103,14 @@ def find_existing(conn: Connection, keys: Sequence[tuple[int, str]]) -> dict[tup
     """``(organisation_id, report_ref) -> (id, version)`` of the reports that exist."""
     found: dict[tuple[int, str], tuple[int, int]] = {}
     if conn.dialect.name == "postgresql" and len(keys) > CHUNK:
-        # COPY the keys into a temporary table and join: one pass, whatever the size.
-        conn.exec_driver_sql("CREATE TEMPORARY TABLE zicht_keys (organisation_id integer, "
-                             "report_ref varchar(100)) ON COMMIT DROP")
-        _copy(conn, "zicht_keys", ("organisation_id", "report_ref"), keys)
+        # Two array parameters joined with unnest: one statement, whatever the size.
         rows = conn.exec_driver_sql(
             "SELECT r.id, r.organisation_id, r.report_ref, r.version FROM reports r "
-            "JOIN zicht_keys k ON k.organisation_id = r.organisation_id "
-            "AND k.report_ref = r.report_ref FOR UPDATE OF r")
+            "JOIN unnest(%(orgs)s::integer[], %(refs)s::varchar[]) AS k(org, ref) "
+            "ON k.org = r.organisation_id AND k.ref = r.report_ref FOR UPDATE OF r",
+            {"orgs": [k[0] for k in keys], "refs": [k[1] for k in keys]})
         for rid, oid, ref, version in rows:
             found[(oid, ref)] = (rid, version)
-        conn.exec_driver_sql("DROP TABLE zicht_keys")
         return found
     by_org: dict[int, list[str]] = {}
     for oid, ref in keys:
@@ -120,13 +128,17 @@ def find_existing(conn: Connection, keys: Sequence[tuple[int, str]]) -> dict[tup
 
 
 def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[ReportRecord], *,
-                  import_id: str) -> StoreOutcome:
+                  import_id: str, org_ids: dict[str, int] | None = None) -> StoreOutcome:
     """Insert new reports and update re-sends, inside the caller's transaction."""
     out = StoreOutcome()
-    orgs = ensure_organisations(conn, records)
+    orgs = ensure_organisations(conn, records, org_ids)
     keys = [(orgs[r.org_code], r.report_ref) for r in records]
-    existing = find_existing(conn, keys)
     now = utcnow()
+    if len(records) == 1 and (rid := _insert_one(conn, cipher, records[0], keys[0], import_id,
+                                                 now)) is not None:
+        out.accepted, out.anonymous, out.inserted_ids = 1, int(records[0].anonymous), [rid]
+        return out
+    existing = find_existing(conn, keys)
     new_rows: list[tuple[Any, ...]] = []  # _INSERT_COLUMNS
     changed: list[tuple[Any, ...]] = []  # _UPDATE_COLUMNS
     for rec, (oid, ref) in zip(records, keys, strict=True):
@@ -138,16 +150,24 @@ def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[Repor
         else:
             changed.append((hit[0], *values, import_id, hit[1] + 1, now))
     out.accepted, out.updated = len(new_rows), len(changed)
-    if len(new_rows) == 1:
-        row = dict(zip(_INSERT_COLUMNS, new_rows[0], strict=True))
-        out.inserted_ids = [conn.execute(insert(_REPORTS).returning(_REPORTS.c.id),
-                                         row).scalar_one()]
-    elif new_rows:
+    if new_rows:
         insert_reports(conn, new_rows)
     if changed:
         out.updated_ids = [r[0] for r in changed]
         update_reports(conn, changed, now)
     return out
+
+
+def _insert_one(conn: Connection, cipher: FieldCipher, rec: ReportRecord, key: tuple[int, str],
+                import_id: str, now: dt.datetime) -> int | None:
+    """Insert one new report in one statement; None if it exists (then it is an update)."""
+    values = (*key, *encode_record(rec, cipher), import_id, 1, now, now)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (dialect.insert(_REPORTS).values(dict(zip(_INSERT_COLUMNS, values, strict=True)))
+            .on_conflict_do_nothing(index_elements=["organisation_id", "report_ref"])
+            .returning(_REPORTS.c.id))
+    rid: int | None = conn.execute(stmt).scalar()
+    return rid
 
 
 _INSERT_COLUMNS = ("organisation_id", "report_ref", *REPORT_VALUE_COLUMNS,

@@ -9,29 +9,30 @@ Oceania, stateless, unknown) falls into ``other_unknown``.
 
 from __future__ import annotations
 
-EU: tuple[str, ...] = tuple(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT PL PT RO SK SI ES SE HU".split()
+EU: tuple[str, ...] = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV",
+    "LT", "LU", "MT", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU",
 )
-OTHER_EUROPE: tuple[str, ...] = tuple(
-    "GB NO CH IS LI UA MD BY RU RS BA ME MK AL XK TR AD MC SM VA GI FO".split()
+OTHER_EUROPE: tuple[str, ...] = (
+    "GB", "NO", "CH", "IS", "LI", "UA", "MD", "BY", "RU", "RS", "BA", "ME", "MK", "AL", "XK",
+    "TR", "AD", "MC", "SM", "VA", "GI", "FO",
 )
-AFRICA: tuple[str, ...] = tuple(
-    (
-        "DZ AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE LS "
-        "LR LY MG MW ML MR MU MA MZ NA NE NG RW ST SN SC SL SO ZA SS SD TZ TG TN UG ZM ZW EH"
-    ).split()
+AFRICA: tuple[str, ...] = (
+    "DZ", "AO", "BJ", "BW", "BF", "BI", "CV", "CM", "CF", "TD", "KM", "CG", "CD", "CI", "DJ",
+    "EG", "GQ", "ER", "SZ", "ET", "GA", "GM", "GH", "GN", "GW", "KE", "LS", "LR", "LY", "MG",
+    "MW", "ML", "MR", "MU", "MA", "MZ", "NA", "NE", "NG", "RW", "ST", "SN", "SC", "SL", "SO",
+    "ZA", "SS", "SD", "TZ", "TG", "TN", "UG", "ZM", "ZW", "EH",
 )
-ASIA: tuple[str, ...] = tuple(
-    (
-        "AF AM AZ BH BD BT BN KH CN GE HK IN ID IR IQ IL JP JO KZ KW KG LA LB MO MY MV MN "
-        "MM NP KP OM PK PS PH QA SA SG KR LK SY TW TJ TH TL TM AE UZ VN YE"
-    ).split()
+ASIA: tuple[str, ...] = (
+    "AF", "AM", "AZ", "BH", "BD", "BT", "BN", "KH", "CN", "GE", "HK", "IN", "ID", "IR", "IQ",
+    "IL", "JP", "JO", "KZ", "KW", "KG", "LA", "LB", "MO", "MY", "MV", "MN", "MM", "NP", "KP",
+    "OM", "PK", "PS", "PH", "QA", "SA", "SG", "KR", "LK", "SY", "TW", "TJ", "TH", "TL", "TM",
+    "AE", "UZ", "VN", "YE",
 )
-LATIN_AMERICA: tuple[str, ...] = tuple(
-    (
-        "AR BO BR CL CO CR CU DO EC SV GT HT HN MX NI PA PY PE PR UY VE JM TT BS BB BZ GY "
-        "SR DM GD LC VC KN AG CW AW SX BQ"
-    ).split()
+LATIN_AMERICA: tuple[str, ...] = (
+    "AR", "BO", "BR", "CL", "CO", "CR", "CU", "DO", "EC", "SV", "GT", "HT", "HN", "MX", "NI",
+    "PA", "PY", "PE", "PR", "UY", "VE", "JM", "TT", "BS", "BB", "BZ", "GY", "SR", "DM", "GD",
+    "LC", "VC", "KN", "AG", "CW", "AW", "SX", "BQ",
 )
 
 

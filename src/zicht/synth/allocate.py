@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 
-def allocate_counts(total: int, weights: Sequence[float]) -> np.ndarray:
+def allocate_counts(total: int, weights: Sequence[float] | np.ndarray) -> np.ndarray:
     """Split ``total`` into integer counts proportional to ``weights`` (largest remainder)."""
     w = np.asarray(weights, dtype=float)
     if total <= 0 or w.sum() <= 0:
@@ -24,7 +24,7 @@ def allocate_counts(total: int, weights: Sequence[float]) -> np.ndarray:
     if short:
         order = np.argsort(-(raw - counts), kind="stable")
         counts[order[:short]] += 1
-    return counts
+    return np.asarray(counts, dtype=np.int64)
 
 
 def assign_exact(rng: np.random.Generator, n: int, shares: Mapping[str, float]) -> np.ndarray:

@@ -37,7 +37,7 @@ def bsn_for_slots(slots: np.ndarray) -> np.ndarray:
     residue = (digits @ _WEIGHTS) % 11
     d8 = _ENDINGS[residue, variant]
     d9 = (residue + 2 * d8) % 11
-    return prefix * 100 + d8 * 10 + d9
+    return np.asarray(prefix * 100 + d8 * 10 + d9, dtype=np.int64)
 
 
 def is_valid_bsn(value: str) -> bool:

@@ -25,6 +25,7 @@ passes within 3% relative error, a share within 3 percentage points.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,8 +206,8 @@ def compute_metrics(reports: pd.DataFrame) -> dict[str, float]:
         m[f"cross_border_sexual_{y}"] = int((has(d, "sexual") & (d["nationality"] != "NL")
                                              & (d["nationality"] != "")).sum())
         ment = d["n_forms"].clip(lower=1).sum()
-        m[f"labour_share_of_forms_{y}"] = m[f"labour_{y}"] / ment
-    m["labour_growth_2020_on_2019"] = m["labour_2020"] / m["labour_2019"]
+        m[f"labour_share_of_forms_{y}"] = _div(m[f"labour_{y}"], ment)
+    m["labour_growth_2020_on_2019"] = _div(m["labour_2020"], m["labour_2019"])
     d20 = yr(2020)
     m["overlap_sexual_criminal_2020"] = exactly(d20, {"sexual", "criminal"})
     m["overlap_labour_sexual_2020"] = exactly(d20, {"sexual", "labour"})
@@ -221,10 +222,10 @@ def compute_metrics(reports: pd.DataFrame) -> dict[str, float]:
     m["labour_sector_known_2020"] = float(lab20["labour_sector"].mean())
     fw20 = lab20[lab20["fairwork"]]
     m["fairwork_labour_sector_unknown_2020"] = float(1 - fw20["labour_sector"].mean())
-    m["fairwork_share_labour_2020"] = len(fw20) / len(lab20)
+    m["fairwork_share_labour_2020"] = _div(len(fw20), len(lab20))
     crim20 = d20[has(d20, "criminal")]
     drugs = crim20[crim20["manner"] == "drugs"]
-    m["criminal_drugs_share_2020"] = len(drugs) / len(crim20)
+    m["criminal_drugs_share_2020"] = _div(len(drugs), len(crim20))
     m["drugs_african_dublin_share_2020"] = float(((drugs["region"] == "africa")
                                                   & (drugs["dublin"] == "yes")).mean())
     m["male_share_2016_2020"] = float((per["sex"] == "male").mean())
@@ -234,10 +235,10 @@ def compute_metrics(reports: pd.DataFrame) -> dict[str, float]:
     m["europe_incl_nl_share_2016_2020"] = float(per["region"].isin(europe).mean())
     m["africa_share_2016_2020"] = float((per["region"] == "africa").mean())
     m["asia_share_2016_2020"] = float((per["region"] == "asia").mean())
-    m["europe_growth_2020_on_2019"] = (d20["region"].isin(europe).sum()
-                                       / yr(2019)["region"].isin(europe).sum())
-    m["latin_america_growth_2020_on_2019"] = ((d20["region"] == "latin_america").sum()
-                                              / (yr(2019)["region"] == "latin_america").sum())
+    m["europe_growth_2020_on_2019"] = _div(d20["region"].isin(europe).sum(),
+                                           yr(2019)["region"].isin(europe).sum())
+    m["latin_america_growth_2020_on_2019"] = _div((d20["region"] == "latin_america").sum(),
+                                                  (yr(2019)["region"] == "latin_america").sum())
     m["pl_hu_bg_share_of_labour_2020"] = float(lab20["nationality"].isin(["PL", "HU", "BG"])
                                                .mean())
     known = per[per["age"].notna()]
@@ -290,11 +291,28 @@ def _reporter_metrics(m: dict[str, float], per: pd.DataFrame, vp_per: pd.DataFra
             units["police_unit"] == "landelijke-eenheid")).sum())
 
 
-def calibrate(reports: pd.DataFrame, scale: float) -> list[dict[str, Any]]:
-    """Rows ``metric, target, generated, relative_error`` (+ kind, abs_error, within)."""
-    got = compute_metrics(reports)
+def _div(a: float, b: float) -> float:
+    return float(a) / float(b) if b else float("nan")
+
+
+def target_years(metric: str) -> list[int]:
+    """The years a metric needs: '2016_2020' is a range, other 4-digit numbers single years."""
+    found = [int(x) for x in re.findall(r"(?<!\d)(\d{4})(?!\d)", metric)]
+    if re.search(r"\d{4}_\d{4}", metric) and len(found) >= 2:
+        return list(range(found[0], found[1] + 1))
+    return found
+
+
+def calibrate(reports: pd.DataFrame, scale: float,
+              years: list[int] | None = None) -> list[dict[str, Any]]:
+    """Rows ``metric, target, generated, relative_error`` (+ kind, abs_error, within),
+    for every target whose years were generated."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = compute_metrics(reports)
     rows = []
     for t in TARGETS:
+        if years is not None and not set(target_years(t.metric)) <= set(years):
+            continue
         target = t.target * scale if t.kind == "total" else t.target
         gen = float(got[t.metric])
         rel = (gen - target) / target if target else float("nan")

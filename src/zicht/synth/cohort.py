@@ -23,6 +23,7 @@ class YearWorld:
 
     persons: pd.DataFrame
     reports: pd.DataFrame
+    capture_model: pd.DataFrame  # the capture process of each form (truth)
 
 
 class SlotPool:
@@ -46,13 +47,18 @@ def simulate_year(rng_for: RngFor, year: int, scale: float, first_id: int,
     """Every victim of ``year`` (registered or not) and every report about them."""
     rng = rng_for("registry", year)
     reg = victims.draw_registered(rng, year, scale, first_id)
-    pairs = detection.assign_reporters(rng, reg, year, scale)
+    totals = hidden.hidden_totals(year, reg, scale)
+    pairs, unseen_u, model = detection.assign_reporters(rng, reg, year, scale, totals)
     pairs = detection.assign_units(rng, reg, pairs, year, scale)
     _fill_registered(rng, reg, pairs, year, scale)
     kmar = hidden.draw_kmar_only(rng, year, scale, first_id + len(reg))
-    totals = hidden.hidden_totals(year, reg, scale)
     unreg = hidden.draw_unregistered(rng, year, totals, reg,
                                      first_id + len(reg) + len(kmar))
+    form = unreg["main_form"].to_numpy()
+    u = unreg["u"].to_numpy().copy()
+    for g, values in unseen_u.items():
+        u[form == g] = values  # the persons no list found, with their visibility
+    unreg["u"] = u
     for extra in (kmar, unreg):
         extra["report_day"] = extra["ref_day"]
         extra["year_only"] = extra["nationality"] != "NL"
@@ -67,17 +73,26 @@ def simulate_year(rng_for: RngFor, year: int, scale: float, first_id: int,
     kmar_rep = reports.build_named_reports(rng, persons.iloc[len(reg): len(reg) + len(kmar)]
                                            .reset_index(drop=True), kmar_pairs, refs)
     anon = reports.build_anonymous_reports(rng, persons, year,
-                                           int(round(P.ANONYMOUS[year] * scale)), refs)
-    persons["n_reporters"] = 0
-    counts = pairs.groupby("row")["reporter"].nunique()
-    persons.loc[counts.index, "n_reporters"] = counts.to_numpy()
-    persons.loc[persons["group"] == "kmar_only", "n_reporters"] = 1
-    persons["lists"] = ""
-    lists = pairs.groupby("row")["reporter"].agg(lambda s: ";".join(sorted(set(s))))
-    persons.loc[lists.index, "lists"] = lists.to_numpy()
-    persons.loc[persons["group"] == "kmar_only", "lists"] = "kmar"
-    persons["police_reported"] = persons["lists"].str.contains("police")
-    return YearWorld(persons, pd.concat([named, kmar_rep, anon], ignore_index=True))
+                                           round(P.ANONYMOUS[year] * scale), refs)
+    _mark_lists(persons, pairs)
+    return YearWorld(persons, pd.concat([named, kmar_rep, anon], ignore_index=True),
+                     pd.DataFrame(model))
+
+
+def _mark_lists(persons: pd.DataFrame, pairs: pd.DataFrame) -> None:
+    """Capture history per person: ``in_<reporter>`` flags and their number."""
+    rows = pairs["row"].to_numpy()
+    rep = pairs["reporter"].to_numpy()
+    kmar_only = persons["group"].to_numpy() == "kmar_only"
+    total = np.zeros(len(persons), dtype=np.int64)
+    for r in detection.REPORTERS:
+        flag = np.zeros(len(persons), dtype=bool)
+        flag[rows[rep == r]] = True
+        if r == "kmar":
+            flag |= kmar_only
+        persons[f"in_{r}"] = flag
+        total += flag
+    persons["n_lists"] = total
 
 
 def _fill_registered(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFrame,
@@ -90,9 +105,11 @@ def _fill_registered(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFr
                                                     P.LABOUR_MONTHS_2020)
     v["report_day"] = days
     v["ref_day"] = days
-    by_row = pairs.groupby("row")["reporter"].agg(set)
-    only_fw = np.array([by_row.get(i, set()) == {"fairwork"} for i in range(n)])
-    fairwork = np.array(["fairwork" in by_row.get(i, set()) for i in range(n)])
+    rows = pairs["row"].to_numpy()
+    n_rep = np.bincount(rows, minlength=n)
+    fairwork = np.zeros(n, dtype=bool)
+    fairwork[rows[pairs["reporter"].to_numpy() == "fairwork"]] = True
+    only_fw = fairwork & (n_rep == 1)
     p_unknown = np.where(only_fw, P.AGE_UNKNOWN_FAIRWORK, P.AGE_UNKNOWN_OTHER)
     known = rng.random(n) >= p_unknown
     ages = traits.draw_ages(rng, v, year, scale, known)
@@ -101,8 +118,7 @@ def _fill_registered(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFr
     v["age_known"] = known
     v["year_only"] = np.where(v["nationality"].to_numpy() == "NL", rng.random(n) < 0.02,
                               rng.random(n) < P.FOREIGN_BIRTH_YEAR_ONLY)
-    v["birth_day"] = [traits.birth_day_for(rng, int(d), int(a)) for d, a in
-                      zip(days, ages, strict=True)]
+    v["birth_day"] = traits.birth_days_for(rng, days, ages)
     traits.assign_sectors(rng, v, year, fairwork)
     police = pairs[(pairs["reporter"] == "police") & (pairs["rank"] < 99)]
     unit = np.full(n, "", dtype=object)
@@ -118,7 +134,10 @@ def _give_bsn_and_names(rng: np.random.Generator, persons: pd.DataFrame,
     persons["slot"] = slot
     bsn = np.where(slot >= 0, B.bsn_for_slots(np.maximum(slot, 0)), 0)
     persons["bsn"] = np.where(slot >= 0, bsn.astype(str), "")
-    family, given = N.draw_names(rng, persons["nationality"].to_numpy(),
-                                 persons["sex"].to_numpy())
-    persons["family_name"] = family
-    persons["given_names"] = given
+    named = persons["group"].to_numpy() != "unregistered"  # only they appear by name
+    family, given = N.draw_names(rng, persons["nationality"].to_numpy()[named],
+                                 persons["sex"].to_numpy()[named])
+    persons["family_name"] = ""
+    persons["given_names"] = ""
+    persons.loc[named, "family_name"] = family
+    persons.loc[named, "given_names"] = given

@@ -1,13 +1,11 @@
 """Detection: which reporters find each registered victim (capture histories).
 
 Per year and main form the number of reports by each reporter is fixed (published
-shares and totals, see ``params.REPORTER_SHARES``). Each victim gets one primary
-reporter (exact counts); the remaining reports go to victims as *secondary* reports
-with probability ~ ``exp(u) * affinity(primary, reporter)``: ``u`` is the victim's
-latent visibility (heterogeneity) and the affinity table makes lists dependent
-(police <-> care coordinators, FairWork <-> labour inspectorate, ...). KMar never is
-the only reporter of a sexual-exploitation victim here: those are the separate
-KMar-only group the monitor excludes.
+shares and totals, see ``params.REPORTER_SHARES``); ``capture.draw`` then finds the
+registered victims among all true victims of the form with one capture process
+(heterogeneity and referral between affine lists) conditioned on those totals. KMar
+never is the only reporter of a sexual-exploitation victim here: those are the
+separate KMar-only group the monitor excludes.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zicht.synth import capture
 from zicht.synth import params as P
 from zicht.synth.allocate import allocate_counts, pick_weighted
 
@@ -25,11 +24,11 @@ _SEXUAL = ("domestic_sexual", "cross_border_sexual", "sexual_unknown")
 def police_target(year: int, scale: float) -> int | None:
     """Published (2019, 2020) or planted (2016-2018 split of 1,408) police reports."""
     if year in P.POLICE_REPORTS:
-        return int(round(P.POLICE_REPORTS[year] * scale))
+        return round(float(P.POLICE_REPORTS[year] * scale))
     if 2016 <= year <= 2018:
         split = allocate_counts(P.POLICE_REPORTS_2016_2018, [P.VICTIMS[y] for y in
                                                              (2016, 2017, 2018)])
-        return int(round(split[year - 2016] * scale))
+        return round(float(split[year - 2016] * scale))
     return None
 
 
@@ -37,11 +36,11 @@ def _strata_counts(v: pd.DataFrame, year: int, scale: float) -> dict[str, np.nda
     """Reports per reporter in each main-form stratum, meeting the year's targets."""
     sizes = v["main_form"].value_counts().to_dict()
     forms = sorted(sizes)
-    reports = {f: int(round(sizes[f] * P.REPORTS_PER_VICTIM)) for f in forms}
+    reports = {f: round(sizes[f] * P.REPORTS_PER_VICTIM) for f in forms}
     base = {f: np.array([P.REPORTER_SHARES[f][r] for r in REPORTERS]) for f in forms}
 
     def police_for(factor: float) -> dict[str, int]:
-        return {f: min(sizes[f], int(round(reports[f] * min(0.97, base[f][0] * factor))))
+        return {f: min(sizes[f], round(reports[f] * min(0.97, base[f][0] * factor)))
                 for f in forms}
 
     target = police_target(year, scale)
@@ -63,13 +62,13 @@ def _strata_counts(v: pd.DataFrame, year: int, scale: float) -> dict[str, np.nda
         w = base[f].copy()
         w[0] = 0.0
         if f == "labour" and year == 2020:
-            counts[3] = min(sizes[f], int(round(P.FAIRWORK_LABOUR_2020 * P.FORM_TOTALS[2020]["L"]
-                                                * scale)))
+            counts[3] = min(sizes[f], round(P.FAIRWORK_LABOUR_2020 * P.FORM_TOTALS[2020]["L"]
+                                                * scale))
             rest -= counts[3]
             w[3] = 0.0
         if year in P.SZW_REPORTS:
             # the inspectorate's few reports are almost all labour exploitation
-            szw = int(round(P.SZW_REPORTS[year] * scale)) if f == "labour" else 0
+            szw = round(P.SZW_REPORTS[year] * scale) if f == "labour" else 0
             counts[2] = min(szw, rest, sizes[f])
             rest -= counts[2]
             w[2] = 0.0
@@ -78,48 +77,52 @@ def _strata_counts(v: pd.DataFrame, year: int, scale: float) -> dict[str, np.nda
     return out
 
 
-def assign_reporters(rng: np.random.Generator, v: pd.DataFrame, year: int,
-                     scale: float) -> pd.DataFrame:
-    """One row per (victim, reporter): ``row`` (position in ``v``), ``reporter``, ``rank``."""
+_GROUP = {"sexual_unknown": "cross_border_sexual"}  # capture strata = hidden forms
+
+
+def assign_reporters(rng: np.random.Generator, v: pd.DataFrame, year: int, scale: float,
+                     totals: dict[str, int]) -> tuple[pd.DataFrame, dict[str, np.ndarray],
+                                                      list[dict[str, object]]]:
+    """Capture histories of the registered victims from one capture process per form.
+
+    Returns (pairs, u of the unregistered per form, capture-model rows): ``pairs`` has
+    one row per (victim, reporter): ``row`` (position in ``v``), ``reporter``, ``rank``
+    (0 = the first report).
+    """
     counts = _strata_counts(v, year, scale)
-    main = v["main_form"].to_numpy()
-    u = v["u"].to_numpy()
-    rows: list[np.ndarray] = []
-    reps: list[np.ndarray] = []
-    ranks: list[np.ndarray] = []
-    for form, n_k in counts.items():
-        idx = np.flatnonzero(main == form)
-        prim_w = n_k.astype(float)
-        if form in _SEXUAL:
-            prim_w[1] = 0.0  # kmar only as a second reporter here
-        c = np.minimum(allocate_counts(len(idx), prim_w), n_k)
-        primary = np.repeat(np.arange(len(REPORTERS)), c)
-        # most visible victims are the ones the strongest lists find first
-        order = np.argsort(-u[idx] + rng.normal(0, 1.0, len(idx)), kind="stable")
-        prim_of = np.empty(len(idx), dtype=np.int64)
-        prim_of[order] = rng.permutation(primary)
-        has = np.zeros((len(idx), len(REPORTERS)), dtype=bool)
-        has[np.arange(len(idx)), prim_of] = True
-        rank = np.ones(len(idx), dtype=np.int64)
-        rows.append(idx)
-        reps.append(prim_of)
-        ranks.append(np.zeros(len(idx), dtype=np.int64))
-        for k in range(len(REPORTERS)):
-            extra = int(n_k[k] - c[k])
-            cand = np.flatnonzero(~has[:, k])
-            if extra <= 0 or len(cand) == 0:
-                continue
-            aff = np.array([P.AFFINITY.get((REPORTERS[p], REPORTERS[k]), 1.0)
-                            for p in prim_of[cand]])
-            chosen = cand[pick_weighted(rng, np.exp(u[idx[cand]]) * aff, extra)]
-            has[chosen, k] = True
-            rows.append(idx[chosen])
-            reps.append(np.full(len(chosen), k))
-            ranks.append(rank[chosen].copy())
-            rank[chosen] += 1
+    group = v["main_form"].replace(_GROUP).to_numpy()
+    u = np.zeros(len(v))
+    rows, reps, ranks = [], [], []
+    unseen: dict[str, np.ndarray] = {}
+    model: list[dict[str, object]] = []
+    for g in sorted(set(group)):
+        idx = rng.permutation(np.flatnonzero(group == g))
+        target = sum((c for f, c in counts.items() if _GROUP.get(f, f) == g),
+                     np.zeros(len(REPORTERS), dtype=np.int64))
+        n_total = max(totals[g], len(idx))
+        cap = capture.draw(rng, n_total, len(idx), target, sexual=g in _SEXUAL)
+        found = np.flatnonzero(cap.lists.any(axis=1))
+        u[idx] = cap.sigma * cap.z[found]
+        unseen[g] = cap.sigma * cap.z[np.setdiff1d(np.arange(n_total), found)]
+        model.append({"year": year, "form": g, "true_victims": n_total,
+                      "registered": len(idx), "sigma": cap.sigma,
+                      **{f"a_{r}": float(a) for r, a in zip(REPORTERS, cap.intercepts,
+                                                             strict=True)}})
+        person, k = np.nonzero(cap.lists[found])
+        order = rng.permutation(len(person))  # random first reporter per victim
+        rank = np.empty(len(person), dtype=np.int64)
+        key = np.lexsort((order, person))
+        first = np.r_[0, np.flatnonzero(np.diff(person[key])) + 1]
+        pos = np.arange(len(person)) - np.repeat(first, np.diff(np.r_[first, len(person)]))
+        rank[key] = pos
+        rows.append(idx[person])
+        reps.append(k)
+        ranks.append(rank)
+    v["u"] = u
     pairs = pd.DataFrame({"row": np.concatenate(rows), "rank": np.concatenate(ranks),
                           "reporter": np.array(REPORTERS, dtype=object)[np.concatenate(reps)]})
-    return pairs.sort_values(["row", "rank"], kind="stable").reset_index(drop=True)
+    return pairs.sort_values(["row", "rank"], kind="stable").reset_index(drop=True), \
+        unseen, model
 
 
 def extra_unit_reports(year: int, n_police: int, scale: float) -> int:
@@ -130,8 +133,8 @@ def extra_unit_reports(year: int, n_police: int, scale: float) -> int:
                                                                      (2016, 2017, 2018)])
         targets[:3] = list(split_2016_18)
         extra = allocate_counts(P.POLICE_UNIT_REPORTS_2016_2020 - 2829, targets)
-        return min(n_police, int(round(extra[year - 2016] * scale)))
-    return int(round(n_police * (P.POLICE_UNIT_REPORTS_2016_2020 - 2829) / 2829))
+        return min(n_police, round(float(extra[year - 2016] * scale)))
+    return round(float(n_police * (P.POLICE_UNIT_REPORTS_2016_2020 - 2829) / 2829))
 
 
 def assign_units(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFrame, year: int,
@@ -144,10 +147,10 @@ def assign_units(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFrame,
     all_rows = np.concatenate([first_rows, second_rows])
     total = len(all_rows)
     units = list(P.UNIT_WEIGHTS)
-    fixed: dict[str, int] = {"landelijke-eenheid": int(round(P.UNIT_LANDELIJKE.get(year, 0)
-                                                             * scale))}
+    fixed: dict[str, int] = {"landelijke-eenheid": round(P.UNIT_LANDELIJKE.get(year, 0)
+                                                             * scale)}
     if year in P.UNIT_NOORD_NEDERLAND:
-        fixed["noord-nederland"] = int(round(P.UNIT_NOORD_NEDERLAND[year] * scale))
+        fixed["noord-nederland"] = round(P.UNIT_NOORD_NEDERLAND[year] * scale)
     free = [u for u in units if u not in fixed]
     counts = allocate_counts(total - sum(fixed.values()), [P.UNIT_WEIGHTS[u] for u in free])
     label = np.empty(total, dtype=object)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from zicht.synth import params as P
 from zicht.synth.allocate import choose
-from zicht.synth.traits import birth_day_for, draw_report_days
+from zicht.synth.traits import birth_days_for, draw_report_days
 
 HIDDEN_FORMS = ("domestic_sexual", "cross_border_sexual", "labour", "criminal", "unknown")
 _FEMALE = {"domestic_sexual": .95, "cross_border_sexual": .92, "labour": .30,
@@ -33,7 +33,7 @@ def hidden_totals(year: int, registered: pd.DataFrame, scale: float) -> dict[str
     out = {}
     for f in HIDDEN_FORMS:
         planted = P.HIDDEN[f] * P.HIDDEN_YEAR_FACTOR[year] * scale
-        out[f] = int(round(max(planted, P.HIDDEN_MIN_RATIO * reg.get(f, 0))))
+        out[f] = round(max(planted, P.HIDDEN_MIN_RATIO * reg.get(f, 0)))
     return out
 
 
@@ -59,7 +59,7 @@ def draw_unregistered(rng: np.random.Generator, year: int, totals: dict[str, int
 def draw_kmar_only(rng: np.random.Generator, year: int, scale: float,
                    first_id: int) -> pd.DataFrame:
     """Cross-border prostitution reported by the KMar alone (excluded by the monitor)."""
-    n = int(round(P.KMAR_ONLY[year] * scale))
+    n = round(P.KMAR_ONLY[year] * scale)
     v = pd.DataFrame({"person_id": np.arange(first_id, first_id + n, dtype=np.int64),
                       "year": np.full(n, year, dtype=np.int16), "group": "kmar_only",
                       "main_form": "cross_border_sexual", "forms": "sexual"})
@@ -91,7 +91,7 @@ def fill_hidden_traits(rng: np.random.Generator, v: pd.DataFrame, year: int,
     v["nationality"] = nat
     v["nationality_2"] = ""
     v["sex"] = np.where(rng.random(n) < np.array([_FEMALE[f] for f in form]), "female", "male")
-    mix = np.array([_AGE_MIX[f] for f in form])
+    mix = np.array([_AGE_MIX[f] for f in form], dtype=float).reshape(-1, 2)
     r = rng.random(n)
     age = np.where(r < mix[:, 0], rng.integers(12, 18, n),
                    np.where(r < mix[:, 0] + mix[:, 1], rng.integers(18, 23, n),
@@ -100,8 +100,7 @@ def fill_hidden_traits(rng: np.random.Generator, v: pd.DataFrame, year: int,
     v["age_known"] = True
     ref = draw_report_days(rng, n, year)
     v["ref_day"] = ref
-    v["birth_day"] = [birth_day_for(rng, int(d), int(a)) for d, a in zip(ref, v["age"],
-                                                                          strict=True)]
+    v["birth_day"] = birth_days_for(rng, ref, v["age"].to_numpy())
     forms = v["forms"].to_numpy().astype(str)
     sexual = np.char.find(forms, "sexual") >= 0
     labour = np.char.find(forms, "labour") >= 0

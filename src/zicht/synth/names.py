@@ -83,7 +83,7 @@ PARTICLES = ("van der", "van den", "van de", "van", "de", "den", "der", "ter", "
 
 def group_for(nationality: str) -> str:
     """The name list used for a nationality (Africa and unknown share a list)."""
-    return GROUP_OF.get(nationality, "af" if nationality else "af")
+    return GROUP_OF.get(nationality, "af")
 
 
 def draw_names(rng: np.random.Generator, nationalities: np.ndarray,

@@ -58,9 +58,9 @@ MINORS: dict[int, int] = {2014: 274, 2016: 190, 2017: 150, 2018: 110, 2019: 98, 
                           2023: 52}
 MINOR_SHARE_EARLY, MINOR_SHARE_LATE = 0.17, 0.065
 MINOR_WEIGHT = {"domestic_sexual": 6.0, "cross_border_sexual": 1.0, "sexual_unknown": 2.0,
-                "labour": 0.08, "criminal": 1.2, "unknown": 2.0}
+                "labour": 0.07, "criminal": 1.2, "unknown": 2.0}
 ADOLESCENT_WEIGHT = {"domestic_sexual": 3.0, "cross_border_sexual": 1.5,
-                     "sexual_unknown": 1.0, "labour": 0.25, "criminal": 1.2, "unknown": 1.0}
+                     "sexual_unknown": 1.0, "labour": 0.35, "criminal": 1.2, "unknown": 1.0}
 MEAN_AGE: dict[int, float] = {2019: 27.0, 2020: 29.0}  # published (known ages)
 MEAN_AGE_23PLUS_LABOUR = 36.5  # gives the published labour mean age 35
 MEAN_AGE_23PLUS_OTHER = 31.0
@@ -75,7 +75,7 @@ REGION_SHARES: dict[str, dict[str, _R]] = {
     "cross_border_sexual": {
         "early": {"eu": .48, "other_europe": .05, "africa": .30, "asia": .10,
                   "latin_america": .07},
-        "mid": {"eu": .30, "other_europe": .04, "africa": .47, "asia": .11,
+        "mid": {"eu": .27, "other_europe": .04, "africa": .50, "asia": .11,
                 "latin_america": .08},
         "2019": {"eu": .05, "other_europe": .01, "africa": .83, "asia": .08,
                  "latin_america": .03},
@@ -125,7 +125,7 @@ REGION_SHARES: dict[str, dict[str, _R]] = {
 NATIONALITIES: dict[str, dict[str, dict[str, float]]] = {
     "netherlands": {"*": {"NL": 1.0}},
     "eu": {
-        "labour": {"PL": 35, "HU": 17, "BG": 18, "RO": 22, "LT": 3, "SK": 2, "PT": 2, "ES": 1},
+        "labour": {"PL": 35, "HU": 17, "BG": 18, "RO": 21, "LT": 3, "SK": 2, "PT": 2, "ES": 1},
         "cross_border_sexual": {"RO": 30, "BG": 22, "HU": 25, "PL": 12, "LT": 3, "SK": 3,
                                 "CZ": 3, "ES": 2},
         "*": {"RO": 40, "BG": 20, "PL": 15, "HU": 10, "LT": 15},
@@ -182,16 +182,16 @@ REPORTS_PER_VICTIM = 5533 / 4894  # published 2016-2020
 #: Reports by reporter per main form (planted so the published shares hold: police
 #: 59% BL-SU, 72% GO-SU, 73% criminal, 14% labour; no legal basis 40/27/67/27%).
 REPORTER_SHARES: dict[str, dict[str, float]] = {
-    "domestic_sexual": {"police": .63, "kmar": .005, "inspectie_szw": .005, "fairwork": .01,
-                        "care_coordinator": .22, "other": .13},
-    "cross_border_sexual": {"police": .72, "kmar": .008, "inspectie_szw": .002,
-                            "fairwork": .01, "care_coordinator": .14, "other": .12},
+    "domestic_sexual": {"police": .66, "kmar": .005, "inspectie_szw": .005, "fairwork": .01,
+                        "care_coordinator": .20, "other": .12},
+    "cross_border_sexual": {"police": .79, "kmar": .008, "inspectie_szw": .002,
+                            "fairwork": .01, "care_coordinator": .10, "other": .09},
     "sexual_unknown": {"police": .5, "kmar": .02, "inspectie_szw": .0, "fairwork": .03,
                        "care_coordinator": .2, "other": .25},
-    "labour": {"police": .14, "kmar": .01, "inspectie_szw": .23, "fairwork": .49,
-               "care_coordinator": .05, "other": .08},
-    "criminal": {"police": .75, "kmar": .01, "inspectie_szw": .0, "fairwork": .02,
-                 "care_coordinator": .10, "other": .15},
+    "labour": {"police": .15, "kmar": .01, "inspectie_szw": .25, "fairwork": .45,
+               "care_coordinator": .05, "other": .09},
+    "criminal": {"police": .78, "kmar": .01, "inspectie_szw": .0, "fairwork": .02,
+                 "care_coordinator": .09, "other": .12},
     "unknown": {"police": .45, "kmar": .03, "inspectie_szw": .02, "fairwork": .05,
                 "care_coordinator": .20, "other": .25},
 }
@@ -199,15 +199,15 @@ POLICE_REPORTS: dict[int, int] = {2019: 953, 2020: 468}  # published
 POLICE_REPORTS_2016_2018 = 2829 - 953 - 468  # published 2,829 police reports 2016-2020
 SZW_REPORTS: dict[int, int] = {2019: 46, 2020: 38}  # published
 FAIRWORK_LABOUR_2020 = 0.84  # published share of 2020 labour victims
-#: Secondary reporters prefer victims first found by a related reporter: list
-#: dependence (planted odds multipliers, primary -> secondary).
+#: List dependence: odds ratio of being found by the second list when the first found
+#: the person (two-way interactions of the capture process, ``capture.py``).
 AFFINITY: dict[tuple[str, str], float] = {
     ("police", "care_coordinator"): 4.0, ("care_coordinator", "police"): 4.0,
     ("police", "kmar"): 3.0, ("kmar", "police"): 3.0,
     ("fairwork", "inspectie_szw"): 5.0, ("inspectie_szw", "fairwork"): 5.0,
     ("other", "care_coordinator"): 2.0, ("care_coordinator", "other"): 2.0,
 }
-HETEROGENEITY_SD = 1.0  # sd of the latent visibility u (log-odds scale)
+HETEROGENEITY_SD = 1.0  # sd of u for the KMar-only group (others: solved sigma, capture.py)
 POLICE_UNIT_REPORTS_2016_2020 = 2905  # published; 2,829 victim-police pairs
 UNIT_NOORD_NEDERLAND: dict[int, int] = {2019: 233, 2020: 71}  # published
 UNIT_LANDELIJKE: dict[int, int] = {2016: 1, 2020: 1}  # published; 0 in other years
@@ -259,7 +259,8 @@ BVH_FORM_RESIDENT = {"domestic_sexual": .38, "cross_border_sexual": .37, "crimin
                      "labour": .05, "unknown": .14}
 BVH_FORM_NON_RESIDENT = {"cross_border_sexual": .45, "criminal": .30, "labour": .10,
                          "unknown": .15}
-BVH_FEMALE_WEIGHT = 3.0  # police register mostly women (76-82% female)
+BVH_FEMALE_WEIGHT = 1.5  # police register mostly women (76-82% female)
+BVH_MINOR_WEIGHT = 0.6  # chapter 3: 16% minors, 28% adolescents
 BVH_POLICE_REPORT_WEIGHT = 8.0  # list dependence registry police <-> BVH
 F5293_SHARE = {y: (0.52 if y <= 2016 else 0.35 if y == 2017 else 0.0) for y in YEARS}
 OFFENCE_CODES = {"sexual": "F242", "violence": "F300", "homicide": "F287",
@@ -288,7 +289,7 @@ AANGIFTEN_CRIMINAL_DEFAULT = .15
 
 # --- justice chain (planted to give 120-130 convictions, 70-75% of summoned, summons
 # rate 43% in 2023, mean unconditional prison 1 year 10 months) ------------------------
-SUSPECT_KNOWN = {y: (0.66 if y <= 2019 else 0.62 if y <= 2021 else 0.56) for y in YEARS}
+SUSPECT_KNOWN = {y: (0.55 if y <= 2019 else 0.50 if y <= 2021 else 0.46) for y in YEARS}
 TO_PROSECUTION = 0.95
 PROSECUTION_LAG = (0.4, 0.45, 0.15)  # years 0, 1, 2 after the incident
 SUMMONS_RATE = {y: (0.58 if y <= 2020 else {2021: .52, 2022: .48, 2023: .43}.get(y, .45))
@@ -301,11 +302,11 @@ NLA_CASE_SHARE = 0.04  # incidents from the labour inspectorate, not the police
 
 # --- IND residence scheme (planted to give 2,095 users, 1,755 temporary decisions,
 # 1,072 in 2019-2020, 608 continued-residence decisions in 2016-2020) -----------------
-IND_NEW_USERS: dict[int, int] = {2010: 250, 2011: 250, 2012: 250, 2013: 250, 2014: 250,
-                                 2015: 250, 2016: 265, 2017: 265, 2018: 265, 2019: 922,
-                                 2020: 275, 2021: 300, 2022: 300, 2023: 300, 2024: 300}
+IND_NEW_USERS: dict[int, int] = {2010: 240, 2011: 240, 2012: 240, 2013: 240, 2014: 240,
+                                 2015: 240, 2016: 252, 2017: 252, 2018: 252, 2019: 876,
+                                 2020: 261, 2021: 285, 2022: 285, 2023: 285, 2024: 285}
 IND_REFLECTION = 0.8
-IND_TEMPORARY = 0.9
+IND_TEMPORARY = 0.95
 IND_TEMPORARY_SAME_YEAR = 0.7
 IND_TEMPORARY_421 = 0.05  # the 'schrijnend' path
 IND_TEMP_OUTCOME = {"granted": .70, "rejected": .25, "other": .05}

@@ -158,13 +158,12 @@ def build_anonymous_reports(rng: np.random.Generator, persons: pd.DataFrame, yea
     """Reports without consent: no identifying field, not a registered victim."""
     reg = np.flatnonzero(persons["group"].to_numpy() == "registered")
     unreg = np.flatnonzero(persons["group"].to_numpy() == "unregistered")
-    n_reg = min(len(reg), int(round(n * P.ANONYMOUS_OF_REGISTERED)))
+    n_reg = min(len(reg), round(n * P.ANONYMOUS_OF_REGISTERED))
     chosen = np.concatenate([rng.choice(reg, n_reg, replace=False),
                              rng.choice(unreg, min(len(unreg), n - n_reg), replace=False)])
     rows = []
     start, end = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
-    for i in np.sort(chosen):
-        p = persons.iloc[int(i)]
+    for p in persons.iloc[np.sort(chosen)].itertuples(index=False):
         if p.main_form == "labour":
             reporter = "fairwork" if rng.random() < 0.7 else "other"
         else:

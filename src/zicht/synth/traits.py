@@ -18,6 +18,8 @@ from zicht.synth import params as P
 from zicht.synth.allocate import assign_exact, choose, pick_weighted
 
 _EPOCH = dt.date(1970, 1, 1)
+#: Day number that stands for "no date" (null when written); far before any real date.
+NULL_DAY = -999_999
 
 
 def to_day(d: dt.date) -> int:
@@ -38,26 +40,31 @@ def draw_report_days(rng: np.random.Generator, n: int, year: int,
     first = np.array([to_day(dt.date(year, int(k), 1)) for k in m])
     length = np.array([(dt.date(year + (k == 12), k % 12 + 1, 1) - dt.date(year, k, 1)).days
                        for k in m])
-    return first + (rng.random(n) * length).astype(np.int64)
+    return np.asarray(first + (rng.random(n) * length).astype(np.int64), dtype=np.int64)
 
 
-def birth_day_for(rng: np.random.Generator, ref_day: int, age: int) -> int:
-    """A birth date with completed ``age`` at ``ref_day`` and the same age by the
-    1 July rule (birth year alone)."""
-    ref = from_day(ref_day)
+def birth_days_for(rng: np.random.Generator, ref_day: np.ndarray,
+                   age: np.ndarray) -> np.ndarray:
+    """Birth dates (days since 1970) with completed ``age`` at ``ref_day`` and the same
+    age by the 1 July rule (birth year alone), vectorised."""
+    ref = pd.to_datetime(np.asarray(ref_day, dtype=np.int64), unit="D")
+    y, m, d = ref.year.to_numpy(), ref.month.to_numpy(), ref.day.to_numpy()
+    age = np.asarray(age, dtype=np.int64)
+    d_safe = np.where((m == 2) & (d == 29), 28, d)
 
-    def minus_years(d: dt.date, years: int) -> dt.date:
-        try:
-            return d.replace(year=d.year - years)
-        except ValueError:  # 29 February
-            return d.replace(year=d.year - years, day=28)
+    def day_of(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+        frame = pd.DataFrame({"year": year, "month": month, "day": day})
+        days = pd.to_datetime(frame).to_numpy().astype("datetime64[D]")
+        return np.asarray(days.astype(np.int64), dtype=np.int64)
 
-    upper = minus_years(ref, age)
-    lower = minus_years(ref, age + 1) + dt.timedelta(days=1)
-    by = upper.year if dt.date(upper.year, 7, 1) <= upper else lower.year
-    lo = max(lower, dt.date(by, 1, 1))
-    hi = min(upper, dt.date(by, 12, 31))
-    return to_day(lo) + int(rng.integers(0, (hi - lo).days + 1))
+    upper = day_of(y - age, m, d_safe)
+    lower = day_of(y - age - 1, m, d_safe) + 1
+    by = np.where((m > 7) | ((m == 7) & (d >= 1)), y - age, y - age - 1)
+    ones = np.ones(len(by), dtype=np.int64)
+    lo = np.maximum(lower, day_of(by, ones, ones))
+    hi = np.minimum(upper, day_of(by, ones * 12, ones * 31))
+    return np.asarray(lo + (rng.random(len(lo)) * (hi - lo + 1)).astype(np.int64),
+                      dtype=np.int64)
 
 
 def draw_ages(rng: np.random.Generator, v: pd.DataFrame, year: int, scale: float,
@@ -70,10 +77,10 @@ def draw_ages(rng: np.random.Generator, v: pd.DataFrame, year: int, scale: float
     early = year < 2016
     u23 = P.UNDER23_SHARE.get(year, P.UNDER23_SHARE_EARLY if early else P.UNDER23_SHARE_LATE)
     if year in P.MINORS:
-        n_minor = int(round(P.MINORS[year] * scale))
+        n_minor = round(P.MINORS[year] * scale)
     else:
-        n_minor = int(round(nk * (P.MINOR_SHARE_EARLY if early else P.MINOR_SHARE_LATE)))
-    n_young = max(int(round(u23 * nk)), n_minor)
+        n_minor = round(nk * (P.MINOR_SHARE_EARLY if early else P.MINOR_SHARE_LATE))
+    n_young = max(round(u23 * nk), n_minor)
     form = v["main_form"].to_numpy()[kidx]
     minor = kidx[pick_weighted(rng, np.array([P.MINOR_WEIGHT[f] for f in form]), n_minor)]
     rest = np.setdiff1d(kidx, minor)
@@ -118,8 +125,8 @@ def assign_sectors(rng: np.random.Generator, v: pd.DataFrame, year: int,
     if year == 2020:
         fw = labour[fairwork[labour]]
         other = labour[~fairwork[labour]]
-        fw_unknown = int(round(P.FAIRWORK_SECTOR_UNKNOWN_2020 * len(fw)))
-        other_unknown = max(0, int(round((1 - share) * len(labour))) - fw_unknown)
+        fw_unknown = round(P.FAIRWORK_SECTOR_UNKNOWN_2020 * len(fw))
+        other_unknown = max(0, round((1 - share) * len(labour)) - fw_unknown)
         unknown = np.concatenate([rng.choice(fw, fw_unknown, replace=False),
                                   rng.choice(other, min(other_unknown, len(other)),
                                              replace=False)])
@@ -146,8 +153,8 @@ def _assign_manner(rng: np.random.Generator, v: pd.DataFrame, year: int,
     manner = np.full(n, "", dtype=object)
     table = P.CRIMINAL_MANNER["2020" if year == 2020 else "*"]
     if year == 2020:
-        n_drugs = int(round(table["drugs"] * len(criminal)))
-        n_afd = int(round(P.DRUGS_AFRICAN_DUBLIN_2020 * n_drugs))
+        n_drugs = round(table["drugs"] * len(criminal))
+        n_afd = round(P.DRUGS_AFRICAN_DUBLIN_2020 * n_drugs)
         african = criminal[region[criminal] == "africa"]
         afd = rng.choice(african, size=min(n_afd, len(african)), replace=False)
         dublin[afd] = "yes"

@@ -47,7 +47,7 @@ def form_set_weights(year: int) -> dict[str, float]:
 
 def scaled(count: float, scale: float) -> int:
     """The documented scaling rule for one published count."""
-    return int(round(count * scale))
+    return round(count * scale)
 
 
 def draw_registered(rng: np.random.Generator, year: int, scale: float,
@@ -80,8 +80,8 @@ def _main_forms(rng: np.random.Generator, v: pd.DataFrame, year: int) -> np.ndar
     sexual = np.flatnonzero(np.char.find(sets.astype(str), "S") >= 0)
     if year in P.SEXUAL_NATIONALITY:
         nl, foreign, unk = P.SEXUAL_NATIONALITY[year]
-        shares = {"domestic_sexual": nl, "cross_border_sexual": foreign,
-                  "sexual_unknown": unk}
+        shares: dict[str, float] = {"domestic_sexual": nl, "cross_border_sexual": foreign,
+                                    "sexual_unknown": unk}
     else:
         d, u = P.SEXUAL_DOMESTIC_SHARE, P.SEXUAL_UNKNOWN_NAT_SHARE
         shares = {"domestic_sexual": d, "cross_border_sexual": 1 - d - u, "sexual_unknown": u}
@@ -106,7 +106,7 @@ def _assign_origin(rng: np.random.Generator, v: pd.DataFrame, year: int) -> None
         for reg in np.unique(region[idx]):
             sub = idx[region[idx] == reg]
             tables = P.NATIONALITIES[reg]
-            nationality[sub] = choose(rng, tables.get(form, tables["*"]), len(sub))
+            nationality[sub] = assign_exact(rng, len(sub), tables.get(form, tables["*"]))
     v["region"] = region
     v["nationality"] = nationality
     dual = (rng.random(n) < P.SECOND_NATIONALITY_PROB) & (nationality != "")
@@ -117,8 +117,8 @@ def _assign_origin(rng: np.random.Generator, v: pd.DataFrame, year: int) -> None
 def _assign_sex(rng: np.random.Generator, v: pd.DataFrame, year: int) -> None:
     """Exact male count per year, men drawn with a propensity by main form."""
     n = len(v)
-    male_n = int(round(P.MALE_SHARE.get(year, P.MALE_SHARE_DEFAULT) * n))
-    unknown_n = int(round(P.SEX_UNKNOWN_SHARE * n))
+    male_n = round(P.MALE_SHARE.get(year, P.MALE_SHARE_DEFAULT) * n)
+    unknown_n = round(P.SEX_UNKNOWN_SHARE * n)
     w = v["main_form"].map(P.MALE_WEIGHT).to_numpy(dtype=float)
     sex = np.full(n, "female", dtype=object)
     male = pick_weighted(rng, w, male_n)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "registry" / "dedupe"))
+
 import csv
 from pathlib import Path
 
+from dedupe_fixtures import TWENTY, add_reports
 from sqlalchemy import select
-from tests.registry.dedupe.conftest import TWENTY, add_reports
 
 from zicht.registry.db import Registry
 from zicht.registry.dedupe import run_dedupe

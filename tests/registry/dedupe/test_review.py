@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "registry" / "dedupe"))
+
 import pytest
+from dedupe_fixtures import UNSURE, add_reports
 from sqlalchemy import select
-from tests.registry.dedupe.conftest import add_reports
 
 from zicht.core.errors import ConflictError, NotFoundError
 from zicht.registry.db import Registry
@@ -13,19 +18,6 @@ from zicht.registry.dedupe.models import LinkDecision, VictimEvent
 from zicht.registry.dedupe.store import read_links
 from zicht.registry.models import AuditEntry
 from zicht.registry.review import decide_review, list_review
-
-# Two pairs the model is unsure about: same name, one birth date year-only and another
-# nationality; same name, birth years one apart and other nationalities.
-UNSURE = [
-    dict(reporter="police", family_name="Bakker", given_names="Sanne",
-         birth_date="1992-03-03", sex="female", nationality="NL"),
-    dict(reporter="fairwork", family_name="Bakker", given_names="Sanne",
-         birth_year="1992", sex="female", nationality="BE"),
-    dict(reporter="police", family_name="Ahmed", given_names="Mohamed",
-         birth_year="1990", sex="male", nationality="SD"),
-    dict(reporter="kmar", family_name="Ahmed", given_names="Mohamed",
-         birth_year="1991", sex="male", nationality="ER"),
-]
 
 
 def _queue(registry: Registry) -> dict[frozenset[int], int]:

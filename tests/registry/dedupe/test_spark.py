@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "registry" / "dedupe"))
+
 import shutil
 
 import pytest
-from tests.registry.dedupe.conftest import TWENTY, add_reports, make_registry
+from dedupe_fixtures import TWENTY, add_reports, make_registry
 
 from zicht.registry.dedupe import DedupeOptions, run_dedupe
 from zicht.registry.dedupe.store import read_links

@@ -56,3 +56,16 @@ def test_extract_release(tmp_path, extract_dir):
     assert [r["row"] for r in rows] == ["stratum", "stratum", "sum of strata", "pooled"]
     assert all(r["estimate"] % 5 == 0 for r in rows)  # rounded by the gate
     assert (out / "disclosure_log.json").exists()
+
+
+def test_extract_covariate_rows(tmp_path, extract_dir):
+    directory, truth = extract_dir
+    out = tmp_path / "cov"
+    res = runner.invoke(app, ["estimate", "--extract", str(directory), "--by", "year,form",
+                              "--covariate", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = load_release(out, "estimate").table("figures/estimate").rows
+    total = next(r for r in rows if r["row"] == "covariate model, total")
+    assert abs(total["estimate"] - sum(truth.values())) < 0.1 * sum(truth.values())
+    doc = json.loads((out / "estimate.json").read_text())
+    assert "covariate_model" in doc["method"]

@@ -41,7 +41,7 @@ def test_minus_infinity_equals_dropping_the_cells(uk5):
     code, fit = fit_checked(uk5.k, uk5.counts, terms)
     assert code == 0 and fit is not None
     assert fit.infinite == (parse_term("LA:GP", uk5.lists),)
-    x = design(uk5.k, main_effects(uk5.k) + (terms[1],))
+    x = design(uk5.k, (*main_effects(uk5.k), terms[1]))
     keep = (np.arange(1, 32) & terms[0]) != terms[0]
     glm = sm.GLM(uk5.counts[keep].astype(float), x[keep],
                  family=sm.families.Poisson()).fit(tol=1e-12)
@@ -90,6 +90,6 @@ def test_fast_path_agrees_with_the_lp(artificial, uk6):
     for _ in range(20):
         counts = rng.multinomial(uk6.observed, uk6.counts / uk6.observed)
         terms = [t for t in pairs if rng.random() < 0.6]
-        code, fit = fit_checked(uk6.k, counts, terms)
+        code, _fit = fit_checked(uk6.k, counts, terms)
         p = prepare(uk6.k, counts, terms)
         assert (code == 0) == mle_exists_lp(p)

@@ -38,12 +38,11 @@ def test_uk6_stepwise_estimate(uk6):
     ("uk6", 9982, 13182),
 ])
 def test_profile_interval_matches_reference(name, lower, upper, request):
-    """Upper limits agree to 0.01%; our lower limits are ~0.2% higher than the README's
-    "about" values (9,908 vs 9,889; 10,001 vs 9,982), so the tolerance here is 0.3%."""
+    """Cormack's multinomial profile likelihood (Rcapture closedpCI.t)."""
     r = estimate(request.getfixturevalue(name), "stepwise")
     assert r.interval == "profile"
-    assert r.ci_upper == pytest.approx(upper, rel=1e-4)
-    assert r.ci_lower == pytest.approx(lower, rel=3e-3)
+    assert r.ci_upper == pytest.approx(upper, rel=REL)
+    assert r.ci_lower == pytest.approx(lower, rel=REL)
 
 
 def test_uk5_bic_pairs_only(uk5):

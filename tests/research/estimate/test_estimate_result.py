@@ -66,3 +66,10 @@ def test_stepwise_on_ten_lists():
     assert table.k == 10
     assert "L1:L2" in r.model
     assert r.estimate == pytest.approx(20000, rel=0.1)
+
+
+def test_public_names_exist():
+    import zicht.research.estimate as pkg
+
+    for name in pkg.__all__:
+        assert getattr(pkg, name) is not None

@@ -138,8 +138,9 @@ def make_world(root: Path, *, n_pop: int = 8000, n_victims: int = 80, n_old: int
         if recent and start.year - p["birth_year"] - 1 < 18 \
                 and rng.random() < planted.youth_care_minor_victims:
             stay = rng.random() < 0.6
-            youth.append({"person_pid": p["person_pid"], "start_date": _d(end, rng.integers(0, 360)),
-                          "end_date": None, "with_stay": stay,
+            youth.append({"person_pid": p["person_pid"],
+                          "start_date": _d(end, rng.integers(0, 360)), "end_date": None,
+                          "with_stay": stay,
                           "care_type": str(rng.choice(STAY if stay else NO_STAY)),
                           "referrer": "certified_institution", "end_reason": None})
         if recent and rng.random() < planted.shelter_victims:

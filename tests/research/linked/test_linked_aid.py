@@ -11,7 +11,7 @@ from zicht.research.linked import LinkedResult, LinkedSpec, run_linked
 from zicht.research.store import open_extract
 
 
-def _run(tmp_path: Path) -> LinkedResult:
+def _run(tmp_path: Path, control_window: str = "started") -> LinkedResult:
     end = date(2017, 6, 30)
     population = [person(f"V{i}", "female", 2002) for i in range(4)]
     population += [person(f"C{i:02d}", "female", 2002) for i in range(8)]
@@ -26,6 +26,7 @@ def _run(tmp_path: Path) -> LinkedResult:
         care("C00", date(2018, 1, 1), date(2019, 1, 5)),  # running into 2019: received
         care("C01", date(2018, 1, 1), date(2018, 12, 31)),  # ended in 2018: no
         care("C02", date(2019, 12, 31)),  # started in 2019: yes
+        care("C03", date(2019, 1, 1), date(2019, 2, 1)),  # started in 2019: yes
     ]
     shelter = [{"person_pid": "V1", "start_date": date(2017, 8, 1),
                 "end_date": date(2017, 9, 1), "shelter_type": "shelter"}]
@@ -39,7 +40,8 @@ def _run(tmp_path: Path) -> LinkedResult:
                                        police_incidents=incidents, youth_care=youth,
                                        wmo_shelter=shelter, health_costs=costs))
     try:
-        return run_linked(store, LinkedSpec(controls_per_victim=2))
+        return run_linked(store, LinkedSpec(controls_per_victim=2,
+                                            control_window=control_window))
     finally:
         store.close()
 
@@ -50,7 +52,7 @@ def test_aid_windows_of_victims_and_controls(tmp_path: Path) -> None:
     victims = by_group.row(breakdown="total", group="victims")
     controls = by_group.row(breakdown="total", group="controls")
     assert (victims["persons"], victims["persons_with"], victims["share"]) == (4, 2, 50.0)
-    assert (controls["persons"], controls["persons_with"]) == (8, 2)  # C00 and C02
+    assert (controls["persons"], controls["persons_with"]) == (8, 2)  # C02 and C03
     fig31 = result.table("aid/youth_care")
     assert fig31.row(group="victims", youth_care="with_stay_only")["persons"] == 1
     assert fig31.row(group="victims", youth_care="without_stay_only")["persons"] == 1
@@ -74,3 +76,9 @@ def test_costs_are_the_mean_of_the_covered_years(tmp_path: Path) -> None:
     assert victims["persons"] == 4
     assert victims["mean_eur"] == round((2000 + 0 + 0 + 0) / 4)
     assert costs.row(breakdown="total", group="controls")["mean_eur"] == 0.0
+
+
+def test_controls_can_count_aid_received_in_the_year(tmp_path: Path) -> None:
+    table = _run(tmp_path, "received").table("aid/youth_care_by_group")
+    controls = table.row(breakdown="total", group="controls")
+    assert controls["persons_with"] == 3  # C00 (running into 2019), C02 and C03

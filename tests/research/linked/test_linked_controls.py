@@ -79,3 +79,24 @@ def test_a_small_stratum_reports_its_shortfall(tmp_path: Path) -> None:
 def test_per_victim_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         draw_controls(_store(tmp_path), per_victim=0)
+
+
+def test_the_prefilter_keeps_exactly_the_smallest_keys(tmp_path: Path) -> None:
+    population = [person("V1", "female", 2000), person("V2", "female", 2000)]
+    population += [person(f"F{i:04d}", "female", 2000) for i in range(2000)]
+    incidents = [
+        incident("i1", "V1", "F561", date(2016, 3, 1), date(2016, 3, 1), date(2016, 5, 1)),
+        incident("i2", "V2", "F561", date(2017, 3, 1), date(2017, 3, 1), date(2017, 5, 1)),
+    ]
+    store = open_extract(write_extract(tmp_path, population=population,
+                                       police_incidents=incidents))
+    build_persons(store)
+    build_aid_population(store, 2016, 2020)
+    draw_controls(store, per_victim=50, seed=42)
+    fraction = store.con.execute("SELECT fraction FROM control_fraction").fetchone()
+    assert fraction is not None and fraction[0] < 0.2  # the prefilter was used
+    drawn = {r[0] for r in _controls(store)}
+    expected = {r[0] for r in store.con.execute(
+        "SELECT person_pid FROM population WHERE person_pid LIKE 'F%' "
+        "ORDER BY hash(person_pid || '#42'), person_pid LIMIT 100").fetchall()}
+    assert drawn == expected

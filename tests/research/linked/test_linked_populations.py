@@ -59,3 +59,17 @@ def test_populations_and_unlinkable_counts(tmp_path: Path) -> None:
     # V1's second trafficking incident and V3's are new incidents; V2's violence is
     # before its index incident, so it is not
     assert new == {("V1", "a2"), ("V3", "c2")}
+
+
+def test_the_aid_period_can_follow_the_registration_date(tmp_path: Path) -> None:
+    population = [person("V4", "male", 1990)]
+    # exploited since mid-2015, registered in 2016: out by offence start (the seed), in
+    # by registration date
+    incidents = [incident("d1", "V4", "F562", date(2016, 2, 1), date(2015, 6, 1),
+                          date(2016, 3, 1))]
+    store = open_extract(write_extract(tmp_path, population=population,
+                                       police_incidents=incidents))
+    build_persons(store)
+    assert build_aid_population(store, 2016, 2020).linked == 0
+    assert build_aid_population(store, 2016, 2020,
+                                period_by="registration_date").linked == 1

@@ -8,7 +8,6 @@ p and the analysed n; the world's seed is fixed, so the test is deterministic.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from linked_world import Planted, make_world

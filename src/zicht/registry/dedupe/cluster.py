@@ -31,7 +31,7 @@ __all__ = ["ClusterPolicy", "Clustering", "cluster_reports"]
 class ClusterPolicy:
     """Thresholds of clustering (match probabilities) and the coherence checks."""
 
-    threshold: float = 0.9
+    threshold: float = 0.5
     strict: float = 0.995
     max_size: int = 12
     sparse_min_size: int = 4

@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from splink import Linker, block_on
+from splink.internals.exceptions import SplinkException
 
 from zicht.registry.dedupe.model import ModelSpec, build_settings
+
+log = logging.getLogger("zicht.dedupe")
 
 __all__ = ["MIN_TRAIN", "Backend", "ScoredPairs", "score_pairs"]
 
@@ -29,6 +34,22 @@ Backend = Literal["duckdb", "spark"]
 
 #: Below this many linkable records the priors are used as they are (no training).
 MIN_TRAIN = 2_000
+
+#: From this many records on, names are weighed by how common they are (term
+#: frequencies); below it a count of names says nothing and the priors stand alone.
+MIN_TF = 500
+
+#: Fewest same-BSN pairs to count m on when EM fails for a comparison.
+MIN_LABELS = 30
+
+#: Pairs sampled for u, and the cap on pairs per EM session (enough for stable
+#: estimates; more only costs time).
+U_PAIRS = 2e6
+EM_PAIRS = 1e6
+
+#: The smallest m a level keeps after EM: a data error is always possible, so one
+#: differing field must never veto a match outright.
+M_FLOOR = 0.002
 
 #: Above this many records prediction runs in chunks (bounded memory, Splink 5).
 CHUNK_RECORDS = 350_000
@@ -52,8 +73,8 @@ def _prior_lambda(n: int) -> float:
     return min(0.05, max(1e-9, 0.13 * n / max(1.0, n * (n - 1) / 2)))
 
 
-def _make_linker(records: pd.DataFrame, settings: Any, backend: Backend,
-                 spark: Any | None) -> Linker:
+def _register_input(records: pd.DataFrame, backend: Backend, spark: Any | None) -> Any:
+    """Register the records with a new database API; return the SplinkDataFrame."""
     if backend == "spark":
         from splink import SparkAPI
 
@@ -74,7 +95,7 @@ def _make_linker(records: pd.DataFrame, settings: Any, backend: Backend,
         df = db_api.register(
             pa.Table.from_pandas(records, preserve_index=False), dataset_display_name="reports"
         )
-    return Linker(df, settings, log_level=logging.WARNING)
+    return df
 
 
 #: Columns with term-frequency adjustments (see ``model.py``).
@@ -100,7 +121,9 @@ def term_frequencies(records: pd.DataFrame, column: str) -> pd.DataFrame:
                          f"tf_{column}": (counts / total).to_numpy(float)})
 
 
-def _register_tf(linker: Linker, records: pd.DataFrame, backend: Backend, spark: Any) -> None:
+def _register_tf(df: Any, records: pd.DataFrame, backend: Backend, spark: Any) -> list[Any]:
+    """Register the term-frequency tables once; each linker then looks them up."""
+    frames = []
     for column in TF_COLUMNS:
         table = term_frequencies(records, column)
         if backend == "spark":
@@ -109,8 +132,15 @@ def _register_tf(linker: Linker, records: pd.DataFrame, backend: Backend, spark:
                 data: Any = spark.createDataFrame(table)
         else:
             data = pa.Table.from_pandas(table, preserve_index=False)
-        registered = linker._db_api.register(data)
-        linker.table_management.register_term_frequency_lookup(registered, column)
+        frames.append((column, df.db_api.register(data)))
+    return frames
+
+
+def _linker(df: Any, settings: Any, tf_frames: list[Any]) -> Linker:
+    linker = Linker(df, settings, log_level=logging.WARNING)
+    for column, frame in tf_frames:
+        linker.table_management.register_term_frequency_lookup(frame, column)
+    return linker
 
 
 def _spark_schema(records: pd.DataFrame) -> Any:
@@ -123,21 +153,129 @@ def _spark_schema(records: pd.DataFrame) -> Any:
     return T.StructType(fields)
 
 
-def _train(linker: Linker, n: int, spec: ModelSpec, seed: int) -> None:
+def settings_dict(settings: Any, df: Any) -> dict[str, Any]:
+    """The priors as a plain settings dict (what ``guard_m_probabilities`` falls back to)."""
+    if isinstance(settings, dict):
+        return settings
+    return dict(settings.create_settings_dict(df.db_api.sql_dialect.sql_dialect_str))
+
+
+def _weights(levels: list[dict[str, Any]]) -> list[float]:
+    return [math.log2(lv["m_probability"] / lv["u_probability"])
+            for lv in levels if not lv.get("is_null_level")
+            and lv.get("m_probability") and lv.get("u_probability")]
+
+
+def _sensible(levels: list[dict[str, Any]]) -> bool:
+    weights = _weights(levels)
+    m_else = levels[-1].get("m_probability") or 0.0
+    return bool(weights) and weights[0] > 0 > weights[-1] and m_else <= 0.5
+
+
+def _m_from_bsn_pairs(df: Any, model: dict[str, Any], tf_frames: list[Any],
+                      records: pd.DataFrame) -> dict[str, Any] | None:
+    """The model with m counted on pairs that share a BSN (certain matches), or None
+    when there are fewer than ``MIN_LABELS`` such pairs."""
+    keyed = records.dropna(subset=["bsn_key"])[["unique_id", "bsn_key"]]
+    pairs = keyed.merge(keyed, on="bsn_key")
+    pairs = pairs[pairs["unique_id_x"] < pairs["unique_id_y"]]
+    if len(pairs) < MIN_LABELS:
+        return None
+    source = records.attrs.get("source_dataset", "reports")
+    labels = pa.table({
+        "source_dataset_l": [source] * len(pairs),
+        "unique_id_l": pairs["unique_id_x"].to_numpy(np.int64),
+        "source_dataset_r": [source] * len(pairs),
+        "unique_id_r": pairs["unique_id_y"].to_numpy(np.int64),
+    })
+    linker = _linker(df, model, tf_frames)
+    try:
+        registered = df.db_api.register(labels)
+        linker.training.estimate_m_from_pairwise_labels(registered)  # type: ignore[no-untyped-call]
+    except (ValueError, SplinkException, TypeError) as exc:
+        log.warning("m from same-BSN pairs skipped: %s", type(exc).__name__)
+        return None
+    return dict(linker.misc.save_model_to_json())
+
+
+def guard_m_probabilities(model: dict[str, Any], priors: dict[str, Any],
+                          from_labels: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Put back the prior ``m`` of a comparison whose EM estimate makes no sense.
+
+    EM finds *a* two-class split, not necessarily match / non-match: with few reports
+    or a small pool of common names it can land on "same name, different person". A
+    comparison is kept only if its best level is evidence for a match (weight > 0),
+    its ``else`` level evidence against (weight < 0) and its ``else`` level holds at
+    most half of the matches. Otherwise its ``m`` values come from ``from_labels`` (a
+    model whose m were counted on certain matches: pairs sharing a BSN), if that
+    estimate passes the same test, or else from the priors.
+    """
+    labelled = {c["output_column_name"]: c["comparison_levels"]
+                for c in (from_labels or {}).get("comparisons", [])}
+    prior_m = {c["output_column_name"]: [lv.get("m_probability") for lv in
+                                         c["comparison_levels"]]
+               for c in priors["comparisons"]}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        if _sensible(levels):
+            for level in levels:  # no field is never wrong: keep every level possible
+                if level.get("m_probability") is not None:
+                    level["m_probability"] = max(level["m_probability"], M_FLOOR)
+            continue
+        name = comparison["output_column_name"]
+        counted = labelled.get(name)
+        if name != "bsn" and counted and _sensible(counted):
+            log.warning("EM estimate of %s rejected; m counted on same-BSN pairs", name)
+            for level, other in zip(levels, counted, strict=False):
+                if level.get("m_probability") is not None and other.get("m_probability"):
+                    level["m_probability"] = max(other["m_probability"], M_FLOOR)
+            continue
+        log.warning("EM estimate of %s rejected (not a match/non-match split); "
+                    "priors kept", name)
+        for level, m in zip(levels, prior_m.get(name, []), strict=False):
+            if m is not None:
+                level["m_probability"] = m
+    return model
+
+
+def _train(df: Any, settings: Any, tf_frames: list[Any], records: pd.DataFrame,
+           spec: ModelSpec, timings: dict[str, float]) -> dict[str, Any]:
+    """λ from the certain rules, u by random sampling, m by EM; returns the model.
+
+    Each EM session runs on its own linker built from the model so far: a session that
+    fails (EM can degenerate on small or clean data: a level never observed, an m that
+    underflows) leaves Splink's settings half-changed, so its linker is thrown away and
+    the model keeps the estimates it had (the priors, for what no session estimated).
+    """
+    t0 = time.perf_counter()
+    linker = _linker(df, settings, tf_frames)
     certain: list[Any] = [block_on("full_name", "birth_date")]
     if spec.bsn:
         certain.append(block_on("bsn_key"))
     linker.training.estimate_probability_two_random_records_match(certain, recall=0.8)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=min(5e6, n * (n - 1) / 2), seed=seed
-    )
-    # Two EM sessions, each blocking on what the other estimates.
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_date"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given1", "family"), estimate_without_term_frequencies=True
-    )
+    timings["train_lambda"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = len(records)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, n * (n - 1) / 2))
+    timings["train_u"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model = linker.misc.save_model_to_json()
+    for rule in (block_on("birth_date"), block_on("given1", "family")):
+        session = _linker(df, model, tf_frames)
+        try:
+            session.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS,
+            )
+        except (ValueError, SplinkException) as exc:
+            log.warning("EM session skipped, estimates so far kept: %s", type(exc).__name__)
+            continue
+        model = session.misc.save_model_to_json()
+    timings["train_em"] = time.perf_counter() - t0
+    priors = settings_dict(settings, df)
+    # Count m on same-BSN pairs starting from the priors, so that levels no such pair
+    # reaches keep their prior m rather than a rejected EM estimate.
+    counted = _m_from_bsn_pairs(df, priors, tf_frames, records) if spec.bsn else None
+    return guard_m_probabilities(model, priors, counted)
 
 
 def score_pairs(
@@ -148,18 +286,19 @@ def score_pairs(
     backend: Backend = "duckdb",
     spark: Any | None = None,
     min_train: int = MIN_TRAIN,
-    seed: int = 42,
     model: dict[str, Any] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> ScoredPairs:
     """Score every blocked pair of ``records`` and keep those with probability >= floor.
 
     ``model`` is a trained Splink model (``ScoredPairs.model`` of an earlier run): given
     one, nothing is trained. Otherwise records >= ``min_train`` train the model and a
-    smaller set keeps the priors (without term-frequency adjustments, which need
-    a population to count names in).
+    smaller set keeps the priors; term-frequency adjustments need ``MIN_TF`` records
+    to count names in.
     """
     n = len(records)
     spec = spec or ModelSpec()
+    timings = timings if timings is not None else {}
     empty = pd.DataFrame({c: pd.Series(dtype="int64" if "id" in c else "float64")
                           for c in _SCORED_COLUMNS})
     if n < 2:
@@ -168,15 +307,15 @@ def score_pairs(
     if model is not None:
         settings: Any = model
     else:
-        small = n < min_train
-        spec = replace(spec, tf=spec.tf and not small,
+        spec = replace(spec, tf=spec.tf and n >= MIN_TF,
                        probability_two_random_records_match=_prior_lambda(n))
         settings = build_settings(spec)
-    linker = _make_linker(records, settings, backend, spark)
-    if spec.tf or model is not None:
-        _register_tf(linker, records, backend, spark)
+    df = _register_input(records, backend, spark)
+    tf_frames = _register_tf(df, records, backend, spark) if (spec.tf or model) else []
     if trained:
-        _train(linker, n, spec, seed)
+        settings = _train(df, settings, tf_frames, records, spec, timings)
+    linker = _linker(df, settings, tf_frames)
+    t0 = time.perf_counter()
     chunks = max(1, math.ceil(n / CHUNK_RECORDS))
     predicted = linker.inference.predict(
         threshold_match_probability=floor,
@@ -184,6 +323,7 @@ def score_pairs(
         warning_mode="never",
     )
     pairs = _collect(predicted, backend)
+    timings["predict"] = time.perf_counter() - t0
     model_dict = linker.misc.save_model_to_json()
     predicted.drop_table_from_database_and_remove_from_cache()
     return ScoredPairs(pairs, model_dict, trained=trained, n_records=n)

@@ -188,6 +188,12 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         block_on("birth_date", "substr(family, 1, 2)"),
         block_on("family", "birth_year"),
         block_on("given1", "birth_year", "substr(family, 1, 1)"),
+        # No birth date and a typo in one name: the other name plus a prefix (three
+        # letters, and the nationality for given names: two letters alone make blocks
+        # of tens of millions of pairs in a million reports).
+        block_on("family", "substr(given1, 1, 3)"),
+        block_on("given1", "substr(family, 1, 3)", "nationality"),
+        block_on("birth_date", "nationality"),
     ]
     return [block_on("bsn_key"), *rules] if bsn else rules
 

@@ -14,12 +14,12 @@ column             meaning
 ``family_full``    family name with particles, joined (``vanderberg``)
 ``name_key``       sorted name tokens without particles (order-free: swaps match)
 ``full_name``      ``given1 family`` (the term-frequency column for whole names)
-``birth_date``     date (null when only the year is known)
+``birth_date``     ISO ``YYYY-MM-DD`` string (null when only the year is known)
 ``birth_year``     int (from the date, or the year-only field)
 =================  ==========================================================
 
-Values are normalised once per *distinct* value (names repeat), so a million
-reports cost a few seconds.
+Values are normalised once per *distinct* value (cached; names repeat), so a
+million reports cost seconds.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def normalise_text(value: str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
+@lru_cache(maxsize=1_000_000)
 def split_family_name(value: str | None) -> tuple[str | None, str | None]:
     """Return ``(core, full)``: the family name without and with particles, unspaced.
 
@@ -70,7 +71,9 @@ def split_family_name(value: str | None) -> tuple[str | None, str | None]:
     return "".join(core), "".join(tokens)
 
 
-def _name_tokens(given: str | None, family: str | None) -> str | None:
+@lru_cache(maxsize=1_000_000)
+def _name_key(given: str | None, family: str | None) -> str | None:
+    """Sorted name tokens without particles: equal when given and family are swapped."""
     tokens = []
     for part in (given, family):
         text = normalise_text(part)
@@ -79,14 +82,21 @@ def _name_tokens(given: str | None, family: str | None) -> str | None:
     return " ".join(sorted(tokens)) or None
 
 
-def _map_unique(series: pd.Series, func: object) -> pd.Series:
-    """Apply ``func`` once per distinct value (names repeat a lot)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = [func(u) for u in uniques]  # type: ignore[operator]
-    out = pd.Series([None] * len(series), index=series.index, dtype=object)
-    mask = codes >= 0
-    out[mask] = pd.Series(mapped, dtype=object).to_numpy()[codes[mask]]
-    return out
+def _texts(series: pd.Series) -> list[str | None]:
+    """Plain Python values (iterating Arrow-backed strings one by one is slow)."""
+    return [v if isinstance(v, str) else None for v in series.to_numpy(dtype=object)]
+
+
+def _birth_columns(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """ISO ``YYYY-MM-DD`` strings (or None) and the birth year (from the date, else the
+    year-only field), with string operations only: fast on a million rows."""
+    dates = raw["birth_date"].astype("string")
+    iso = dates.where(dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool))
+    year = pd.to_numeric(iso.str[:4], errors="coerce")
+    if "birth_year" in raw:
+        year = year.fillna(pd.to_numeric(raw["birth_year"], errors="coerce"))
+    birth_date = iso.astype(object).where(iso.notna(), None)
+    return birth_date, year.round().astype("Int64")
 
 
 def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
@@ -97,25 +107,21 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     or null. The input frame is not changed.
     """
     out = raw.copy()
-    given = _map_unique(raw["given_names"], normalise_text)
-    out["given_all"] = given
-    out["given1"] = given.map(lambda g: g.split()[0] if isinstance(g, str) else None)
-    family = _map_unique(raw["family_name"], split_family_name)
-    out["family"] = family.map(lambda f: f[0] if isinstance(f, tuple) else None)
-    out["family_full"] = family.map(lambda f: f[1] if isinstance(f, tuple) else None)
-    pair = raw["given_names"].astype("string").fillna("") + "\x1f" + raw[
-        "family_name"
-    ].astype("string").fillna("")
-    out["name_key"] = _map_unique(pair, lambda p: _name_tokens(*p.split("\x1f")))
-    out["full_name"] = [
-        f"{g} {f}" if isinstance(g, str) and isinstance(f, str) else None
-        for g, f in zip(out["given1"], out["family"], strict=True)
-    ]
-    dates = pd.to_datetime(raw["birth_date"], errors="coerce")
-    out["birth_date"] = dates.dt.strftime("%Y-%m-%d").astype(object).where(dates.notna(), None)
-    year = pd.to_numeric(raw.get("birth_year"), errors="coerce") if "birth_year" in raw else None
-    from_date = dates.dt.year
-    out["birth_year"] = (from_date.fillna(year) if year is not None else from_date).astype("Int64")
+    given_raw, family_raw = _texts(raw["given_names"]), _texts(raw["family_name"])
+    given_all = [normalise_text(g) for g in given_raw]
+    given1 = [g.split(" ", 1)[0] if g else None for g in given_all]
+    family = [split_family_name(f) for f in family_raw]
+    out["given_all"] = pd.Series(given_all, index=raw.index, dtype=object)
+    out["given1"] = pd.Series(given1, index=raw.index, dtype=object)
+    out["family"] = pd.Series([f[0] for f in family], index=raw.index, dtype=object)
+    out["family_full"] = pd.Series([f[1] for f in family], index=raw.index, dtype=object)
+    out["name_key"] = pd.Series([_name_key(g, f) for g, f in zip(given_raw, family_raw,
+                                                                  strict=True)],
+                                index=raw.index, dtype=object)
+    out["full_name"] = pd.Series(
+        [f"{g} {f[0]}" if g and f[0] else None for g, f in zip(given1, family, strict=True)],
+        index=raw.index, dtype=object)
+    out["birth_date"], out["birth_year"] = _birth_columns(raw)
     for col in ("sex", "nationality", "nationality_2"):
         if col in out:
             out[col] = out[col].astype(object).where(out[col].notna(), None)

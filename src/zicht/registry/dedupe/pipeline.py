@@ -96,7 +96,8 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
     timings["normalise"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     kwargs: dict[str, Any] = {"floor": min(options.review_low, options.policy.threshold),
-                              "backend": options.backend, "spark": options.spark}
+                              "backend": options.backend, "spark": options.spark,
+                              "timings": timings}
     if options.min_train is not None:
         kwargs["min_train"] = options.min_train
     scored = score_pairs(records, **kwargs)

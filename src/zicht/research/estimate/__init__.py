@@ -10,11 +10,14 @@ Usable on its own::
     result.to_frame()          # estimate, se, ci_lower, ci_upper, level
 
 Methods: ``main``, ``stepwise`` (Chan, Silverman & Vincent 2021), ``bic`` / ``aic``
-(exhaustive over hierarchical log-linear models), ``fixed`` (``model=[...]``). See
+(exhaustive over hierarchical log-linear models), ``fixed`` (``model=[...]``).
+Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
+``estimate_covariate`` (one model, the stratum as a covariate). See
 ``docs/estimation.md``.
 """
 
 from zicht.research.estimate.api import check_model, estimate
+from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.reference import reference_table
 from zicht.research.estimate.result import PopulationEstimate
 from zicht.research.estimate.strata import StratifiedEstimate, estimate_strata
@@ -22,10 +25,12 @@ from zicht.research.estimate.table import CaptureTable
 
 __all__ = [
     "CaptureTable",
+    "CovariateEstimate",
     "PopulationEstimate",
     "StratifiedEstimate",
     "check_model",
     "estimate",
+    "estimate_covariate",
     "estimate_strata",
     "reference_table",
 ]

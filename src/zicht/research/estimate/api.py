@@ -100,8 +100,7 @@ def estimate(table: CaptureTable, method: str = "stepwise", *,
         observed=table.observed, estimate=fit.estimate, se=se, ci_lower=lo, ci_upper=hi,
         level=level, interval=how, method=method, lists=table.lists,
         model=labels(fit.terms, table.lists),
-        infinite_terms=tuple(label_term(t, table.lists) for t in fit.infinite
-                             if t.bit_count() >= 1),
+        infinite_terms=tuple(label_term(t, table.lists) for t in fit.infinite),
         candidates=cands, warnings=tuple(warnings), provenance=provenance,
         replicates=replicates, acceleration=accel, _table=table, _selection=selection)
 

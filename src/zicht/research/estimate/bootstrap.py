@@ -12,6 +12,7 @@ import math
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,15 +23,24 @@ from zicht.research.estimate.select import Selection, select
 FloatArray = npt.NDArray[np.float64]
 
 
+class Repeatable(Protocol):
+    """Anything the bootstrap can repeat: counts in, one estimate out (picklable)."""
+
+    def estimate_total(self, counts: npt.NDArray[np.int64], start: Any) -> float: ...
+
+
 @dataclass(frozen=True)
 class SelectSpec:
-    """What to repeat on every resample."""
+    """What to repeat on every resample of one capture table."""
 
     k: int
     method: str
     p_threshold: float
     max_order: int | None
     terms: tuple[int, ...] | None  # a fixed model (no selection) when given
+
+    def estimate_total(self, counts: npt.NDArray[np.int64], start: Any) -> float:
+        return run_selection(self, counts, start).fit.estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,16 +62,14 @@ def run_selection(spec: SelectSpec, counts: npt.NDArray[np.int64],
                   max_order=spec.max_order, start=start, keep=0)
 
 
-def _estimate_or_nan(spec: SelectSpec, counts: npt.NDArray[np.int64],
-                     start: Selection | None) -> float:
+def _estimate_or_nan(spec: Repeatable, counts: npt.NDArray[np.int64], start: Any) -> float:
     try:
-        return run_selection(spec, counts, start).fit.estimate
+        return spec.estimate_total(counts, start)
     except EstimationError:
         return math.nan
 
 
-def _chunk(args: tuple[SelectSpec, npt.NDArray[np.int64], Selection | None, int,
-                       list[int]]) -> list[float]:
+def _chunk(args: tuple[Repeatable, npt.NDArray[np.int64], Any, int, list[int]]) -> list[float]:
     spec, counts, start, seed, indices = args
     n = int(counts.sum())
     probs = counts / n
@@ -73,8 +81,7 @@ def _chunk(args: tuple[SelectSpec, npt.NDArray[np.int64], Selection | None, int,
     return out
 
 
-def _jack_chunk(args: tuple[SelectSpec, npt.NDArray[np.int64], Selection | None,
-                            list[int]]) -> list[float]:
+def _jack_chunk(args: tuple[Repeatable, npt.NDArray[np.int64], Any, list[int]]) -> list[float]:
     spec, counts, start, cells = args
     out = []
     for c in cells:
@@ -90,7 +97,7 @@ def default_workers() -> int:
                else (os.cpu_count() or 1))
 
 
-def bootstrap(spec: SelectSpec, counts: npt.NDArray[np.int64], start: Selection,
+def bootstrap(spec: Repeatable, counts: npt.NDArray[np.int64], start: Any,
               n_boot: int, seed: int, workers: int | None = None) -> BootstrapResult:
     """``n_boot`` multinomial resamples plus the jackknife for the BCa acceleration."""
     if n_boot < 1:

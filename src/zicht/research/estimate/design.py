@@ -65,7 +65,8 @@ def cell_masks(k: int) -> npt.NDArray[np.int64]:
 
 def term_column(k: int, t: int) -> npt.NDArray[np.float64]:
     """0/1 column of term ``t`` over the observable cells (cached per k)."""
-    return _columns(k)(t)
+    col: npt.NDArray[np.float64] = _columns(k)(t)
+    return col
 
 
 @lru_cache(maxsize=32)
@@ -74,7 +75,7 @@ def _columns(k: int):  # type: ignore[no-untyped-def]
 
     @lru_cache(maxsize=4096)
     def column(t: int) -> npt.NDArray[np.float64]:
-        col = ((cells & t) == t).astype(np.float64)
+        col: npt.NDArray[np.float64] = ((cells & t) == t).astype(np.float64)
         col.setflags(write=False)
         return col
 
@@ -84,7 +85,8 @@ def _columns(k: int):  # type: ignore[no-untyped-def]
 def design(k: int, terms: Sequence[int]) -> npt.NDArray[np.float64]:
     """Design over all observable cells: intercept, then one column per term."""
     cols = [np.ones(2**k - 1)] + [term_column(k, t) for t in terms]
-    return np.column_stack(cols)
+    out: npt.NDArray[np.float64] = np.column_stack(cols)
+    return out
 
 
 def is_hierarchical(model: Sequence[int]) -> bool:

@@ -46,6 +46,7 @@ class ExtractTables:
     tables: dict[tuple[tuple[str, Any], ...], CaptureTable]
     pooled: CaptureTable
     merged: dict[str, list[str]]  # stratum label -> merge notes
+    common: dict[tuple[tuple[str, Any], ...], CaptureTable]  # strata with the pooled lists
 
 
 def parse_by(by: str | Sequence[str]) -> tuple[str, ...]:
@@ -115,7 +116,28 @@ def tables_from_rows(rows: Sequence[dict[str, Any]], by: tuple[str, ...],
         tables[key], merged[label] = collapse_small(CaptureTable(LISTS, counts), min_list)
     pooled_counts = np.sum(list(full.values()), axis=0)
     pooled, merged["pooled"] = collapse_small(CaptureTable(LISTS, pooled_counts), min_list)
-    return ExtractTables(by=by, tables=tables, pooled=pooled, merged=merged)
+    common = {key: collapse_like(CaptureTable(LISTS, counts), pooled.lists)
+              for key, counts in full.items()}
+    return ExtractTables(by=by, tables=tables, pooled=pooled, merged=merged, common=common)
+
+
+def collapse_like(table: CaptureTable, lists: Sequence[str]) -> CaptureTable:
+    """Merge the lists of ``table`` as named in ``lists`` (``"other+kmar"``)."""
+    groups = {name: name.split("+") for name in lists if "+" in name}
+    merged = table.collapse(groups)
+    if merged.lists == tuple(lists):
+        return merged
+    return CaptureTable(tuple(lists), _reorder(merged, lists))
+
+
+def _reorder(table: CaptureTable, lists: Sequence[str]) -> np.ndarray:
+    """Counts of ``table`` with its lists put in the order of ``lists``."""
+    pos = [table.lists.index(name) for name in lists]
+    out = np.zeros_like(table.counts)
+    for h in range(1, 2**table.k):
+        h2 = sum(1 << i for i, j in enumerate(pos) if h >> j & 1)
+        out[h2 - 1] += table.counts[h - 1]
+    return out
 
 
 def collapse_small(table: CaptureTable, min_list: int) -> tuple[CaptureTable, list[str]]:

@@ -104,7 +104,7 @@ def prepare(k: int, counts: npt.NDArray[np.int64], terms: Sequence[int]) -> Prep
             keep &= full[:, 1 + i] == 0
     cols = [0] + [1 + i for i in finite_idx]
     return Prepared(terms=terms, finite=tuple(allterms[i] for i in finite_idx),
-                    infinite=tuple(infinite), keep=keep, x=full[np.ix_(keep, cols)],
+                    infinite=tuple(infinite), keep=keep, x=full[keep][:, cols],
                     y=y_all[keep])
 
 
@@ -143,17 +143,19 @@ def check_model(k: int, counts: npt.NDArray[np.int64], terms: Sequence[int]) -> 
     return code
 
 
-def fit_prepared(p: Prepared, k: int, observed: int, start: FloatArray | None = None,
-                 *, max_iter: int = 100) -> ModelFit | None:
-    """Newton-Raphson on a prepared model; ``None`` when it does not converge."""
-    x, y = p.x, p.y
+def newton(x: FloatArray, y: FloatArray, start: FloatArray | None,
+           max_iter: int = 100) -> tuple[FloatArray, FloatArray, float, int] | None:
+    """Maximise the Poisson log-likelihood ``y'Xb - sum(exp(Xb))`` (constants dropped).
+
+    Newton-Raphson with step halving; returns ``(b, mu, loglik, iterations)``, or None
+    when it does not converge (a singular information matrix, or steps that stay large,
+    as along a direction of recession when the MLE does not exist).
+    """
     b = _start(x, y) if start is None or start.shape[0] != x.shape[1] else start.copy()
     eta = np.minimum(x @ b, 700.0)
     mu = np.exp(eta)
     ll = float(y @ eta - mu.sum())
-    converged = False
-    it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007  (used after the loop)
+    for it in range(1, max_iter + 1):
         grad = x.T @ (y - mu)
         hess = (x.T * mu) @ x
         try:
@@ -172,16 +174,23 @@ def fit_prepared(p: Prepared, k: int, observed: int, start: FloatArray | None = 
         change = float(np.max(np.abs(t * step)))
         b, mu, ll_old, ll = b_new, mu_new, ll, ll_new
         if change < 1e-7 or (abs(ll - ll_old) < 1e-13 * (abs(ll) + 1.0) and change < 1e-5):
-            converged = True
-            break
-    if not converged or not np.all(np.isfinite(b)):
+            return (b, mu, ll, it) if np.all(np.isfinite(b)) else None
+    return None
+
+
+def fit_prepared(p: Prepared, k: int, observed: int, start: FloatArray | None = None,
+                 *, max_iter: int = 100) -> ModelFit | None:
+    """Newton-Raphson on a prepared model; ``None`` when it does not converge."""
+    out = newton(p.x, p.y, start, max_iter)
+    if out is None:
         return None
+    b, mu, ll, it = out
     fitted = np.zeros(p.keep.shape[0])
     fitted[p.keep] = mu
-    loglik = ll - float(gammaln(y + 1.0).sum())
+    loglik = ll - float(gammaln(p.y + 1.0).sum())
     return ModelFit(terms=p.terms, infinite=p.infinite, coef=b, finite=p.finite,
                     fitted=fitted, loglik=loglik, npar=1 + k + len(p.terms),
-                    observed=observed, iterations=it, x=x, keep=p.keep)
+                    observed=observed, iterations=it, x=p.x, keep=p.keep)
 
 
 def _unit(n: int) -> FloatArray:
@@ -204,8 +213,9 @@ def fit_checked(k: int, counts: npt.NDArray[np.int64], terms: Sequence[int],
     ``prev`` warm-starts Newton (new terms start at 0). The linear programme runs only
     when the fast path cannot decide: a Newton fit that converged (steps below 1e-7,
     which never happens along a direction of recession, where Newton keeps stepping
-    by about 1) with every fitted value clearly positive is the MLE, so it exists. With ``full_code`` a non-identifiable
-    model is also put through the LP, to tell code 2 from code 3.
+    by about 1) with every fitted value clearly positive is the MLE, so it exists.
+    With ``full_code`` a non-identifiable model also goes through the LP, to tell
+    code 2 from code 3.
     """
     p = prepare(k, counts, terms)
     if not is_identifiable(p):  # Newton needs full rank; the LP only tells 2 from 3

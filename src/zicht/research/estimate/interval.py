@@ -12,44 +12,67 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy.linalg import cho_factor, cho_solve
-from scipy.optimize import brentq
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import gammaln
 from scipy.stats import chi2, norm
 
 from zicht.core.errors import EstimationError
-from zicht.research.estimate.fit import ModelFit, prepare
+from zicht.research.estimate.fit import ModelFit, newton, prepare
 
 FloatArray = npt.NDArray[np.float64]
 
 
 def profile_interval(k: int, counts: npt.NDArray[np.int64], fit: ModelFit,
                      level: float = 0.95) -> tuple[float, float]:
-    """Profile-likelihood interval for N = observed + exp(intercept), the model fixed.
+    """Profile-likelihood interval for N with the model fixed (Cormack 1992).
 
-    The Poisson log-likelihood is maximised over every other parameter with the
-    intercept held at c; the interval is where twice the drop stays below the chi-square
-    (1 df) quantile. Reproduces the upper limits of the reference values in
-    ``data/README.md``; see the tests for the lower ones.
+    For each candidate N the unseen cell gets N - observed people, the model is fitted
+    to the completed table, and the multinomial log-likelihood
+    ``log N! - log (N - n)! + sum y_h log p_h + (N - n) log p_0`` is evaluated; the
+    interval is where twice its drop from the maximum stays below the chi-square (1 df)
+    quantile. This is Rcapture's ``closedpCI.t`` profile interval; it reproduces the
+    reference intervals of ``data/README.md`` (UK 5 lists 9,889-13,063).
     """
     _check_level(level)
     p = prepare(k, counts, fit.terms)
-    x1, y = p.x[:, 1:], p.y
-    b_hat = fit.coef
-    ll_max = _loglik(p.x, y, b_hat)
+    n = float(fit.observed)
+    x0 = np.vstack([_unit_row(p.x.shape[1]), p.x])
+    warm = [fit.coef.copy()]
+
+    def loglik(big_n: float) -> float:
+        z = max(big_n - n, 0.0)
+        yy = np.concatenate([[z], p.y])
+        out = newton(x0, yy, warm[0], max_iter=200)
+        if out is None:
+            raise EstimationError("The profile likelihood could not be fitted at N = "
+                                  f"{big_n:.0f}. Use --bootstrap for the interval.")
+        warm[0] = out[0]
+        logp = x0 @ out[0] - math.log(float(out[1].sum()))
+        return float(gammaln(big_n + 1) - gammaln(z + 1) + yy @ logp)
+
+    top = n + 20.0 * (fit.hidden + 10.0)
+    best = minimize_scalar(lambda v: -loglik(v), bounds=(n, top), method="bounded",
+                           options={"xatol": 1e-6 * top})
+    n_hat, ll_max = float(best.x), -float(best.fun)
     crit = float(chi2.ppf(level, 1))
-    rest = b_hat[1:].copy()
 
-    def excess(c: float) -> float:
-        nonlocal rest
-        rest, ll = _fit_offset(x1, y, c, rest)
-        return 2.0 * (ll_max - ll) - crit
+    def excess(v: float) -> float:
+        return 2.0 * (ll_max - loglik(v)) - crit
 
-    b0 = float(b_hat[0])
-    se = math.sqrt(max(fit.var_intercept, 1e-12))
-    lo = _bracket(excess, b0, -se)
-    rest = b_hat[1:].copy()
-    hi = _bracket(excess, b0, se)
-    return fit.observed + math.exp(lo), fit.observed + math.exp(hi)
+    lower = n if excess(n) <= 0 else float(brentq(excess, n, n_hat, xtol=1e-6))
+    hi, step = n_hat, max(fit.hidden, 1.0) * 0.25
+    for _ in range(60):
+        if excess(hi + step) > 0:
+            return lower, float(brentq(excess, hi, hi + step, xtol=1e-6))
+        hi, step = hi + step, step * 1.6
+    raise EstimationError("The profile likelihood did not cross its cut-off: the interval "
+                          "is unbounded above. Use a bootstrap interval or fewer terms.")
+
+
+def _unit_row(n: int) -> FloatArray:
+    e = np.zeros((1, n))
+    e[0, 0] = 1.0
+    return e
 
 
 def wald_interval(fit: ModelFit, level: float = 0.95) -> tuple[float, float]:
@@ -59,47 +82,6 @@ def wald_interval(fit: ModelFit, level: float = 0.95) -> tuple[float, float]:
     se = math.sqrt(fit.var_intercept)
     b0 = float(fit.coef[0])
     return fit.observed + math.exp(b0 - z * se), fit.observed + math.exp(b0 + z * se)
-
-
-def _bracket(f, b0: float, step: float) -> float:  # type: ignore[no-untyped-def]
-    """Walk from the MLE until f changes sign, then solve with Brent's method."""
-    a, _fa = b0, -1.0
-    for _ in range(60):
-        b = a + step
-        fb = f(b)
-        if fb > 0:
-            return float(brentq(f, a, b, xtol=1e-10))
-        a, _fa = b, fb
-        step *= 1.6
-    raise EstimationError("The profile likelihood did not cross its cut-off: the interval "
-                          "is unbounded on one side. Use a bootstrap interval or fewer terms.")
-
-
-def _loglik(x: FloatArray, y: FloatArray, b: FloatArray, offset: float = 0.0) -> float:
-    eta = offset + x @ b
-    return float(y @ eta - np.exp(eta).sum())
-
-
-def _fit_offset(x: FloatArray, y: FloatArray, offset: float,
-                b: FloatArray) -> tuple[FloatArray, float]:
-    """Newton for the Poisson model with a fixed intercept (an offset)."""
-    if x.shape[1] == 0:
-        return b, _loglik(x, y, b, offset)
-    for _ in range(200):
-        eta = np.minimum(offset + x @ b, 700.0)
-        mu = np.exp(eta)
-        ll = float(y @ eta - mu.sum())
-        step = cho_solve(cho_factor((x.T * mu) @ x), x.T @ (y - mu))
-        t = 1.0
-        while t > 1e-8:
-            cand = b + t * step
-            if _loglik(x, y, cand, offset) >= ll - 1e-10 * abs(ll):
-                break
-            t *= 0.5
-        b = b + t * step
-        if np.max(np.abs(t * step)) < 1e-10:
-            break
-    return b, _loglik(x, y, b, offset)
 
 
 def bca_interval(replicates: FloatArray, estimate: float, acceleration: float,

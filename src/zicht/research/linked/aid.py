@@ -4,9 +4,12 @@ matched control group (seed 003, §3.3-3.6 and B1.3.2).
 ``aid_persons`` holds one row per victim and per control with 0/1 indicators:
 
 * victims: aid that *started* in ``[offence end, offence end + 1 year)``;
-* controls: aid *received* in calendar year ``control_year`` (2019), i.e. a youth-care
-  or shelter episode that overlaps it (B1.3.2: "hulpverlening die binnen één jaar is
-  ontvangen"). ``control_window="started"`` counts only episodes started in that year;
+* controls: aid *started* in calendar year ``control_year`` (2019). B1.3.2 says the
+  controls' aid was "received within one year" ("binnen één jaar ontvangen") *because*
+  the victims' aid is counted when it started within a year; a start in one year on
+  both sides is the like-for-like reading, so it is the default.
+  ``control_window="received"`` instead counts every episode that overlaps the year
+  (episodes started earlier and still running count too, which raises the control rate);
 * mental-health costs: the mean yearly specialist cost over the year of and the year
   after the end of the offence period, as far as the cost data cover them, for the
   victim and for each of its controls (the same years, B1.3.2). A covered year with no
@@ -50,7 +53,7 @@ def _flag(expr: str) -> str:
 
 
 def build_aid_persons(store: ResearchStore, *, control_year: int = 2019,
-                      control_window: str = "received") -> None:
+                      control_window: str = "started") -> None:
     """``aid_persons``: victims and their controls with aid indicators (see above)."""
     if control_window not in ("received", "started"):
         raise ValueError(f"control_window must be 'received' or 'started', not "
@@ -100,7 +103,9 @@ def build_aid_persons(store: ResearchStore, *, control_year: int = 2019,
         CREATE OR REPLACE TEMP TABLE aid_costs AS
         WITH yearly AS (
             SELECT person_pid, year, SUM(mental_health_specialist_eur) AS eur
-            FROM health_costs GROUP BY person_pid, year
+            FROM health_costs
+            WHERE person_pid IN (SELECT pid FROM aid_people)  -- 17 M rows at scale 1
+            GROUP BY person_pid, year
         ), covered AS (SELECT DISTINCT year FROM health_costs)
         SELECT pe.pid, pe.grp, AVG(COALESCE(h.eur, 0)) AS mh_specialist_eur
         FROM aid_people pe

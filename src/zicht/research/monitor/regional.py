@@ -25,27 +25,25 @@ BREAKDOWNS: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
      tuple(r.code for r in c.ORIGIN_REGIONS), "origin region", "herkomstregio"),
 )
 
-#: (area column, source of (victim_pid, year, area) pairs, English, Dutch)
+#: (area column, the (victim, year, area) rows with their attributes, English, Dutch)
 AREAS: tuple[tuple[str, str, str, str], ...] = (
     ("police_unit",
-     """(SELECT DISTINCT r.victim_pid, r.year, COALESCE(r.police_unit, 'unknown') AS area
-         FROM report_base r WHERE r.reporter = 'police')""",
+     """SELECT DISTINCT victim_pid, year, police_unit, form, sex_code, age_group,
+               origin_region
+        FROM victim_reporter WHERE reporter = 'police'""",
      "police unit", "politie-eenheid"),
     ("municipality",
-     "(SELECT victim_pid, year, COALESCE(municipality, 'unknown') AS area FROM victim_year)",
+     """SELECT victim_pid, year, COALESCE(municipality, 'unknown') AS municipality, form,
+               sex_code, age_group, origin_region
+        FROM victim_year WHERE NOT excluded""",
      "municipality", "gemeente"),
 )
 
 
 def regional_tables(store: ResearchStore) -> list[MonitorTable]:
     tables: list[MonitorTable] = []
-    for area, pairs, area_en, area_nl in AREAS:
-        store.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE regional_{area} AS
-            SELECT a.area AS {area}, v.year, v.form, v.sex_code, v.age_group, v.origin_region
-            FROM {pairs} a JOIN victim_year v
-                        ON a.victim_pid = v.victim_pid AND a.year = v.year
-                      WHERE NOT v.excluded""")
+    for area, select, area_en, area_nl in AREAS:
+        store.con.execute(f"CREATE OR REPLACE TEMP TABLE regional_{area} AS {select}")
         joined = f"regional_{area}"
         area_order = (order_by_codes(area, tuple(u.code for u in c.POLICE_UNITS))
                       if area == "police_unit" else area)

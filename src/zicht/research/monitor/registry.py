@@ -214,10 +214,7 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
 
 def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
     reporters = tuple(r.code for r in c.REPORTERS)
-    pairs = f"""(SELECT DISTINCT r.victim_pid, r.year, r.reporter, v.form
-                 FROM report_base r JOIN victim_year v
-                   ON r.victim_pid = v.victim_pid AND r.year = v.year
-                 WHERE NOT v.excluded)"""
+    pairs = "(SELECT DISTINCT victim_pid, year, reporter, form FROM victim_reporter)"
     rows = store.rows(f"""
         SELECT year, form, reporter, COUNT(*) AS reports,
                {share_sql('COUNT(*)', 'year, form')} AS share
@@ -243,11 +240,8 @@ def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
 
 def figure_2_10(store: ResearchStore) -> list[MonitorTable]:
     units = tuple(u.code for u in c.POLICE_UNITS)
-    pairs = f"""(SELECT DISTINCT r.victim_pid, r.year,
-                        COALESCE(r.police_unit, 'unknown') AS police_unit, v.form
-                 FROM report_base r JOIN victim_year v
-                   ON r.victim_pid = v.victim_pid AND r.year = v.year
-                 WHERE NOT v.excluded AND r.reporter = 'police')"""
+    pairs = ("(SELECT DISTINCT victim_pid, year, police_unit, form FROM victim_reporter "
+             "WHERE reporter = 'police')")
     rows = store.rows(f"""
         SELECT year, police_unit, COUNT(*) AS victims FROM {pairs} p
         GROUP BY year, police_unit ORDER BY year, {_o('police_unit', units)}""")

@@ -107,7 +107,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_log",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("chain", sa.SmallInteger, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("at", sa.String(32), nullable=False),
         sa.Column("actor", sa.String(100), nullable=False),
         sa.Column("action", sa.String(32), nullable=False),
@@ -115,6 +117,7 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(100), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
+        sa.UniqueConstraint("chain", "seq", name="uq_audit_log_chain_seq"),
     )
     _forbid_audit_changes()
     op.create_table(
