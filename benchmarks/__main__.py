@@ -46,7 +46,9 @@ def main() -> None:
         console.print(f"[dim]{name}: {time.perf_counter() - started:.1f} s[/]")
 
     table = Table(title="zicht benchmarks")
-    for col in ("suite", "benchmark", "value", "unit", "peer", "peer_value", "ratio", "target", "met"):
+    columns = ("suite", "benchmark", "value", "unit", "peer", "peer_value", "ratio",
+               "target", "met")
+    for col in columns:
         table.add_column(col)
     for r in rows:
         table.add_row(*(_fmt(r.get(c)) for c in

@@ -54,6 +54,23 @@ def make_postgres_schema(base: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A PostgreSQL URL that is given but unreachable stops the run: never a silent skip."""
+    base = postgres_base_url()
+    if base is None:
+        return
+    try:
+        engine = sa.create_engine(_driver_url(base))
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        engine.dispose()
+    except sa.exc.OperationalError as exc:
+        raise pytest.UsageError(
+            f"{POSTGRES_ENV}={base} is set but PostgreSQL is unreachable ({exc.orig}). "
+            f"Start PostgreSQL or unset {POSTGRES_ENV} to run the SQLite tests only."
+        ) from exc
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("ZICHT_ENCRYPTION_KEY", TEST_ENCRYPTION_KEY)

@@ -1,12 +1,173 @@
-"""CLI verb(s) for this stage: parse, call one stage function, print."""
+"""``zicht demo``: the whole chain on synthetic data, on the embedded default
+(SQLite registry, DuckDB research zone), in one folder laid out like the zones::
+
+    OUT/world/       the synthetic world (what reporters and linked sources would send)
+    OUT/registry/    registry zone: zicht.db (+ its encryption key), the pseudonym key
+    OUT/research/    research zone: the pseudonymised extract
+    OUT/released/    what passed the disclosure gate: monitor/, linked/, estimate/
+    OUT/report/      the publication: report.html, report.pdf, tables.xlsx, figures/
+
+Each stage calls the same functions as its own verb, so the demo is the documented
+chain (docs/data-flow.md), not a shortcut.
+"""
 
 from __future__ import annotations
 
-from zicht.cli.app import app
-from zicht.core.errors import NotBuiltError
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from zicht.cli.app import app, console
+from zicht.core.errors import ConfigError
+
+STAGES = ("synth", "import", "dedupe", "extract", "monitor", "linked", "estimate", "report")
 
 
 @app.command("demo")
-def demo() -> None:
-    """Run the whole chain on synthetic data and write the monitor."""
-    raise NotBuiltError("`zicht demo` is not built yet.")
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the whole demo "
+                                      "(world, registry, research, released, report).")]
+    = Path("zicht-demo"),
+    scale: Annotated[float, typer.Option("--scale", help="Reports and victims: 1 = the "
+                                         "Netherlands.")] = 1.0,
+    population_scale: Annotated[float, typer.Option(
+        "--population-scale", help="The population register alone (controls for the "
+        "linked analyses); small keeps the demo fast.")] = 0.01,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the world, the controls and "
+                                      "the bootstrap.")] = 1,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: nl or en.")] = "nl",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")]
+    = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing OUT.")] = False,
+) -> None:
+    """Run the whole chain on synthetic data and write the monitor.
+
+    synth -> import (SQLite registry) -> dedupe -> extract (pseudonyms) -> monitor,
+    linked, estimate (DuckDB, through the disclosure gate) -> report (HTML, PDF, XLSX).
+    """
+    if lang not in ("nl", "en"):
+        raise ConfigError(f"--lang is {lang!r}; expected nl or en.")
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise ConfigError(f"{out} already exists and is not empty. Pass --force to "
+                              "replace it, or choose another --out.")
+        shutil.rmtree(out)
+    timings: dict[str, float] = {}
+    with Progress(TextColumn("{task.description:<34}"), BarColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        overall = bar.add_task("zicht demo", total=len(STAGES))
+        run = _Runner(bar, overall, timings)
+        report = run_chain(out, scale=scale, population_scale=population_scale, seed=seed,
+                           lang=lang, pdf=pdf, stage=run.stage)
+    table = Table(title="zicht demo", show_lines=False)
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for name, secs in timings.items():
+        table.add_row(name, f"{secs:.1f}")
+    table.add_row("total", f"{sum(timings.values()):.1f}")
+    console.print(table)
+    console.print(report.summary())
+    console.print(f"\nOpen [bold]{report.html}[/] in a browser, or run "
+                  f"`zicht serve --publish-dir {out / 'released'}` for the dashboard.")
+
+
+Stage = Callable[[str, Callable[[Callable[[str, int, int], None]], object]], object]
+
+
+class _Runner:
+    """Runs one stage under the progress bar, timing it."""
+
+    def __init__(self, bar: Progress, overall: TaskID, timings: dict[str, float]) -> None:
+        self.bar, self.overall, self.timings = bar, overall, timings
+
+    def stage(self, name: str, work: Callable[[Callable[[str, int, int], None]], object],
+              ) -> object:
+        task = self.bar.add_task(name, total=None)
+
+        def tick(description: str, done: int, total: int) -> None:
+            self.bar.update(task, description=f"{name}: {description}", completed=done,
+                            total=total)
+
+        start = time.perf_counter()
+        result = work(tick)
+        self.timings[name] = time.perf_counter() - start
+        self.bar.update(task, description=name, completed=1, total=1)
+        self.bar.advance(self.overall)
+        return result
+
+
+def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, lang: str,
+              pdf: bool, stage: Stage):
+    """The chain itself; ``stage(name, work)`` runs ``work(progress)`` (CLI: a bar)."""
+    from zicht.boundary import write_extract
+    from zicht.boundary.pseudonym import PseudonymKey
+    from zicht.cli.estimate import estimate_extract
+    from zicht.cli.linked import release_linked
+    from zicht.cli.monitor import release_monitor
+    from zicht.publish.report import build_report
+    from zicht.registry import import_file, open_registry
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.dedupe import run_dedupe
+    from zicht.research.linked import LinkedSpec, run_linked
+    from zicht.research.monitor import MonitorOptions, compute_monitor
+    from zicht.research.store import open_extract
+    from zicht.synth import SynthSpec, generate_world
+
+    world, registry_dir = out / "world", out / "registry"
+    extract_dir, released = out / "research" / "extract", out / "released"
+    registry_dir.mkdir(parents=True, exist_ok=True)
+
+    stage("synth", lambda tick: generate_world(
+        SynthSpec(out=world, seed=seed, scale=scale, population_scale=population_scale),
+        progress=tick))
+
+    # The registry: SQLite, its encryption key written beside it on first open.
+    registry = open_registry(f"sqlite:///{registry_dir / 'zicht.db'}")
+    try:
+        def import_all(tick: Callable[[str, int, int], None]) -> None:
+            files = sorted((world / "registry").glob("reports_*.csv"))  # in year order
+            for i, path in enumerate(files):
+                tick(path.name, i, len(files))
+                import_file(registry, path, actor=cli_actor())
+
+        stage("import", import_all)
+        stage("dedupe", lambda _tick: run_dedupe(registry))
+        # The pseudonym key stays in the registry zone, never beside the extract.
+        key_path = registry_dir / "pseudonym.key"
+        key_path.write_text(secrets.token_hex(32))
+        key_path.chmod(0o600)
+        key = PseudonymKey.from_hex(key_path.read_text(), str(key_path))
+        stage("extract", lambda _tick: write_extract(registry, extract_dir, key,
+                                                     sources_dir=world / "sources"))
+    finally:
+        registry.dispose()
+
+    def monitor(_tick: Callable[[str, int, int], None]) -> None:
+        store = open_extract(extract_dir)
+        try:
+            result = compute_monitor(store, MonitorOptions())
+        finally:
+            store.close()
+        release_monitor(result, released / "monitor")
+
+    def linked(_tick: Callable[[str, int, int], None]) -> None:
+        store = open_extract(extract_dir)
+        try:
+            result = run_linked(store, LinkedSpec(seed=seed))
+        finally:
+            store.close()
+        release_linked(result, released / "linked")
+
+    stage("monitor", monitor)
+    stage("linked", linked)
+    stage("estimate", lambda _tick: estimate_extract(extract_dir, released / "estimate",
+                                                     seed=seed))
+    return stage("report", lambda _tick: build_report(released, out / "report", lang,
+                                                      pdf=pdf))

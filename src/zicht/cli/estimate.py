@@ -55,6 +55,24 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
                          extra={"method": methods})
 
 
+def estimate_extract(extract: Path, out: Path, *, by: str = "year",
+                     method: str = "stepwise", min_list: int = 10, seed: int = 1234,
+                     level: float = 0.95, covariate: bool = False,
+                     **options: Any) -> tuple[Release, StratifiedEstimate]:
+    """Estimate per stratum from a research extract and release it through the gate."""
+    tables = tables_from_extract(extract, by, min_list)
+    strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
+                            level=level, **options)
+    cov = None
+    if covariate:
+        cov = estimate_covariate(tables.common, p_threshold=options.get("p_threshold", 0.02),
+                                 bootstrap=options.get("bootstrap", 0), seed=seed,
+                                 level=level, workers=options.get("workers"))
+    release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
+                             cov)
+    return release, strat
+
+
 @app.command("estimate")
 def estimate_cmd(
     table: Path | None = typer.Argument(None, help="Capture table CSV: one 0/1 column per "
@@ -102,15 +120,9 @@ def estimate_cmd(
     assert extract is not None
     if out is None:
         raise EstimationError("--extract needs --out DIR for the released estimate.json.")
-    tables = tables_from_extract(extract, by, min_list)
-    strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
-                            level=level, **options)
-    cov = None
-    if covariate:
-        cov = estimate_covariate(tables.common, p_threshold=p_threshold, bootstrap=bootstrap,
-                                 seed=seed, level=level, workers=workers)
-    release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
-                             cov)
+    release, strat = estimate_extract(extract, out, by=by, method=method, min_list=min_list,
+                                      seed=seed, level=level, covariate=covariate,
+                                      **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return
