@@ -15,7 +15,7 @@ install: $(BIN)/zicht
 
 ## make demo: install, then run the whole chain on synthetic data (SQLite + DuckDB)
 demo: install
-	$(BIN)/zicht demo --out zicht-demo
+	$(BIN)/zicht demo --out zicht-demo --force
 
 ## make test: install, lint, check the layer contracts, run the tests
 test: install lint
@@ -25,5 +25,8 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
+## make bench: every benchmark, one table, benchmarks/results.json
+# recordlinkage (the dedupe peer) pins pandas<3 but runs on pandas 3 for what we use.
 bench: install
+	$(BIN)/pip install -q --no-deps recordlinkage jellyfish scikit-learn joblib threadpoolctl
 	$(BIN)/python -m benchmarks

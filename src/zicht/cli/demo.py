@@ -155,7 +155,8 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
             result = compute_monitor(store, MonitorOptions())
         finally:
             store.close()
-        release_monitor(result, released / "monitor")
+        # charts=False: the report draws every figure once, in report/figures.
+        release_monitor(result, released / "monitor", charts=False)
 
     def linked(_tick: Callable[[str, int, int], None]) -> None:
         store = open_extract(extract_dir)
@@ -163,7 +164,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
             result = run_linked(store, LinkedSpec(seed=seed))
         finally:
             store.close()
-        release_linked(result, released / "linked")
+        release_linked(result, released / "linked", charts=False)
 
     stage("monitor", monitor)
     stage("linked", linked)

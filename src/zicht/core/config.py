@@ -11,7 +11,7 @@ DEFAULT_DATABASE_URL = "sqlite:///zicht.db"
 
 
 class Settings(BaseSettings):
-    """Every setting zicht reads; each is documented in ``docs/configuration.md``."""
+    """Every setting zicht reads; each is documented in the README's Configuration table."""
 
     model_config = SettingsConfigDict(env_prefix="ZICHT_", extra="ignore")
 

@@ -66,12 +66,14 @@ def simulate_year(rng_for: RngFor, year: int, scale: float, first_id: int,
                                        np.full(len(extra), "", dtype=object))
     persons = pd.concat([reg, kmar, unreg], ignore_index=True)
     persons["year_end_day"] = traits.to_day(dt.date(year, 12, 31))
-    _give_bsn_and_names(rng, persons, slots)
-    named = reports.build_named_reports(rng, persons.iloc[: len(reg)], pairs, refs)
+    name_rng = rng_for("names", year)  # names and their noise: a stream of their own
+    _give_bsn_and_names(rng, persons, slots, name_rng)
+    named = reports.build_named_reports(rng, persons.iloc[: len(reg)], pairs, refs, name_rng)
     kmar_pairs = pd.DataFrame({"row": np.arange(len(kmar)), "rank": 0, "reporter": "kmar",
                                "police_unit": ""})
     kmar_rep = reports.build_named_reports(rng, persons.iloc[len(reg): len(reg) + len(kmar)]
-                                           .reset_index(drop=True), kmar_pairs, refs)
+                                           .reset_index(drop=True), kmar_pairs, refs,
+                                           name_rng)
     anon = reports.build_anonymous_reports(rng, persons, year,
                                            round(P.ANONYMOUS[year] * scale), refs)
     _mark_lists(persons, pairs)
@@ -127,7 +129,7 @@ def _fill_registered(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFr
 
 
 def _give_bsn_and_names(rng: np.random.Generator, persons: pd.DataFrame,
-                        slots: SlotPool) -> None:
+                        slots: SlotPool, name_rng: np.random.Generator) -> None:
     resident = persons["resident"].to_numpy()
     slot = np.full(len(persons), -1, dtype=np.int64)
     slot[resident] = slots.take(int(resident.sum()))
@@ -135,7 +137,7 @@ def _give_bsn_and_names(rng: np.random.Generator, persons: pd.DataFrame,
     bsn = np.where(slot >= 0, B.bsn_for_slots(np.maximum(slot, 0)), 0)
     persons["bsn"] = np.where(slot >= 0, bsn.astype(str), "")
     named = persons["group"].to_numpy() != "unregistered"  # only they appear by name
-    family, given = N.draw_names(rng, persons["nationality"].to_numpy()[named],
+    family, given = N.draw_names(name_rng, persons["nationality"].to_numpy()[named],
                                  persons["sex"].to_numpy()[named])
     persons["family_name"] = ""
     persons["given_names"] = ""

@@ -1,128 +1,202 @@
 """Synthetic names by origin and the identity noise reporters add to them.
 
-The name lists are short and common on purpose: duplicates between different
-persons are part of what a dedupe must survive. Noise (typos, case, lost diacritics,
-moved or dropped particles, swapped given and family names) is what different
-reporters make of the same person.
+Names are drawn per origin group from the pools of ``zicht.synth.name_pools``: a head
+of real names and a long tail of names composed from the group's syllables, with
+Zipf-like frequencies (``p(rank) ~ 1/(rank + q)``), so that, as in reality, most
+persons have a rare name and a few names are very common. Noise (``noisy_names``) is
+what another reporter makes of the same person: typos, case, lost diacritics, another
+transliteration or spelling, moved or dropped particles, a dropped second given or
+family name, given names in another order, given and family name swapped, and, rarely,
+a married name. Rates are in ``NAME_NOISE`` and documented in
+``docs/synthetic-world.md``.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
+from zicht.synth.name_pools import GROUP_OF, POOLS, GroupPools, Pool
+
+__all__ = ["NAME_NOISE", "add_typo", "draw_names", "group_for", "move_particle",
+           "noisy_names", "strip_diacritics", "tail_name"]
+
 _F, _M = "female", "male"
-#: group -> (family names, female given names, male given names)
-NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "nl": (("de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Visser",
-            "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters",
-            "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "van der Linden",
-            "Kok", "Jacobs", "de Haan", "Vermeulen", "van der Heijden", "Schouten"),
-           ("Sanne", "Lisa", "Anouk", "Fleur", "Sophie", "Emma", "Julia", "Lotte", "Noa",
-            "Eva", "Iris", "Femke", "Romy", "Chloë", "Zoë", "Naomi", "Daphne", "Esmée"),
-           ("Daan", "Sem", "Lucas", "Thijs", "Jesse", "Bram", "Ruben", "Niels", "Stijn",
-            "Jeroen", "Mees", "Tim", "Joël", "Anouar", "Kevin", "Youssef", "Rick")),
-    "pl": (("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński",
-            "Lewandowski", "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski"),
-           ("Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Joanna", "Magdalena"),
-           ("Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Łukasz", "Marcin")),
-    "ro": (("Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe",
-            "Rusu", "Munteanu", "Matei", "Constantin", "Șerban"),
-           ("Maria", "Elena", "Ioana", "Andreea", "Mihaela", "Alexandra", "Ștefania"),
-           ("Andrei", "Mihai", "Ion", "Alexandru", "Florin", "Ionuț", "Gheorghe")),
-    "bg": (("Ivanov", "Georgiev", "Dimitrov", "Petrov", "Nikolov", "Hristov", "Stoyanov",
-            "Todorov", "Iliev", "Angelov"),
-           ("Maria", "Ivana", "Elena", "Desislava", "Gergana", "Petya", "Yordanka"),
-           ("Georgi", "Ivan", "Dimitar", "Nikolay", "Petar", "Hristo", "Stoyan")),
-    "hu": (("Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár",
-            "Németh", "Farkas", "Balogh"),
-           ("Mária", "Erzsébet", "Katalin", "Éva", "Zsófia", "Anikó", "Réka"),
-           ("László", "István", "József", "János", "Zoltán", "Sándor", "Gábor")),
-    "ng": (("Okafor", "Adeyemi", "Okonkwo", "Eze", "Osagie", "Obi", "Igbinosa", "Ogbeide",
-            "Edo", "Omoregie", "Nwosu", "Uwadia", "Aigbe", "Ehigiator"),
-           ("Blessing", "Joy", "Precious", "Favour", "Gift", "Mercy", "Peace", "Osas",
-            "Esohe", "Ifeoma", "Chioma", "Success"),
-           ("Emeka", "Chinedu", "Osaro", "Ikenna", "Uche", "Godwin", "Friday", "Efosa")),
-    "af": (("Diallo", "Bah", "Camara", "Touré", "Keita", "Tesfaye", "Haile", "Mensah",
-            "Owusu", "Kamara", "Conteh", "Ouattara", "El Amrani", "Benali", "Ahmed",
-            "Mohamed", "Abdi"),
-           ("Fatoumata", "Aminata", "Mariama", "Hawa", "Aisha", "Selam", "Akosua", "Fatima",
-            "Khadija", "Miriam"),
-           ("Mamadou", "Ibrahima", "Ousmane", "Alpha", "Abdoulaye", "Yonas", "Kwame",
-            "Mohammed", "Samuel", "Moussa")),
-    "asia": (("Nguyen", "Tran", "Le", "Pham", "Wang", "Li", "Zhang", "Chen", "Liu",
-              "Srisuk", "Saetang", "Kumar", "Singh", "Santos", "Reyes", "Cruz", "Wijaya",
-              "Hosseini"),
-             ("Linh", "Mai", "Thi Hoa", "Xiu", "Mei", "Ying", "Nok", "Siriporn", "Priya",
-              "Maria", "Angelica", "Dewi", "Maryam"),
-             ("Minh", "Duc", "Wei", "Jun", "Somchai", "Rahul", "Amit", "Jose", "Mark",
-              "Budi", "Ali")),
-    "latam": (("Silva", "Santos", "Oliveira", "Souza", "Rodríguez", "Gómez", "González",
-               "Martínez", "Pérez", "Hernández", "García", "Díaz"),
-              ("Ana", "Juliana", "Camila", "Valentina", "Daniela", "María José", "Lucía",
-               "Gabriela"),
-              ("João", "José", "Carlos", "Luis", "Juan", "Andrés", "Diego")),
-    "east": (("Shevchenko", "Kovalenko", "Bondarenko", "Hoxha", "Krasniqi", "Rusu",
-              "Jovanović", "Petrović", "Ivanova", "Smirnov"),
-             ("Olena", "Iryna", "Natalia", "Elira", "Ana", "Jelena", "Svetlana"),
-             ("Oleksandr", "Andriy", "Arben", "Dragan", "Nikola", "Sergei")),
-    "eu": (("Kazlauskas", "Horváth", "Novák", "Ferreira", "Pereira", "López", "Sánchez"),
-           ("Rūta", "Zuzana", "Ana", "Inês", "Carmen", "Lucie"),
-           ("Tomas", "Peter", "Rui", "Pedro", "Javier", "Jan")),
-}
-GROUP_OF: dict[str, str] = {
-    "NL": "nl", "PL": "pl", "RO": "ro", "MD": "ro", "BG": "bg", "HU": "hu", "NG": "ng",
-    "UA": "east", "AL": "east", "RS": "east", "RU": "east",
-    "BR": "latam", "CO": "latam", "VE": "latam", "DO": "latam", "SR": "nl",
-    "CN": "asia", "TH": "asia", "VN": "asia", "IN": "asia", "PH": "asia", "ID": "asia",
-    "IR": "asia", "LT": "eu", "SK": "eu", "CZ": "eu", "PT": "eu", "ES": "eu",
-}
 PARTICLES = ("van der", "van den", "van de", "van", "de", "den", "der", "ter", "te")
+_MASK = (1 << 64) - 1
+
+#: Per re-report (not the first report of a person) probabilities of name noise.
+NAME_NOISE: dict[str, float] = {
+    "particle": 0.30,  # of names with a particle: moved, capitalised, dropped, abbreviated
+    "strip_diacritics": 0.25,
+    "transliteration": 0.25,  # of names written from another script
+    "spelling": 0.04,  # another accepted spelling (ij/y, ss/s, c/k, ...)
+    "typo": 0.07,  # per name
+    "case": 0.08,
+    "second_given_dropped": 0.35,  # of persons with two given names
+    "given_order": 0.04,  # of persons with two given names
+    "second_family_dropped": 0.30,  # of persons with two family names
+    "swap_names": 0.03,
+    "given_missing": 0.04,
+    "married_name": 0.015,  # of women of 20 and over
+}
+#: Variant spellings between transliterations (either direction is applied).
+_TRANSLIT = (("kh", "h"), ("sh", "sch"), ("y", "j"), ("y", "i"), ("ou", "u"), ("ph", "f"),
+             ("w", "v"), ("ch", "tch"), ("ks", "x"), ("ie", "i"), ("ee", "i"), ("oo", "u"),
+             ("dzh", "j"), ("zh", "j"), ("ts", "tz"), ("mm", "m"), ("a", "e"), ("ii", "i"))
+_SPELLING = (("ij", "y"), ("ss", "s"), ("c", "k"), ("z", "s"), ("dt", "d"), ("ei", "ij"),
+             ("ou", "au"), ("th", "t"), ("ck", "k"), ("nn", "n"))
+_KEYS = "qwertyuiop asdfghjkl zxcvbnm"
 
 
 def group_for(nationality: str) -> str:
-    """The name list used for a nationality (Africa and unknown share a list)."""
-    return GROUP_OF.get(nationality, "af")
+    """The origin group whose names a person of this nationality gets."""
+    return GROUP_OF.get(nationality, "wa")
+
+
+def _mix(x: int) -> int:
+    """splitmix64: a fixed, well-spread hash of an integer."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+@lru_cache(maxsize=200_000)
+def tail_name(group: str, kind: str, rank: int) -> str:
+    """The tail name of frequency ``rank`` in a pool: onset + optional middle + ending,
+    the same for every run (a hash of group, pool and rank picks the syllables)."""
+    pool = _pool(group, kind)
+    salt = sum(ord(c) * 131 ** i for i, c in enumerate(f"{group}/{kind}")) & _MASK
+    h = _mix(rank ^ salt)
+    onset = pool.onsets[h % len(pool.onsets)]
+    h //= len(pool.onsets)
+    middle = pool.middles[h % len(pool.middles)]
+    h //= len(pool.middles)
+    name = onset + middle + pool.endings[h % len(pool.endings)]
+    return name[0].upper() + name[1:]
+
+
+def _pool(group: str, kind: str) -> Pool:
+    pools = POOLS[group]
+    return pools.family if kind == "family" else pools.female if kind == _F else pools.male
+
+
+@lru_cache(maxsize=64)
+def _cdf(group: str, kind: str) -> np.ndarray:
+    """Cumulative probabilities of ranks 1..size: explicit head shares, then Zipf."""
+    pool = _pool(group, kind)
+    ranks = np.arange(1, pool.size + 1, dtype=float)
+    weights = 1.0 / (ranks + pool.q)
+    k = len(pool.shares)
+    if k:
+        rest = weights[k:] / weights[k:].sum() * (1.0 - sum(pool.shares))
+        weights = np.concatenate([np.asarray(pool.shares, dtype=float), rest])
+    cdf = np.cumsum(weights / weights.sum())
+    cdf[-1] = 1.0
+    return cdf
+
+
+def draw_ranked(rng: np.random.Generator, group: str, kind: str, n: int) -> list[str]:
+    """``n`` names from one pool by its rank-frequency law."""
+    pool = _pool(group, kind)
+    ranks = np.searchsorted(_cdf(group, kind), rng.random(n), side="right") + 1
+    return [pool.head[r - 1] if r <= len(pool.head) else tail_name(group, kind, int(r))
+            for r in ranks.tolist()]
+
+
+def _female_form(pools: GroupPools, family: str) -> str:
+    """Kowalski -> Kowalska, Ivanov -> Ivanova (the form a woman's name takes)."""
+    for male, female in pools.female_suffix:
+        if family.endswith(male):
+            return family[: len(family) - len(male)] + female
+    return family
+
+
+def draw_family(rng: np.random.Generator, group: str, sex: str, n: int) -> list[str]:
+    """``n`` family names of an origin group in the form of the given sex."""
+    pools = POOLS[group]
+    names = draw_ranked(rng, group, "family", n)
+    if pools.compound_family:
+        second = draw_ranked(rng, group, "family", n)
+        two = rng.random(n) < pools.compound_family
+        names = [f"{a} {b}" if t else a for a, b, t in zip(names, second, two, strict=True)]
+    if sex == _F and pools.female_suffix:
+        names = [_female_form(pools, f) for f in names]
+    return names
+
+
+def _draw_given(rng: np.random.Generator, group: str, sex: str, n: int) -> list[str]:
+    kind = sex if sex in (_F, _M) else (_F if rng.random() < 0.5 else _M)
+    first = draw_ranked(rng, group, kind, n)
+    second = draw_ranked(rng, group, kind, n)
+    two = rng.random(n) < POOLS[group].second_given
+    return [f"{a} {b}" if t and a != b else a for a, b, t in zip(first, second, two,
+                                                                  strict=True)]
 
 
 def draw_names(rng: np.random.Generator, nationalities: np.ndarray,
                sexes: np.ndarray) -> tuple[list[str], list[str]]:
-    """A family and given name for each person, from the list of their origin."""
-    family, given = [], []
-    u = rng.random((len(nationalities), 3))
-    for i, (nat, sex) in enumerate(zip(nationalities, sexes, strict=True)):
-        fam, fem, mal = NAMES[group_for(str(nat))]
-        first = fem if sex == _F else mal if sex == _M else fem + mal
-        family.append(fam[int(u[i, 0] * len(fam))])
-        name = first[int(u[i, 1] * len(first))]
-        if u[i, 2] < 0.25:  # a second given name
-            name = f"{name} {first[int(u[i, 2] * 4 * len(first)) % len(first)]}"
-        given.append(name)
+    """A family and given name(s) for each person, from the pools of their origin."""
+    n = len(nationalities)
+    family: list[str] = [""] * n
+    given: list[str] = [""] * n
+    groups = np.array([group_for(str(x)) for x in nationalities], dtype=object)
+    sex = np.asarray(sexes, dtype=object)
+    for group in sorted(set(groups.tolist())):
+        for s in sorted({str(x) for x in sex[groups == group]}):
+            idx = np.flatnonzero((groups == group) & (sex == s))
+            for i, f, g in zip(idx.tolist(), draw_family(rng, group, s, len(idx)),
+                               _draw_given(rng, group, s, len(idx)), strict=True):
+                family[i], given[i] = f, g
     return family, given
 
 
 def strip_diacritics(text: str) -> str:
     """'Wiśniewski' -> 'Wisniewski' (what an ASCII-only form makes of a name)."""
     return "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(c)).replace("ł", "l").replace("Ł", "L")
+                   if not unicodedata.combining(c)).replace("ł", "l").replace(
+        "Ł", "L").replace("đ", "d").replace("Đ", "D")
 
 
 def add_typo(rng: np.random.Generator, text: str) -> str:
-    """One keyboard slip: a dropped, doubled or swapped letter."""
+    """One keyboard slip: a dropped, doubled, swapped or neighbouring letter."""
     if len(text) < 4:
         return text
     i = int(rng.integers(1, len(text) - 1))
-    kind = int(rng.integers(3))
+    kind = int(rng.integers(4))
     if kind == 0:
         return text[:i] + text[i + 1:]
     if kind == 1:
         return text[:i] + text[i] + text[i:]
-    return text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]
+    if kind == 2:
+        return text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]
+    row = next((r for r in _KEYS.split() if text[i].lower() in r), "")
+    if not row:
+        return text
+    j = row.index(text[i].lower())
+    near = row[j - 1] if j and (j == len(row) - 1 or rng.random() < 0.5) else row[
+        min(j + 1, len(row) - 1)]
+    return text[:i] + near + text[i + 1:]
+
+
+def _substitute(rng: np.random.Generator, text: str,
+                rules: tuple[tuple[str, str], ...]) -> str:
+    """Apply one applicable spelling rule, in either direction (first occurrence)."""
+    low = text.lower()
+    options = [(a, b) for a, b in rules if a in low] + [(b, a) for a, b in rules if b in low]
+    if not options:
+        return text
+    a, b = options[int(rng.integers(len(options)))]
+    i = low.index(a)
+    b = b.capitalize() if i == 0 and text[:1].isupper() else b
+    return text[:i] + b + text[i + len(a):]
 
 
 def move_particle(rng: np.random.Generator, family: str) -> str:
-    """'van den Berg' -> 'Berg, van den' / 'Van Den Berg' / 'Berg' / 'vd Berg'."""
+    """'van den Berg' -> 'Berg, van den' / 'Van Den Berg' / 'Berg' / 'v.d. Berg'."""
     for p in PARTICLES:
         if family.lower().startswith(p + " "):
             rest = family[len(p) + 1:]
@@ -135,3 +209,47 @@ def move_particle(rng: np.random.Generator, family: str) -> str:
                 return rest
             return ("v.d. " if p.startswith("van d") else p + " ") + rest
     return family
+
+
+def _noisy_name(rng: np.random.Generator, name: str, translit: bool) -> str:
+    z = NAME_NOISE
+    if rng.random() < z["particle"]:
+        name = move_particle(rng, name)
+    if translit and rng.random() < z["transliteration"]:
+        name = _substitute(rng, strip_diacritics(name), _TRANSLIT)
+    elif rng.random() < z["spelling"]:
+        name = _substitute(rng, name, _SPELLING)
+    if rng.random() < z["strip_diacritics"]:
+        name = strip_diacritics(name)
+    if rng.random() < z["typo"]:
+        name = add_typo(rng, name)
+    if rng.random() < z["case"]:
+        name = name.upper() if rng.random() < 0.5 else name.lower()
+    return name
+
+
+def noisy_names(rng: np.random.Generator, family: str, given: str, nationality: str,
+                sex: str, adult: bool) -> tuple[str, str]:
+    """(family, given) as another reporter writes a person's names down."""
+    z = NAME_NOISE
+    group = group_for(nationality)
+    pools = POOLS[group]
+    parts = given.split(" ")
+    if len(parts) > 1 and pools.second_given:
+        if rng.random() < z["second_given_dropped"]:
+            parts = parts[:1]
+        elif rng.random() < z["given_order"]:
+            parts = parts[1:] + parts[:1]
+        given = " ".join(parts)
+    if pools.compound_family and " " in family and rng.random() < z["second_family_dropped"]:
+        family = family.split(" ")[0]
+    if sex == _F and adult and rng.random() < z["married_name"]:
+        partner = draw_ranked(rng, group, "family", 1)[0]
+        family = f"{partner}-{family}" if group == "nl" and rng.random() < 0.5 else partner
+    family = _noisy_name(rng, family, pools.transliterated)
+    given = _noisy_name(rng, given, pools.transliterated)
+    if rng.random() < z["swap_names"]:
+        family, given = given, family
+    if rng.random() < z["given_missing"]:
+        given = ""
+    return family, given

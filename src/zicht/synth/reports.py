@@ -66,19 +66,6 @@ def _iso(day: int | None) -> str:
     return "" if day is None else from_day(day).isoformat()
 
 
-def _noisy_name(rng: np.random.Generator, name: str) -> str:
-    z = P.NOISE
-    if rng.random() < z["particle"]:
-        name = N.move_particle(rng, name)
-    if rng.random() < z["strip_diacritics"]:
-        name = N.strip_diacritics(name)
-    if rng.random() < z["typo"]:
-        name = N.add_typo(rng, name)
-    if rng.random() < z["case"]:
-        name = name.upper() if rng.random() < 0.5 else name.lower()
-    return name
-
-
 def _birth(rng: np.random.Generator, person: Any, primary: bool) -> tuple[str, str]:
     """(birth_date, birth_year) as a reporter writes them down."""
     if not person.age_known:
@@ -100,8 +87,11 @@ def _birth(rng: np.random.Generator, person: Any, primary: bool) -> tuple[str, s
 
 
 def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFrame,
-                        refs: RefCounter) -> pd.DataFrame:
-    """One report row per (victim, reporter) pair, first report exact, others noisy."""
+                        refs: RefCounter, name_rng: np.random.Generator) -> pd.DataFrame:
+    """One report row per (victim, reporter) pair, first report exact, others noisy.
+
+    Name noise draws from its own generator (``name_rng``), so a change to the name
+    model leaves every other field of the world as it was."""
     rows: list[dict[str, Any]] = []
     persons = list(v.itertuples(index=False))
     z = P.NOISE
@@ -114,11 +104,8 @@ def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.Dat
             int(p.report_day) + int(rng.integers(0, 90)), int(p.year_end_day))
         family, given = str(p.family_name), str(p.given_names)
         if not primary:
-            family, given = _noisy_name(rng, family), _noisy_name(rng, given)
-            if rng.random() < z["swap_names"]:
-                family, given = given, family
-            if rng.random() < z["given_names_missing"]:
-                given = ""
+            family, given = N.noisy_names(name_rng, family, given, str(p.nationality),
+                                          str(p.sex), int(getattr(p, "age", 30)) >= 20)
         birth_date, birth_year = _birth(rng, p, primary)
         bsn = ""
         if p.bsn:

@@ -29,7 +29,8 @@ from zicht.synth.sources import care, chat, ind, justice, police
 
 #: Fixed stream numbers (never ``hash()``, which is salted per process).
 STREAMS = {"registry": 1, "slots": 2, "resends": 3, "police": 4, "justice": 5, "ind": 6,
-           "care": 7, "chat": 8, "population": 9, "register_rows": 10}
+           "care": 7, "chat": 8, "population": 9, "register_rows": 10,
+           "names": 11}
 Progress = Callable[[str, int, int], None]
 
 

@@ -41,6 +41,16 @@ def test_collapse_small_lists():
     assert collapsed.observed == t.observed and notes
 
 
+def test_collapse_small_keeps_two_lists():
+    # every list but other is small: merging them all would leave a single list
+    t = CaptureTable(("police", "kmar", "other"), np.array([3, 1, 0, 0, 0, 0, 0]))
+    collapsed, _ = collapse_small(t, 10)
+    assert collapsed.lists == ("police", "other+kmar")
+    assert collapsed.observed == t.observed
+    t = CaptureTable(("police", "kmar"), np.array([3, 1, 0]))
+    assert collapse_small(t, 10)[0].lists == ("police", "kmar")
+
+
 def test_parse_by():
     assert parse_by("year, form") == ("year", "form")
     with pytest.raises(EstimationError, match="Unknown stratum"):

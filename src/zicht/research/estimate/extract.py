@@ -9,8 +9,9 @@ victim-years the monitor excludes.
 
 Small lists: within each stratum, a reporter type that saw fewer than ``min_list``
 victims is merged into ``other``; if ``other`` is then still below ``min_list`` it is
-merged into the smallest remaining list. A stratum left with fewer than two lists
-cannot be estimated. The pooled table is collapsed on its own totals.
+merged into the smallest remaining list. Merging never leaves fewer than two lists:
+when every list but ``other`` is small, the largest of them stays apart (such a stratum
+is estimated or fails with its error). The pooled table is collapsed on its own totals.
 """
 
 from __future__ import annotations
@@ -145,6 +146,10 @@ def collapse_small(table: CaptureTable, min_list: int) -> tuple[CaptureTable, li
     notes: list[str] = []
     totals = table.list_totals
     small = [n for n, v in totals.items() if v < min_list and n != "other"]
+    if small and table.k - len(small) + ("other" not in table.lists) < 2:
+        # merging every small list would leave one list: keep the largest apart (the
+        # stratum then has two small lists and is estimated or fails with its error)
+        small.remove(max(small, key=lambda n: totals[n]))
     if small:
         others = [n for n in ("other",) if n in table.lists]
         group = "+".join(["other", *small]) if others else "+".join(small)

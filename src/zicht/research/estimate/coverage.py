@@ -1,0 +1,204 @@
+"""Coverage and bias of the estimate on synthetic worlds with a known total.
+
+For every seed a world is generated (``zicht.synth.generate_world``), its capture
+tables are built as ``zicht estimate --extract`` sees them with perfect linkage
+(:mod:`zicht.research.estimate.synthworld`), and every report year is estimated and
+compared with the year's true total. Estimators (``ESTIMATORS``):
+
+- ``year, profile``: the default, ``zicht estimate --extract DIR`` (``--by year``,
+  stepwise, profile likelihood interval);
+- ``year, bca``: the same with a bootstrap that repeats the selection (BCa);
+- ``year x form, sum``: ``--by year,form``, the sum of the form strata of the year
+  (stepwise per stratum, profile limits added in quadrature);
+- ``year, form covariate``: one covariate model per year with form as the covariate
+  (``--covariate``, Wald interval on the log hidden number).
+
+Per (seed, year, estimator) one row; :func:`summarise` gives the coverage (share of
+rows whose interval holds the true total), the bias (mean relative error) and the
+interval width.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zicht.core.errors import EstimationError
+from zicht.research.estimate.api import estimate
+from zicht.research.estimate.covariate import estimate_covariate
+from zicht.research.estimate.extract import tables_from_extract
+from zicht.research.estimate.strata import estimate_strata
+from zicht.research.estimate.synthworld import true_totals, write_linked_extract
+from zicht.research.estimate.table import CaptureTable
+
+ESTIMATORS = ("year, profile", "year, bca", "year x form, sum", "year, form covariate")
+Key = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    """What to run: worlds (seeds, scale, years) and the bootstrap subset."""
+
+    seeds: tuple[int, ...]
+    scale: float = 1.0
+    years: tuple[int, int] = (2010, 2024)
+    population_scale: float = 0.001
+    bootstrap: int = 0  # BCa replicates; 0 = no bootstrap
+    bootstrap_seeds: int = 0  # the bootstrap runs on the first this-many seeds
+    level: float = 0.95
+    workers: int = 1  # worlds generated and estimated in parallel
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    rows: list[dict[str, Any]]
+    seconds_generate: float  # summed over worlds (CPU-bound, one per worker)
+    seconds_estimate: float
+
+
+def study_world(world: Path, seed: int, *, bootstrap: int = 0,
+                level: float = 0.95) -> list[dict[str, Any]]:
+    """One row per report year and estimator for the world in ``world``."""
+    extract = write_linked_extract(world, world / "linked_extract")
+    truth = true_totals(world)
+    by_year = tables_from_extract(extract, "year")
+    by_form = tables_from_extract(extract, "year,form")
+    rows: list[dict[str, Any]] = []
+    for key, table in sorted(by_year.tables.items()):
+        year = int(dict(key)["year"])
+        base = {"seed": seed, "year": year, "observed": table.observed,
+                "true_total": int(truth.loc[year, "true_total"]),
+                "true_registered": int(truth.loc[year, "true_registered"]),
+                "lists": len(table.lists)}
+        rows.append(_attempt(base, "year, profile", lambda t=table: _single(t, level)))
+        if bootstrap > 0:
+            boot_seed = seed * 10_000 + year
+            rows.append(_attempt(base, "year, bca", lambda t=table, s=boot_seed: _single(
+                t, level, bootstrap=bootstrap, seed=s, workers=1)))
+        forms = _of_year(by_form.tables, year)
+        common = _of_year(by_form.common, year)
+        rows.append(_attempt(base, "year x form, sum", lambda f=forms: _strata_sum(f, level)))
+        rows.append(_attempt(base, "year, form covariate",
+                             lambda c=common: _covariate(c, level)))
+    return rows
+
+
+def _of_year(tables: dict[Key, CaptureTable], year: int) -> dict[Key, CaptureTable]:
+    return {k: t for k, t in tables.items() if dict(k)["year"] == year}
+
+
+def _single(table: CaptureTable, level: float, **options: Any) -> dict[str, Any]:
+    r = estimate(table, "stepwise", level=level, **options)
+    return {"estimate": r.estimate, "ci_low": r.ci_lower, "ci_high": r.ci_upper,
+            "interval": r.interval, "model": " + ".join(r.model)}
+
+
+def _strata_sum(tables: dict[Key, CaptureTable], level: float) -> dict[str, Any]:
+    s = estimate_strata(tables, "stepwise", pooled=False, level=level)
+    failed = [dict(x.key)["form"] for x in s.strata if x.result is None]
+    return {"estimate": s.sum_estimate, "ci_low": s.sum_ci_lower, "ci_high": s.sum_ci_upper,
+            "interval": "profile, quadrature", "model": None,
+            "error": f"not estimable (observed used): {', '.join(failed)}" if failed else None}
+
+
+def _covariate(tables: dict[Key, CaptureTable], level: float) -> dict[str, Any]:
+    c = estimate_covariate(tables, level=level)
+    return {"estimate": c.estimate, "ci_low": c.ci_lower, "ci_high": c.ci_upper,
+            "interval": c.interval, "model": " + ".join(c.model)}
+
+
+def _attempt(base: dict[str, Any], estimator: str,
+             run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one estimator; a failed estimate is a row with its error (it counts as not
+    covering in :func:`summarise`)."""
+    out: dict[str, Any] = {**base, "estimator": estimator, "estimate": math.nan,
+                           "ci_low": math.nan, "ci_high": math.nan, "interval": None,
+                           "model": None, "error": None}
+    try:
+        out.update(run())
+    except EstimationError as exc:
+        out["error"] = exc.message
+    truth = out["true_total"]
+    out["covered"] = bool(out["ci_low"] <= truth <= out["ci_high"])
+    out["rel_error"] = (out["estimate"] - truth) / truth
+    out["rel_width"] = (out["ci_high"] - out["ci_low"]) / truth
+    return out
+
+
+def run_world(spec: StudySpec, seed: int, workdir: Path) -> tuple[list[dict[str, Any]],
+                                                                   float, float]:
+    """Generate the world of ``seed`` under ``workdir``, study it, delete it."""
+    from zicht.synth import SynthSpec, generate_world
+
+    world = Path(tempfile.mkdtemp(prefix=f"world-{seed}-", dir=workdir))
+    try:
+        t0 = time.perf_counter()
+        generate_world(SynthSpec(out=world, seed=seed, scale=spec.scale, years=spec.years,
+                                 population_scale=spec.population_scale))
+        t1 = time.perf_counter()
+        boot = spec.bootstrap if seed in spec.seeds[:spec.bootstrap_seeds] else 0
+        rows = study_world(world, seed, bootstrap=boot, level=spec.level)
+        return rows, t1 - t0, time.perf_counter() - t1
+    finally:
+        shutil.rmtree(world, ignore_errors=True)
+
+
+def _run_world_args(args: tuple[StudySpec, int, Path]) -> tuple[list[dict[str, Any]],
+                                                                float, float]:
+    return run_world(*args)
+
+
+def run_study(spec: StudySpec, workdir: Path | None = None) -> StudyResult:
+    """Every seed of ``spec`` (``spec.workers`` worlds at a time)."""
+    with tempfile.TemporaryDirectory(prefix="zicht-coverage-", dir=workdir) as tmp:
+        jobs = [(spec, s, Path(tmp)) for s in spec.seeds]
+        if spec.workers <= 1:
+            parts = [_run_world_args(j) for j in jobs]
+        else:
+            with ProcessPoolExecutor(max_workers=min(spec.workers, os.cpu_count() or 1)) as pool:
+                parts = list(pool.map(_run_world_args, jobs))
+    rows = [r for part, _, _ in parts for r in part]
+    return StudyResult(rows=rows, seconds_generate=sum(p[1] for p in parts),
+                       seconds_estimate=sum(p[2] for p in parts))
+
+
+def summarise(rows: Iterable[dict[str, Any]],
+              group: Sequence[str] = ("estimator",)) -> list[dict[str, Any]]:
+    """Coverage, bias and width per group (default: per estimator, years pooled).
+
+    ``coverage``: share of rows whose interval holds the true total (a failed estimate
+    counts as not covering); ``bias``: mean relative error of the estimates that exist;
+    ``median_rel_error``; ``rel_width``: median interval width over the true total;
+    ``below`` / ``above``: share of intervals entirely below / above the truth.
+    """
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[tuple(r[g] for g in group)].append(r)
+    out = []
+    for key, rs in sorted(groups.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        err = np.array([r["rel_error"] for r in rs if math.isfinite(r["rel_error"])])
+        width = np.array([r["rel_width"] for r in rs if math.isfinite(r["rel_width"])])
+        n = len(rs)
+        out.append({
+            **dict(zip(group, key, strict=True)), "n": n,
+            "seeds": len({r["seed"] for r in rs}),
+            "failed": sum(not math.isfinite(r["estimate"]) for r in rs),
+            "coverage": sum(r["covered"] for r in rs) / n,
+            "below": sum(r["ci_high"] < r["true_total"] for r in rs) / n,
+            "above": sum(r["ci_low"] > r["true_total"] for r in rs) / n,
+            "bias": float(err.mean()) if err.size else math.nan,
+            "median_rel_error": float(np.median(err)) if err.size else math.nan,
+            "rel_width": float(np.median(width)) if width.size else math.nan,
+        })
+    return out

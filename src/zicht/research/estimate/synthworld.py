@@ -1,0 +1,104 @@
+"""Capture tables and the known truth of a synthetic world (``zicht synth`` output).
+
+The tables are the ones ``zicht estimate --extract`` builds, with **perfect linkage**:
+the registry CSVs (re-sends collapsed, the last version of each ``reporter`` +
+``report_ref`` winning, as the registry's update does) become a research extract in
+which the victim of each named report is the true person behind it
+(``truth/report_persons.parquet``); anonymous reports have no victim. The extract's own
+code then builds the victim-years, applies the monitor's exclusions (KMar-only sexual
+exploitation) and counts the capture histories per stratum
+(:func:`zicht.research.estimate.extract.tables_from_extract`). Only import, dedupe and
+pseudonymisation are skipped; they have their own tests, and linkage errors would mix a
+second error source into what this measures.
+
+The truth per report year is every true victim of that year's cohort in the capture
+process (``truth/hidden_population.parquet``, groups ``registered`` and
+``unregistered``); the KMar-only group, which the monitor excludes, is left out of both
+sides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zicht.boundary.extract import REPORT_SCHEMA, age_at
+from zicht.core.errors import NotFoundError
+
+#: Groups of ``truth/hidden_population.parquet`` that the capture process covers.
+CAPTURED_GROUPS = ("registered", "unregistered")
+
+
+def write_linked_extract(world: Path, out: Path) -> Path:
+    """Write ``out/reports.parquet`` from the world's registry with the true persons as
+    victims (see the module docstring); returns ``out``."""
+    files = sorted((world / "registry").glob("reports_*.csv"))
+    if not files:
+        raise NotFoundError(f"No registry/reports_*.csv in {world}. Expected a synthetic "
+                            "world; make one with `zicht synth --out DIR`.")
+    rep = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in files],
+                    ignore_index=True).drop_duplicates(["reporter", "report_ref"], keep="last")
+    named = pd.read_parquet(world / "truth" / "report_persons.parquet")
+    rep = rep.merge(named, on=["reporter", "report_ref"], how="left")
+    pq.write_table(pa.Table.from_pylist(_report_rows(rep), schema=REPORT_SCHEMA),
+                   _mkdir(out) / "reports.parquet")
+    return out
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _report_rows(rep: pd.DataFrame) -> list[dict[str, object]]:
+    """One extract row per report, in the schema of docs/data-flow.md §2."""
+    rows = []
+    for i, r in enumerate(rep.itertuples(index=False)):
+        report_date = dt.date.fromisoformat(r.report_date)
+        birth = _date(r.birth_date)
+        year = int(r.birth_year) if r.birth_year else (birth.year if birth else None)
+        anonymous = bool(pd.isna(r.person_id))
+        rows.append({
+            "report_pid": f"r{i}", "victim_pid": None if anonymous else f"v{r.person_id}",
+            "person_pid": None, "anonymous": anonymous, "reporter": r.reporter,
+            "police_unit": r.police_unit or None, "report_date": report_date,
+            "sex": r.sex or None, "nationality": r.nationality or None,
+            "nationality_2": r.nationality_2 or None, "birth_year": year,
+            "age_at_report": age_at(report_date, birth, year), "forms": _list(r.forms) or [],
+            "sexual_sector": r.sexual_sector or None, "labour_sectors": _list(r.labour_sector),
+            "criminal_manner": r.criminal_manner or None,
+            "municipality": r.municipality or None,
+            "dublin_indication": {"yes": True, "no": False}.get(r.dublin_indication),
+            "exploitation_start": _date(r.exploitation_start),
+            "exploitation_end": _date(r.exploitation_end),
+        })
+    return rows
+
+
+def _list(value: object) -> list[str] | None:
+    return [x for x in value.split(";") if x] if isinstance(value, str) and value else None
+
+
+def _date(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def true_totals(world: Path) -> pd.DataFrame:
+    """Per report year: ``true_total`` (every victim in the capture process) and
+    ``true_registered`` (those found by at least one list)."""
+    path = world / "truth" / "hidden_population.parquet"
+    if not path.exists():
+        raise NotFoundError(f"No {path}. Expected a synthetic world with its truth "
+                            "tables; make one with `zicht synth --out DIR`.")
+    people = pd.read_parquet(path, columns=["year", "group"])
+    people = people[people["group"].isin(CAPTURED_GROUPS)]
+    out = people.groupby("year").agg(
+        true_total=("group", "size"),
+        true_registered=("group", lambda g: int(np.sum(g == "registered"))))
+    out.index = out.index.astype(int)
+    return out

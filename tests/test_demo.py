@@ -1,0 +1,87 @@
+"""``zicht demo`` end to end, as a user runs it: the installed command in a subprocess,
+the whole chain on a small synthetic world, then every output opened and checked, and
+no identifying value of the registry found outside the registry zone."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from zicht.publish.labels import format_number
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "zicht-demo"
+    zicht = Path(sys.executable).with_name("zicht")
+    done = subprocess.run(
+        [str(zicht), "demo", "--out", str(out), "--scale", "0.2",
+         "--population-scale", "0.001", "--lang", "en"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "report.html" in done.stdout and "total" in done.stdout
+    return out
+
+
+def test_demo_writes_the_monitor(demo_dir: Path) -> None:
+    report = demo_dir / "report"
+    for name in ("report.html", "report.pdf", "tables.xlsx"):
+        assert (report / name).stat().st_size > 1000, name
+    assert len(list((report / "figures").glob("*.svg"))) >= 15
+    for stage in ("monitor", "linked", "estimate"):
+        assert (demo_dir / "released" / stage / f"{stage}.json").is_file(), stage
+        assert (demo_dir / "released" / stage / "disclosure_log.json").is_file(), stage
+
+
+def test_pdf_and_xlsx_match_the_released_monitor(demo_dir: Path) -> None:
+    doc = json.loads((demo_dir / "released" / "monitor" / "monitor.json").read_text())
+    pages = [p.extract_text() or "" for p in PdfReader(demo_dir / "report" / "report.pdf").pages]
+    assert len(pages) > 5 and all(p.strip() for p in pages)
+    text = " ".join(" ".join(pages).split())
+    for row in doc["figures"]["2.1"]:
+        if row["victims"] is not None:
+            assert format_number(row["victims"], "en") in text
+    sheets = openpyxl.load_workbook(demo_dir / "report" / "tables.xlsx").sheetnames
+    assert "2.1" in sheets
+
+
+def test_no_identifying_value_leaves_the_registry_zone(demo_dir: Path) -> None:
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False)
+              for p in (demo_dir / "world" / "registry").glob("reports_*.csv")]
+    reports = pd.concat(frames)
+    # Long, distinctive values only: short ones ("Li", a year) also occur by chance.
+    secrets = {v for col in ("family_name", "bsn", "birth_date")
+               for v in reports[col] if len(v) >= 8}
+    assert len(secrets) > 100
+    outside = [demo_dir / "research", demo_dir / "released", demo_dir / "report"]
+    for folder in outside:
+        for path in folder.rglob("*"):
+            if path.is_file() and path.suffix in (".json", ".csv", ".html", ".svg"):
+                content = path.read_text(errors="ignore")
+                leaked = [s for s in secrets if s in content]
+                assert not leaked, f"{path} holds {len(leaked)} identifying values"
+    for path in (demo_dir / "research").rglob("*.parquet"):
+        table = pd.read_parquet(path)
+        assert not {"family_name", "given_names", "bsn", "birth_date"} & set(table.columns)
+        for col in table.select_dtypes(include="object").columns:
+            values = {v for v in table[col] if isinstance(v, str)}
+            assert not values & secrets, f"{path.name}:{col} holds identifying values"
+
+
+def test_existing_folder_is_not_overwritten_without_force(demo_dir: Path) -> None:
+    zicht = Path(sys.executable).with_name("zicht")
+    done = subprocess.run([str(zicht), "demo", "--out", str(demo_dir)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 1 and "--force" in done.stderr
+    assert shutil.which(str(zicht))
