@@ -54,6 +54,9 @@ M_FLOOR = 0.002
 #: Above this many records prediction runs in chunks (bounded memory, Splink 5).
 CHUNK_RECORDS = 350_000
 
+#: How far the λ re-estimate may move from the rule-based start (a factor).
+LAMBDA_HEADROOM = 8.0
+
 _SCORED_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
 
@@ -318,15 +321,56 @@ def score_pairs(
     t0 = time.perf_counter()
     chunks = max(1, math.ceil(n / CHUNK_RECORDS))
     predicted = linker.inference.predict(
-        threshold_match_probability=floor,
+        # A trained model re-estimates λ below, which can raise every probability:
+        # keep the pairs that may still reach the floor after it.
+        threshold_match_probability=floor / LAMBDA_HEADROOM if trained else floor,
         num_chunks_left=chunks, num_chunks_right=1,
         warning_mode="never",
     )
     pairs = _collect(predicted, backend)
-    timings["predict"] = time.perf_counter() - t0
     model_dict = linker.misc.save_model_to_json()
     predicted.drop_table_from_database_and_remove_from_cache()
+    if trained:
+        pairs, model_dict = reestimate_lambda(pairs, model_dict, n)
+        pairs = pairs[pairs["match_probability"] >= floor].reset_index(drop=True)
+    timings["predict"] = time.perf_counter() - t0
     return ScoredPairs(pairs, model_dict, trained=trained, n_records=n)
+
+
+def _logit2(p: float) -> float:
+    return math.log2(p / (1.0 - p))
+
+
+def reestimate_lambda(pairs: pd.DataFrame, model: dict[str, Any], n: int,
+                      iterations: int = 50) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """λ (the share of pairs that match) as the EM fixed point on the scored pairs:
+    λ = Σ P(match) / all pairs, with every pair's Bayes factor held fixed.
+
+    The first λ comes from the deterministic rules with an *assumed* recall, which
+    is only right when the data are as clean as assumed; this one needs no
+    assumption. Pairs outside the blocking or below the prediction floor count as
+    non-matches. The change is bounded to ``LAMBDA_HEADROOM`` either way (the pairs
+    below the floor were not collected), and weights shift by the change of prior.
+    """
+    total = n * (n - 1) / 2
+    start = float(model["probability_two_random_records_match"])
+    if pairs.empty or total <= 0:
+        return pairs, model
+    base = pairs["match_weight"].to_numpy(float) - _logit2(start)  # log2 Bayes factors
+    lam = start
+    for _ in range(iterations):
+        prob = 1.0 / (1.0 + np.exp2(-(base + _logit2(lam))))
+        new = min(max(float(prob.sum()) / total, start / LAMBDA_HEADROOM),
+                  start * LAMBDA_HEADROOM, 0.5)
+        if abs(new - lam) <= 1e-4 * lam:
+            lam = new
+            break
+        lam = new
+    weight = base + _logit2(lam)
+    out = pairs.assign(match_weight=weight, match_probability=1.0 / (1.0 + np.exp2(-weight)))
+    model = {**model, "probability_two_random_records_match": lam}
+    log.info("λ re-estimated from the scored pairs: %.3g -> %.3g", start, lam)
+    return out, model
 
 
 def _collect(predicted: Any, backend: Backend) -> pd.DataFrame:

@@ -50,6 +50,7 @@ class CrossJaroWinklerLevel(ComparisonLevelCreator):
 def _name_comparison(tf: bool) -> ComparisonCreator:
     tf_full = {"tf_adjustment_column": "full_name", "tf_adjustment_weight": 1.0} if tf else {}
     tf_family = {"tf_adjustment_column": "family", "tf_adjustment_weight": 1.0} if tf else {}
+    given_missing = cll.CustomLevel("given1_l IS NULL OR given1_r IS NULL")
     swapped = cll.Or(
         cll.ExactMatchLevel("name_key"),
         cll.ColumnsReversedLevel("given1", "family", symmetrical=True),
@@ -58,7 +59,9 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
         output_column_name="name",
         comparison_description="given + family name, normalised",
         comparison_levels=[
-            cll.Or(cll.NullLevel("family"), cll.NullLevel("given1")),
+            # Only a missing family name makes the names say nothing: a missing given
+            # name still leaves the family name to compare (levels below).
+            cll.NullLevel("family"),
             _level(cll.ExactMatchLevel("full_name"), 0.70, 0.0004, label_for_charts="exact",
                    **tf_full),
             _level(swapped, 0.06, 0.00002, label_for_charts="same names, other order"),
@@ -78,6 +81,10 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                         CrossJaroWinklerLevel("family_l", "given1_r", 0.88)),
                 0.01, 0.00005, label_for_charts="other order, Jaro-Winkler >= 0.88",
             ),
+            _level(cll.And(given_missing, cll.ExactMatchLevel("family")), 0.04, 0.0002,
+                   label_for_charts="a given name missing, family exact", **tf_family),
+            _level(cll.And(given_missing, cll.JaroWinklerLevel("family", 0.88)), 0.01, 0.0004,
+                   label_for_charts="a given name missing, family Jaro-Winkler >= 0.88"),
             _level(cll.ExactMatchLevel("family"), 0.02, 0.004, label_for_charts="family exact",
                    **tf_family),
             _level(cll.ExactMatchLevel("given1"), 0.02, 0.02, label_for_charts="given exact"),
