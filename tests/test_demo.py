@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from pypdf import PdfReader
+from tests.publish.test_labels import unlabelled_values
 
 from zicht.publish.labels import format_number
 
@@ -54,6 +55,10 @@ def test_pdf_and_xlsx_match_the_released_monitor(demo_dir: Path) -> None:
             assert format_number(row["victims"], "en") in text
     sheets = openpyxl.load_workbook(demo_dir / "report" / "tables.xlsx").sheetnames
     assert "2.1" in sheets
+
+
+def test_every_released_value_has_a_label(demo_dir: Path) -> None:
+    assert not unlabelled_values(demo_dir / "released")
 
 
 def test_no_identifying_value_leaves_the_registry_zone(demo_dir: Path) -> None:

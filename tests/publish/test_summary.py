@@ -55,3 +55,14 @@ def test_headline_states_last_year_victims() -> None:
     t = apply_rules(TableSpec("figures/2.1", [{"year": 2023, "victims": 868}], ("victims",),
                               "registry", "Victims", "Slachtoffers"))
     assert headline([t], "en") == ["In 2023, 868 unique victims were registered."]
+
+
+def test_headline_estimate_is_the_last_years_not_the_pooled_sum() -> None:
+    rows = [{"year": y, "row": "stratum", "observed": 900, "estimate": e, "ci_low": e - 500,
+             "ci_high": e + 500} for y, e in ((2023, 6000), (2024, 6500))]
+    rows.append({"year": None, "row": "pooled", "observed": 1800, "estimate": 90000,
+                 "ci_low": 80000, "ci_high": 99000})
+    t = apply_rules(TableSpec("figures/estimate", rows, ("observed", "estimate", "ci_low",
+                                                         "ci_high"), "protected", "E", "S"))
+    assert headline([t], "en") == ["Estimated number of victims (2024): 6,500 "
+                                   "(interval 6,000-7,000)."]

@@ -22,6 +22,7 @@ from zicht.core.config import get_settings
 from zicht.core.errors import ZichtError
 from zicht.registry.access import Action
 from zicht.registry.db import Registry, open_registry
+from zicht.registry.intake import ReportWriter
 from zicht.registry.keys import KeyVerifier
 
 
@@ -115,6 +116,7 @@ def create_app(registry: Registry | str) -> FastAPI:
     )
     app.state.registry = reg
     app.state.verifier = KeyVerifier()
+    app.state.writer = ReportWriter(reg)
 
     @app.exception_handler(ZichtError)
     async def _zicht_error(_request: Request, exc: ZichtError) -> JSONResponse:

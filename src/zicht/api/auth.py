@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zicht.registry.access import Action, Principal, authorize
 from zicht.registry.db import Registry
+from zicht.registry.intake import ReportWriter
 from zicht.registry.keys import KeyVerifier
 
 #: Paths served without a key (everything else must name an Action through ``require``).
@@ -27,6 +28,12 @@ def get_registry(request: Request) -> Registry:
     """The open registry of this app."""
     registry: Registry = request.app.state.registry
     return registry
+
+
+def get_writer(request: Request) -> ReportWriter:
+    """The app's group-committing writer of single reports (``POST /reports``)."""
+    writer: ReportWriter = request.app.state.writer
+    return writer
 
 
 def require(action: Action) -> Callable[..., Principal]:

@@ -9,11 +9,16 @@ from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from zicht.api.auth import get_registry, require
+from zicht.api.auth import get_registry, get_writer, require
 from zicht.core.errors import ValidationError
 from zicht.registry.access import ORG_SCOPED, Action, Principal
 from zicht.registry.db import Registry
-from zicht.registry.intake import import_file, import_rows, summarise_refusal
+from zicht.registry.intake import (
+    ReportWriter,
+    import_file,
+    import_records,
+    summarise_refusal,
+)
 from zicht.registry.record import ReportRecord
 from zicht.registry.reports import get_report, list_reports, withdraw_consent
 
@@ -86,11 +91,12 @@ def _only_org(principal: Principal) -> str | None:
              summary="Submit one report (a re-send of reporter + report_ref updates it)")
 def post_report(
     report: ReportRecord, response: Response, registry: RegistryDep,
+    writer: Annotated[ReportWriter, Depends(get_writer)],
     principal: Annotated[Principal, Depends(require(Action.REPORT_SUBMIT))],
 ) -> Stored:
     """Validate and store one report. 201 when new, 200 when it updated an earlier send."""
-    summary = import_rows(registry, [report.model_dump()], [None], actor=principal.actor,
-                         only_org=_only_org(principal))
+    summary = import_records(registry, [report], [None], actor=principal.actor,
+                             only_org=_only_org(principal), writer=writer)
     if summary.updated:
         response.status_code = 200
     return Stored(id=summary.report_ids[0], status="updated" if summary.updated else "created",

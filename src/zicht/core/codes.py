@@ -221,3 +221,107 @@ SHELTER_TYPES: tuple[Code, ...] = (
     Code("sheltered_housing", "Sheltered housing", "Beschermd wonen"),
     Code("other", "Other sheltered housing and shelter", "Overig beschermd wonen en opvang"),
 )
+
+
+# --- dimensions of the released tables -------------------------------------------------
+# The values the research stages write into their tables' dimension columns, labelled
+# for the report, the workbook and the dashboard (column name -> code list).
+
+_TOTAL = Code("total", "Total", "Totaal")
+_OTHER = Code("other", "Other", "Overig")
+_UNKNOWN = Code("unknown", "Unknown", "Onbekend")
+
+DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
+    "visibility": (
+        Code("visible", "Visible sectors", "Zichtbare sectoren"),
+        Code("less_visible", "Less visible sectors", "Minder zichtbare sectoren"),
+    ),
+    "dublin_indication": YES_NO,
+    "series": (
+        Code("reflection_offers", "Reflection period offered", "Bedenktijd aangeboden"),
+        Code("temporary_decisions", "Temporary residence decisions",
+             "Beslissingen tijdelijk verblijf"),
+        Code("continued_decisions", "Continued residence decisions",
+             "Beslissingen voortgezet verblijf"),
+        Code("registered_foreign_victims", "Registered foreign victims",
+             "Geregistreerde buitenlandse slachtoffers"),
+        Code("victims", "Victims", "Slachtoffers"),
+        Code("controls", "Controls", "Controlegroep"),
+    ),
+    "outcome": (Code("granted", "Granted", "Ingewilligd"),
+                Code("rejected", "Rejected", "Afgewezen"), _OTHER),
+    "ground": (
+        Code("cooperation", "Cooperation with criminal proceedings",
+             "Medewerking aan strafproces"),
+        Code("prosecution", "Prosecution or conviction", "Vervolging of veroordeling"),
+        Code("humanitarian", "Humanitarian grounds", "Humanitaire gronden"), _OTHER,
+    ),
+    "visitor_group": (
+        Code("visitors", "Visitors with a trafficking question",
+             "Bezoekers met een mensenhandelvraag"),
+        Code("victims", "Victims themselves", "Zelf slachtoffer"),
+        Code("sexual", "Victims of sexual exploitation", "Slachtoffers van seksuele uitbuiting"),
+        Code("criminal", "Victims of criminal exploitation",
+             "Slachtoffers van criminele uitbuiting"),
+    ),
+    "measure": (
+        _TOTAL,
+        Code("about_self", "Victim themselves", "Zelf slachtoffer"),
+        Code("about_other", "About someone else", "Over iemand anders"),
+        Code("minor", "Minor", "Minderjarig"),
+        Code("sexual", "Sexual exploitation", "Seksuele uitbuiting"),
+        Code("criminal", "Criminal exploitation", "Criminele uitbuiting"),
+        Code("labour", "Labour exploitation", "Arbeidsuitbuiting"),
+        Code("criminal_and_sexual", "Criminal and sexual exploitation",
+             "Criminele en seksuele uitbuiting"),
+        Code("still_unsafe", "Still in an unsafe situation", "Nog in een onveilige situatie"),
+        Code("exploited_gt_1y", "Exploited for more than a year",
+             "Langer dan een jaar uitgebuit"),
+        Code("exploited_gt_5y", "Exploited for more than five years",
+             "Langer dan vijf jaar uitgebuit"),
+        Code("parents_exploiters", "Parent(s) as exploiters", "Ouder(s) als uitbuiter"),
+        Code("several_perpetrators", "Several perpetrators", "Meerdere plegers"),
+    ),
+    "breakdown": (
+        _TOTAL, Code("minor_adult", "Minor or adult", "Minder- of meerderjarig"),
+        Code("sex", "Sex", "Geslacht"), Code("form", "Form", "Vorm"),
+        Code("age_group", "Age group", "Leeftijdsgroep"),
+        Code("not_linkable", "Not linkable", "Niet te koppelen"),
+    ),
+    "category": (
+        _TOTAL, Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig"),
+        *SEXES, *REPORTED_FORMS, *AGE_GROUPS,
+        Code("linked", "Linked", "Gekoppeld"),
+        Code("person_not_in_register", "Not in the population register",
+             "Niet in de basisregistratie personen"),
+        Code("registrations_without_person_number", "Registrations without a person number",
+             "Registraties zonder persoonsnummer"),
+    ),
+    "age": (Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig")),
+    "group": (Code("victims", "Victims", "Slachtoffers"),
+              Code("controls", "Control group", "Controlegroep")),
+    "youth_care": (
+        Code("none", "No youth care", "Geen jeugdhulp"),
+        Code("with_stay_only", "With stay only", "Alleen met verblijf"),
+        Code("without_stay_only", "Without stay only", "Alleen zonder verblijf"),
+        Code("with_and_without_stay", "With and without stay", "Met en zonder verblijf"),
+    ),
+    "care_type": (*YOUTH_CARE_TYPES,
+                  Code("without_stay", "Without stay (any)", "Zonder verblijf (totaal)"),
+                  Code("with_stay", "With stay (any)", "Met verblijf (totaal)")),
+    "referrer": YOUTH_CARE_REFERRERS,
+    "end_reason": YOUTH_CARE_END_REASONS,
+    "shelter_type": SHELTER_TYPES,
+    "offence_group": OFFENCE_GROUPS,
+    "offence": (*OFFENCE_GROUPS[:3], Code("any_of_these", "Any of these", "Een van deze")),
+    "revictimisation": (
+        Code("none", "Not again", "Niet opnieuw"),
+        Code("once", "Once", "Eenmaal"),
+        Code("more_than_once", "More than once", "Meer dan eens"),
+    ),
+    "sexual_split": (Code("sexual", "Sexual", "Seksueel"),
+                     Code("non_sexual", "Non-sexual", "Niet-seksueel"), _UNKNOWN),
+    "row": (Code("stratum", "Stratum", "Stratum"),
+            Code("sum of strata", "Sum of the strata", "Som van de strata"),
+            Code("pooled", "Pooled", "Gepoold")),
+}

@@ -7,13 +7,20 @@ few words of the report and dashboard themselves.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from babel import Locale
 
 from zicht.core import codes as c
 
+_ALL_FORMS = c.Code("all", "All forms", "Alle vormen")
+_UNKNOWN = c.Code("unknown", "Unknown", "Onbekend")
+
 #: Which code list labels the values of a column (by the fixed column names).
 CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
-    "form": c.FORMS,
+    # The justice chain splits sexual exploitation no further, and has a total row.
+    "form": (*c.FORMS, *c.REPORTED_FORMS[:3], c.REPORTED_FORMS[4], _ALL_FORMS),
     "reported_form": c.REPORTED_FORMS,
     "age_group": c.AGE_GROUPS,
     "sex": (*c.SEXES, c.Code("unknown", "Unknown", "Onbekend")),
@@ -22,10 +29,11 @@ CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
     "origin_region": c.ORIGIN_REGIONS,
     "region": c.ORIGIN_REGIONS,
     "sexual_sector": c.SEXUAL_SECTORS,
-    "sector": (*c.SEXUAL_SECTORS, *c.LABOUR_SECTORS),
+    "sector": (*c.SEXUAL_SECTORS, *c.LABOUR_SECTORS, _UNKNOWN),
     "labour_sector": c.LABOUR_SECTORS,
     "criminal_manner": c.CRIMINAL_MANNERS,
-    "manner": c.CRIMINAL_MANNERS,
+    "manner": (*c.CRIMINAL_MANNERS, _UNKNOWN),
+    **c.DIMENSION_LABELS,
 }
 
 _MONTHS = {
@@ -167,11 +175,21 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     table = CODE_LISTS.get(column)
     if table is not None and isinstance(value, str):
         return c.label(table, value, lang)
+    if column in ("nationality", "nationality_2") and isinstance(value, str):
+        return country_name(value, lang)
+    if column == "combination" and isinstance(value, str):  # e.g. sexual+labour
+        return " + ".join(c.label(c.REPORTED_FORMS, part, lang) for part in value.split("+"))
     if isinstance(value, str) and value.islower() and "_" in value:
         return value.replace("_", " ").capitalize()  # a code without a list: readable
     if isinstance(value, bool):
         return ("ja" if value else "nee") if lang == "nl" else ("yes" if value else "no")
     return str(value)
+
+
+@functools.cache
+def country_name(iso2: str, lang: str = "en") -> str:
+    """A nationality's country name from CLDR (Babel): PL -> Poland / Polen."""
+    return Locale(lang).territories.get(iso2.upper(), iso2)
 
 
 def code_order(column: str) -> list[str]:

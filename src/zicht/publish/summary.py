@@ -137,14 +137,20 @@ def headline(tables: Sequence[DisclosedTable], lang: str = "en") -> list[str]:
                        if lang == "nl" else
                        f"In {last.get('year')}, {n} unique victims were registered.")
         if {"estimate", "ci_low", "ci_high"} <= set(t.columns) and t.rows:
-            last = t.rows[-1]
+            last = _latest_estimate(t.rows)
             est, lo, hi = (format_number(_round(last.get(k)), lang)
                            for k in ("estimate", "ci_low", "ci_high"))
-            year = f" ({last['year']})" if "year" in last else ""
+            year = f" ({last['year']})" if last.get("year") is not None else ""
             out.append(f"Geschat aantal slachtoffers{year}: {est} (interval {lo}-{hi})."
                        if lang == "nl" else
                        f"Estimated number of victims{year}: {est} (interval {lo}-{hi}).")
     return out
+
+
+def _latest_estimate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The last year's stratum when the estimate is by year; else the last row."""
+    by_year = [r for r in rows if r.get("year") is not None and r.get("estimate") is not None]
+    return max(by_year, key=lambda r: r["year"]) if by_year else rows[-1]
 
 
 def _round(v: Any) -> Any:

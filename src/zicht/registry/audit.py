@@ -22,9 +22,10 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from zicht.registry.models import AuditEntry, table_of
 
@@ -50,17 +51,29 @@ def hash_entry(chain: int, seq: int, at: str, actor: str, action: str, record_ty
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# Statements built once: building (and cache-keying) them per call costs more than
+# running them, on the API's one-report-per-request path.
+_TAKE_FREE_CHAIN = text(
+    # No ORDER BY: it would make PostgreSQL try (and take) every chain's lock before
+    # sorting, serialising all writers. generate_series yields 0, 1, ... in order and
+    # LIMIT stops at the first lock taken.
+    f"SELECT c FROM generate_series(0, {CHAINS - 1}) AS c "
+    f"WHERE pg_try_advisory_xact_lock({_LOCK_BASE} + c) LIMIT 1")
+_WAIT_FOR_CHAIN_0 = text(f"SELECT pg_advisory_xact_lock({_LOCK_BASE})")
+_LAST_OF_CHAIN = (select(_TABLE.c.seq, _TABLE.c.hash)
+                  .where(_TABLE.c.chain == bindparam("chain"))
+                  .order_by(_TABLE.c.seq.desc()).limit(1))
+_INSERT_ENTRY = _TABLE.insert().returning(_TABLE.c.id)
+
+
 def _take_chain(conn: Connection) -> int:
     """Lock a chain for this transaction: the first free one, else wait for chain 0."""
     if conn.dialect.name != "postgresql":
         return 0
-    free = conn.execute(text(
-        "SELECT c FROM generate_series(0, :n - 1) AS c "
-        "WHERE pg_try_advisory_xact_lock(:base + c) ORDER BY c LIMIT 1"
-    ), {"n": CHAINS, "base": _LOCK_BASE}).scalar()
+    free = conn.execute(_TAKE_FREE_CHAIN).scalar()
     if free is not None:
         return int(free)
-    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_BASE})
+    conn.execute(_WAIT_FOR_CHAIN_0)
     return 0
 
 
@@ -71,19 +84,50 @@ def append_audit(conn: Connection, *, actor: str, action: str, record_type: str,
     Call it last in a transaction: the chain's lock is held until commit.
     """
     chain = _take_chain(conn)
-    last = conn.execute(
-        select(_TABLE.c.seq, _TABLE.c.hash).where(_TABLE.c.chain == chain)
-        .order_by(_TABLE.c.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_LAST_OF_CHAIN, {"chain": chain}).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     rid = str(record_id)
-    entry_id: int = conn.execute(_TABLE.insert().values(
-        chain=chain, seq=seq, at=at, actor=actor, action=action, record_type=record_type,
-        record_id=rid, prev_hash=prev,
-        hash=hash_entry(chain, seq, at, actor, action, record_type, rid, prev),
-    ).returning(_TABLE.c.id)).scalar_one()
+    entry_id: int = conn.execute(_INSERT_ENTRY, {
+        "chain": chain, "seq": seq, "at": at, "actor": actor, "action": action,
+        "record_type": record_type, "record_id": rid, "prev_hash": prev,
+        "hash": hash_entry(chain, seq, at, actor, action, record_type, rid, prev),
+    }).scalar_one()
     return entry_id
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One entry to append: who did what to which record (never the content)."""
+
+    actor: str
+    action: str
+    record_type: str
+    record_id: str | int
+
+
+def append_audit_many(conn: Connection, events: Sequence[AuditEvent]) -> None:
+    """Append ``events`` in order as consecutive entries of one chain, in one INSERT.
+
+    As :func:`append_audit` (call it last in the transaction), for a group of requests
+    written together: one chain lock and one read of the chain's end for all of them.
+    """
+    if not events:
+        return
+    chain = _take_chain(conn)
+    last = conn.execute(_LAST_OF_CHAIN, {"chain": chain}).first()
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    rows = []
+    for event in events:
+        seq, rid = seq + 1, str(event.record_id)
+        digest = hash_entry(chain, seq, at, event.actor, event.action, event.record_type,
+                            rid, prev)
+        rows.append({"chain": chain, "seq": seq, "at": at, "actor": event.actor,
+                     "action": event.action, "record_type": event.record_type,
+                     "record_id": rid, "prev_hash": prev, "hash": digest})
+        prev = digest
+    conn.execute(_TABLE.insert(), rows)
 
 
 @dataclass(frozen=True)

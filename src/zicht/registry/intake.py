@@ -6,6 +6,7 @@ end here, so the three ways in share one validator and one writer.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,11 +16,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from zicht.core.errors import ConflictError, Problem, ValidationError
-from zicht.registry.audit import append_audit
+from zicht.registry.audit import AuditEvent, append_audit, append_audit_many
 from zicht.registry.db import Registry
 from zicht.registry.files import read_rows
-from zicht.registry.record import validate_records
-from zicht.registry.store import StoreOutcome, store_records
+from zicht.registry.record import (
+    ReportRecord,
+    ValidatedBatch,
+    check_records,
+    validate_records,
+)
+from zicht.registry.store import StoreOutcome, store_each, store_records
 
 ATTEMPTS = 3  # a concurrent first send of the same report_ref makes us retry once or twice
 
@@ -59,7 +65,27 @@ def import_rows(registry: Registry, rows: Sequence[Mapping[str, Any]],
     ``only_org``: the caller's organisation (a reporter key); a row for another
     organisation is a problem.
     """
-    batch = validate_records(rows, row_numbers)
+    return _import_batch(registry, validate_records(rows, row_numbers), row_numbers,
+                         actor=actor, only_org=only_org, ignored_columns=ignored_columns)
+
+
+def import_records(registry: Registry, records: Sequence[ReportRecord],
+                   row_numbers: Sequence[int | None], *, actor: str,
+                   only_org: str | None = None, writer: ReportWriter | None = None
+                   ) -> ImportSummary:
+    """As :func:`import_rows`, for records already parsed by the one validator (the API's
+    request bodies): only the cross-field rules are checked here.
+
+    ``writer``: store a single record through this group-committing writer (the API).
+    """
+    return _import_batch(registry, check_records(records, row_numbers), row_numbers,
+                         actor=actor, only_org=only_org, writer=writer)
+
+
+def _import_batch(registry: Registry, batch: ValidatedBatch,
+                  row_numbers: Sequence[int | None], *, actor: str, only_org: str | None,
+                  ignored_columns: Sequence[str] = (), writer: ReportWriter | None = None
+                  ) -> ImportSummary:
     problems = list(batch.problems)
     if only_org is not None and not problems:
         problems = [Problem(n, "reporter", f"is for organisation {r.org_code}, but the key "
@@ -75,6 +101,11 @@ def import_rows(registry: Registry, rows: Sequence[Mapping[str, Any]],
     if not batch.records:
         return ImportSummary(0, 0, 0, 0, ignored_columns=list(ignored_columns))
     import_id = str(uuid.uuid4())
+    if writer is not None and len(batch.records) == 1:
+        record = batch.records[0]
+        rid, created = writer.store(record, actor=actor, import_id=import_id)
+        return ImportSummary(int(created), int(not created), int(record.anonymous), 0,
+                             import_id=import_id, report_ids=[rid])
     outcome = _store_with_retry(registry, batch.records, import_id, actor)
     return ImportSummary(outcome.accepted, outcome.updated, outcome.anonymous, 0,
                          import_id=import_id, ignored_columns=list(ignored_columns),
@@ -105,6 +136,97 @@ def _store_with_retry(registry: Registry, records: Sequence[Any], import_id: str
                     "nothing was stored. Send it again."
                 ) from None
     raise AssertionError("unreachable")
+
+
+@dataclass
+class _Pending:
+    """One request's report waiting in a :class:`ReportWriter`."""
+
+    record: ReportRecord
+    actor: str
+    import_id: str
+    result: tuple[int, bool] | None = None  # (report id, created)
+    error: BaseException | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
+
+
+class ReportWriter:
+    """Stores single reports of concurrent requests several to a transaction.
+
+    Group commit: a request that finds no write in progress writes every report queued
+    so far (its own included) in one transaction, with one audit entry per report; the
+    others wait for it. One transaction and one chain lock then serve the whole group,
+    and every request is still answered only after its report is committed. If the
+    group's transaction fails (e.g. another process stored the same report meanwhile),
+    each report is written again alone, so one request never fails another.
+    """
+
+    def __init__(self, registry: Registry, max_group: int = 64) -> None:
+        self.registry = registry
+        self.max_group = max_group
+        self._queue: list[_Pending] = []
+        self._busy = False
+        self._cond = threading.Condition()
+
+    def store(self, record: ReportRecord, *, actor: str, import_id: str) -> tuple[int, bool]:
+        """Store one validated record; ``(report id, created)`` once it is committed."""
+        me = _Pending(record, actor, import_id)
+        with self._cond:
+            self._queue.append(me)
+        while not me.done:
+            with self._cond:
+                while self._busy and not me.done:
+                    self._cond.wait()
+                if me.done:
+                    break
+                self._busy = True
+                group = self._queue[:self.max_group]
+                del self._queue[:self.max_group]
+            try:
+                self._write(group)
+            finally:
+                for pending in group:  # only if _write itself was interrupted
+                    if not pending.done:
+                        pending.error = ConflictError("The report was not stored (the "
+                                                      "write was interrupted). Send it again.")
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+        if me.error is not None:
+            raise me.error
+        assert me.result is not None
+        return me.result
+
+    def _write(self, group: list[_Pending]) -> None:
+        keys = {(p.record.org_code, p.record.report_ref) for p in group}
+        if len(group) > 1 and len(keys) == len(group):
+            try:
+                self._write_together(group)
+                return
+            except Exception:  # each report gets its own try below
+                self.registry.org_ids.clear()  # in case a cached organisation id is stale
+        for pending in group:
+            try:
+                outcome = _store_with_retry(self.registry, [pending.record],
+                                            pending.import_id, pending.actor)
+                pending.result = ((outcome.inserted_ids + outcome.updated_ids)[0],
+                                  bool(outcome.accepted))
+            except Exception as exc:  # handed to the waiting request
+                pending.error = exc
+
+    def _write_together(self, group: list[_Pending]) -> None:
+        with self.registry.begin() as conn:
+            results = store_each(conn, self.registry.cipher, [p.record for p in group],
+                                 [p.import_id for p in group], self.registry.org_ids)
+            append_audit_many(conn, [
+                AuditEvent(p.actor, "report.create" if created else "report.update",
+                           "report", rid) for p, (rid, created) in zip(group, results,
+                                                                        strict=True)])
+        for pending, result in zip(group, results, strict=True):
+            pending.result = result
 
 
 def import_file(registry: Registry, source: Path | bytes, *, actor: str,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
@@ -164,7 +164,7 @@ class ReportRecord(BaseModel):
     exploitation_start: PastDate | None = None
     exploitation_end: PastDate | None = None
 
-    @cached_property
+    @property
     def org_code(self) -> str:
         """The reporting organisation: the reporter code, with the unit for police."""
         return f"police:{self.police_unit}" if self.reporter == "police" else self.reporter
@@ -269,18 +269,29 @@ def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[in
                                         today))
         records = [None if i in bad else ReportRecord.model_validate(r, context={"today": today})
                    for i, r in enumerate(cleaned)]
+    return check_records(records, row_numbers, problems)
+
+
+def check_records(records: Sequence[ReportRecord | None], row_numbers: Sequence[int | None],
+                  problems: Sequence[Problem] = ()) -> ValidatedBatch:
+    """The cross-field rules and the duplicate check over records already parsed.
+
+    ``None`` stands for a row whose fields failed (its problems are in ``problems``).
+    ``POST /reports`` calls this directly: FastAPI has parsed the body as a ReportRecord.
+    """
+    out = list(problems)
     seen: dict[tuple[str, str], int | None] = {}
     for rec, row in zip(records, row_numbers, strict=True):
         if rec is None:
             continue
-        problems.extend(Problem(row, f, m) for f, m in find_rule_problems(rec))
+        out.extend(Problem(row, f, m) for f, m in find_rule_problems(rec))
         key = (rec.org_code, rec.report_ref)
         if key in seen:
-            problems.append(Problem(row, "report_ref", "is sent twice in this batch for the "
-                                    f"same reporter (first at row {seen[key]}); send each "
-                                    "report once"))
+            out.append(Problem(row, "report_ref", "is sent twice in this batch for the "
+                               f"same reporter (first at row {seen[key]}); send each "
+                               "report once"))
         else:
             seen[key] = row
-    problems.sort(key=lambda p: (p.row or 0, p.field or ""))
-    return ValidatedBatch(records=[] if problems else [r for r in records if r is not None],
-                          problems=problems)
+    out.sort(key=lambda p: (p.row or 0, p.field or ""))
+    return ValidatedBatch(records=[] if out else [r for r in records if r is not None],
+                          problems=out)

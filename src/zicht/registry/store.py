@@ -158,21 +158,61 @@ def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[Repor
     return out
 
 
+def store_each(conn: Connection, cipher: FieldCipher, records: Sequence[ReportRecord],
+               import_ids: Sequence[str], org_ids: dict[str, int] | None = None
+               ) -> list[tuple[int, bool]]:
+    """Store a group of separate requests' reports in the caller's transaction.
+
+    Each record is its own import (``import_ids``); returns ``(report id, created)`` per
+    record. The ``(reporter, report_ref)`` of the records must differ (the caller checks).
+    """
+    orgs = ensure_organisations(conn, records, org_ids)
+    keys = [(orgs[r.org_code], r.report_ref) for r in records]
+    existing = find_existing(conn, keys)
+    now = utcnow()
+    new: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
+    for rec, key, import_id in zip(records, keys, import_ids, strict=True):
+        values = encode_record(rec, cipher)
+        hit = existing.get(key)
+        if hit is None:
+            new.append((*key, *values, import_id, 1, now, now))
+        else:
+            changed.append((hit[0], *values, import_id, hit[1] + 1, now))
+    ids: dict[tuple[int, str], int] = {k: hit[0] for k, hit in existing.items()}
+    if new:
+        returned = conn.execute(_INSERT_MANY, [dict(zip(_INSERT_COLUMNS, row, strict=True))
+                                               for row in new]).scalars().all()
+        ids.update({(row[0], row[1]): rid for row, rid in zip(new, returned, strict=True)})
+    if changed:
+        update_reports(conn, changed, now)
+    return [(ids[key], key not in existing) for key in keys]
+
+
 def _insert_one(conn: Connection, cipher: FieldCipher, rec: ReportRecord, key: tuple[int, str],
                 import_id: str, now: dt.datetime) -> int | None:
     """Insert one new report in one statement; None if it exists (then it is an update)."""
     values = (*key, *encode_record(rec, cipher), import_id, 1, now, now)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = (dialect.insert(_REPORTS).values(dict(zip(_INSERT_COLUMNS, values, strict=True)))
-            .on_conflict_do_nothing(index_elements=["organisation_id", "report_ref"])
-            .returning(_REPORTS.c.id))
-    rid: int | None = conn.execute(stmt).scalar()
+    stmt = _INSERT_ONE[conn.dialect.name == "postgresql"]
+    rid: int | None = conn.execute(stmt, dict(zip(_INSERT_COLUMNS, values, strict=True))
+                                   ).scalar()
     return rid
 
 
 _INSERT_COLUMNS = ("organisation_id", "report_ref", *REPORT_VALUE_COLUMNS,
                    "created_at", "updated_at")
+# Built once per dialect (False: SQLite, True: PostgreSQL): a statement built per call
+# costs more than the insert itself on the API's one-report path.
+_INSERT_ONE = {
+    pg: (postgresql if pg else sqlite).insert(_REPORTS)
+    .values({c: bindparam(c, type_=_REPORTS.c[c].type) for c in _INSERT_COLUMNS})
+    .on_conflict_do_nothing(index_elements=["organisation_id", "report_ref"])
+    .returning(_REPORTS.c.id)
+    for pg in (False, True)
+}
 
+
+_INSERT_MANY = insert(_REPORTS).returning(_REPORTS.c.id, sort_by_parameter_order=True)
 
 _UPDATE_COLUMNS = ("id", *REPORT_VALUE_COLUMNS, "updated_at")
 _ANONYMOUS = _UPDATE_COLUMNS.index("anonymous")
@@ -229,7 +269,7 @@ def update_reports(conn: Connection, rows: Sequence[tuple[Any, ...]], now: dt.da
             select(_REPORTS.c.id, *cols, literal(now, _HISTORY.c.replaced_at.type)).where(where),
         ))
     sets = ", ".join(f"{c} = n.{c}" for c in _UPDATE_COLUMNS[1:])
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql" and len(rows) >= CHUNK:
         # COPY the new versions into a temporary table, then one UPDATE ... FROM.
         conn.exec_driver_sql("CREATE TEMPORARY TABLE zicht_new_versions ON COMMIT DROP AS "
                              f"SELECT {', '.join(_UPDATE_COLUMNS)} FROM reports WITH NO DATA")
@@ -237,10 +277,11 @@ def update_reports(conn: Connection, rows: Sequence[tuple[Any, ...]], now: dt.da
         conn.exec_driver_sql(f"UPDATE reports SET {sets} FROM zicht_new_versions n "
                              "WHERE reports.id = n.id")
         conn.exec_driver_sql("DROP TABLE zicht_new_versions")
-    else:
-        sets = ", ".join(f"{c} = ?" for c in _UPDATE_COLUMNS[1:])
+    else:  # SQLite, or a few re-sends: no temporary table for them
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        sets = ", ".join(f"{c} = {mark}" for c in _UPDATE_COLUMNS[1:])
         values = [(*r[1:], r[0]) for r in _processed(conn, _UPDATE_COLUMNS, rows)]
-        conn.exec_driver_sql(f"UPDATE reports SET {sets} WHERE id = ?", values)
+        conn.exec_driver_sql(f"UPDATE reports SET {sets} WHERE id = {mark}", values)
     # A re-send without consent is a withdrawal: its history must not keep identities.
     gone = [r[0] for r in rows if r[_ANONYMOUS]]
     for chunk in _chunks(gone):

@@ -47,10 +47,22 @@ class CrossJaroWinklerLevel(ComparisonLevelCreator):
         return f"Jaro-Winkler({self.left}, {self.right}) >= {self.threshold}"
 
 
+def _slip(column: str) -> ComparisonLevelCreator:
+    """One typo or transliteration: Jaro-Winkler >= 0.88 (which punishes a slip in a
+    short name or in the first letter hard) or one edit."""
+    return cll.Or(cll.JaroWinklerLevel(column, 0.88), cll.LevenshteinLevel(column, 1))
+
+
 def _name_comparison(tf: bool) -> ComparisonCreator:
     tf_full = {"tf_adjustment_column": "full_name", "tf_adjustment_weight": 1.0} if tf else {}
     tf_family = {"tf_adjustment_column": "family", "tf_adjustment_weight": 1.0} if tf else {}
+    tf_given = {"tf_adjustment_column": "given1", "tf_adjustment_weight": 1.0} if tf else {}
     given_missing = cll.CustomLevel("given1_l IS NULL OR given1_r IS NULL")
+    # A second family name dropped (Spanish names) or added (a married name):
+    # one family name is part of the other.
+    family_within = cll.CustomLevel(
+        "given1_l = given1_r AND ((length(family_r) >= 4 AND instr(family_full_l, family_r) > 0)"
+        " OR (length(family_l) >= 4 AND instr(family_full_r, family_l) > 0))")
     swapped = cll.Or(
         cll.ExactMatchLevel("name_key"),
         cll.ColumnsReversedLevel("given1", "family", symmetrical=True),
@@ -71,6 +83,12 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                                cll.JaroWinklerLevel("family_full", 0.92))),
                 0.12, 0.0006, label_for_charts="both Jaro-Winkler >= 0.92",
             ),
+            # One name exact, a slip in the other (Jaro-Winkler >= 0.88 or one edit):
+            # each its own level, weighed by how common the exact name is.
+            _level(cll.And(cll.ExactMatchLevel("family"), _slip("given1")), 0.04, 0.0001,
+                   label_for_charts="family exact, a slip in the given name", **tf_family),
+            _level(cll.And(cll.ExactMatchLevel("given1"), _slip("family")), 0.04, 0.0002,
+                   label_for_charts="given exact, a slip in the family name", **tf_given),
             _level(
                 cll.And(cll.JaroWinklerLevel("given1", 0.80),
                         cll.JaroWinklerLevel("family", 0.80)),
@@ -81,6 +99,8 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                         CrossJaroWinklerLevel("family_l", "given1_r", 0.88)),
                 0.01, 0.00005, label_for_charts="other order, Jaro-Winkler >= 0.88",
             ),
+            _level(family_within, 0.02, 0.00003,
+                   label_for_charts="given exact, one family name within the other"),
             _level(cll.And(given_missing, cll.ExactMatchLevel("family")), 0.04, 0.0002,
                    label_for_charts="a given name missing, family exact", **tf_family),
             _level(cll.And(given_missing, cll.JaroWinklerLevel("family", 0.88)), 0.01, 0.0004,
@@ -89,6 +109,27 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                    **tf_family),
             _level(cll.ExactMatchLevel("given1"), 0.02, 0.02, label_for_charts="given exact"),
             _level(cll.ElseLevel(), 0.02, 0.97198),
+        ],
+    )
+
+
+def _given_rest_comparison(tf: bool) -> ComparisonCreator:
+    """The given names after the first: equal, nearly equal, or different. Evidence
+    only when both reports have more than one given name (a dropped second name is
+    common; two *different* second names are not)."""
+    return cl.CustomComparison(
+        output_column_name="given_rest",
+        comparison_description="second and further given names",
+        comparison_levels=[
+            cll.NullLevel("given_rest"),
+            _level(cll.ExactMatchLevel("given_rest"), 0.85, 0.02, label_for_charts="exact",
+                   **({"tf_adjustment_column": "given_rest", "tf_adjustment_weight": 1.0}
+                      if tf else {})),
+            _level(cll.Or(cll.JaroWinklerLevel("given_rest", 0.88),
+                          cll.CustomLevel("instr(given_rest_l, given_rest_r) > 0 "
+                                          "OR instr(given_rest_r, given_rest_l) > 0")),
+                   0.12, 0.03, label_for_charts="Jaro-Winkler >= 0.88 or one within other"),
+            _level(cll.ElseLevel(), 0.03, 0.95),
         ],
     )
 
@@ -174,7 +215,7 @@ def registry_comparisons(
     tf: bool = True, bsn: bool = True, sex: bool = True, nationality: bool = True
 ) -> list[ComparisonCreator]:
     """The comparisons for the registry's reports (names, birth, sex, nationality, BSN)."""
-    comparisons = [_name_comparison(tf), _birth_comparison()]
+    comparisons = [_name_comparison(tf), _given_rest_comparison(tf), _birth_comparison()]
     if sex:
         comparisons.append(_sex_comparison())
     if nationality:
@@ -201,6 +242,13 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         block_on("family", "substr(given1, 1, 3)"),
         block_on("given1", "substr(family, 1, 3)", "nationality"),
         block_on("birth_date", "nationality"),
+        # A typo or another transliteration at the start of one name, no birth date:
+        # the other name plus the end of this one.
+        block_on("given1", "substr(family, -3, 3)"),
+        block_on("family", "substr(given1, -3, 3)", "nationality"),
+        # Given and family name swapped, with a typo in one of them.
+        "l.given1 = r.family AND substr(l.family, 1, 2) = substr(r.given1, 1, 2)",
+        "l.family = r.given1 AND substr(l.given1, 1, 2) = substr(r.family, 1, 2)",
     ]
     return [block_on("bsn_key"), *rules] if bsn else rules
 

@@ -10,6 +10,7 @@ column             meaning
 =================  ==========================================================
 ``given1``         first given name, ASCII lower-case (``maria``)
 ``given_all``      all given names joined by a space
+``given_rest``     the given names after the first (null when there is one)
 ``family``         family name without particles, joined (``berg``)
 ``family_full``    family name with particles, joined (``vanderberg``)
 ``name_key``       sorted name tokens without particles (order-free: swaps match)
@@ -113,6 +114,8 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     family = [split_family_name(f) for f in family_raw]
     out["given_all"] = pd.Series(given_all, index=raw.index, dtype=object)
     out["given1"] = pd.Series(given1, index=raw.index, dtype=object)
+    out["given_rest"] = pd.Series([g.split(" ", 1)[1] if g and " " in g else None
+                                   for g in given_all], index=raw.index, dtype=object)
     out["family"] = pd.Series([f[0] for f in family], index=raw.index, dtype=object)
     out["family_full"] = pd.Series([f[1] for f in family], index=raw.index, dtype=object)
     out["name_key"] = pd.Series([_name_key(g, f) for g, f in zip(given_raw, family_raw,

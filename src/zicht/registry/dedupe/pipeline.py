@@ -89,7 +89,7 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
     t0 = time.perf_counter()
     records = normalise_frame(reports)
     records["unique_id"] = records["report_id"].astype("int64")
-    keep = ["unique_id", "given1", "given_all", "family", "family_full", "name_key",
+    keep = ["unique_id", "given1", "given_all", "given_rest", "family", "family_full", "name_key",
             "full_name", "birth_date", "birth_year", "sex", "nationality", "nationality_2",
             "bsn_key"]
     records = records[keep]

@@ -29,20 +29,24 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.api import estimate
 from zicht.research.estimate.covariate import estimate_covariate
 from zicht.research.estimate.extract import tables_from_extract
-from zicht.research.estimate.strata import estimate_strata
-from zicht.research.estimate.synthworld import true_totals, write_linked_extract
+from zicht.research.estimate.result import PopulationEstimate
+from zicht.research.estimate.strata import StratifiedEstimate, StratumResult, estimate_strata
+from zicht.research.estimate.synthworld import form_truth, true_totals, write_linked_extract
 from zicht.research.estimate.table import CaptureTable
 
-ESTIMATORS = ("year, profile", "year, bca", "year x form, sum", "year, form covariate")
+ESTIMATORS = ("year, profile", "year, bca", "year x form, sum", "year, form covariate",
+              "form stratum")
 Key = tuple[tuple[str, Any], ...]
 
 
@@ -72,6 +76,7 @@ def study_world(world: Path, seed: int, *, bootstrap: int = 0,
     """One row per report year and estimator for the world in ``world``."""
     extract = write_linked_extract(world, world / "linked_extract")
     truth = true_totals(world)
+    forms = form_truth(world)
     by_year = tables_from_extract(extract, "year")
     by_form = tables_from_extract(extract, "year,form")
     rows: list[dict[str, Any]] = []
@@ -80,17 +85,18 @@ def study_world(world: Path, seed: int, *, bootstrap: int = 0,
         base = {"seed": seed, "year": year, "observed": table.observed,
                 "true_total": int(truth.loc[year, "true_total"]),
                 "true_registered": int(truth.loc[year, "true_registered"]),
-                "lists": len(table.lists)}
-        rows.append(_attempt(base, "year, profile", lambda t=table: _single(t, level)))
+                "form": None, "sigma": math.nan, "lists": len(table.lists)}
+        rows.append(_attempt(base, "year, profile", partial(_single, table, level)))
         if bootstrap > 0:
-            boot_seed = seed * 10_000 + year
-            rows.append(_attempt(base, "year, bca", lambda t=table, s=boot_seed: _single(
-                t, level, bootstrap=bootstrap, seed=s, workers=1)))
-        forms = _of_year(by_form.tables, year)
+            rows.append(_attempt(base, "year, bca", partial(
+                _single, table, level, bootstrap=bootstrap, seed=seed * 10_000 + year,
+                workers=1)))
+        strata = estimate_strata(_of_year(by_form.tables, year), "stepwise", pooled=False,
+                                 level=level)
+        rows.append(_attempt(base, "year x form, sum", partial(_strata_sum, strata)))
+        rows += [_form_row(seed, year, s, forms) for s in strata.strata]
         common = _of_year(by_form.common, year)
-        rows.append(_attempt(base, "year x form, sum", lambda f=forms: _strata_sum(f, level)))
-        rows.append(_attempt(base, "year, form covariate",
-                             lambda c=common: _covariate(c, level)))
+        rows.append(_attempt(base, "year, form covariate", partial(_covariate, common, level)))
     return rows
 
 
@@ -99,17 +105,39 @@ def _of_year(tables: dict[Key, CaptureTable], year: int) -> dict[Key, CaptureTab
 
 
 def _single(table: CaptureTable, level: float, **options: Any) -> dict[str, Any]:
-    r = estimate(table, "stepwise", level=level, **options)
-    return {"estimate": r.estimate, "ci_low": r.ci_lower, "ci_high": r.ci_upper,
-            "interval": r.interval, "model": " + ".join(r.model)}
+    return _fields(estimate(table, "stepwise", level=level, **options))
 
 
-def _strata_sum(tables: dict[Key, CaptureTable], level: float) -> dict[str, Any]:
-    s = estimate_strata(tables, "stepwise", pooled=False, level=level)
+def _strata_sum(s: StratifiedEstimate) -> dict[str, Any]:
     failed = [dict(x.key)["form"] for x in s.strata if x.result is None]
     return {"estimate": s.sum_estimate, "ci_low": s.sum_ci_lower, "ci_high": s.sum_ci_upper,
             "interval": "profile, quadrature", "model": None,
             "error": f"not estimable (observed used): {', '.join(failed)}" if failed else None}
+
+
+def _form_row(seed: int, year: int, s: StratumResult, truth: pd.DataFrame) -> dict[str, Any]:
+    """One form stratum against the synth's planted number of that year and form."""
+    form = dict(s.key)["form"]
+    known = (year, form) in truth.index
+    r = s.result
+    base = {"seed": seed, "year": year, "form": form, "observed": s.observed,
+            "true_total": int(truth.loc[(year, form), "true_total"]) if known else math.nan,
+            "true_registered": int(truth.loc[(year, form), "true_registered"]) if known
+            else math.nan,
+            "sigma": float(truth.loc[(year, form), "sigma"]) if known else math.nan,
+            "lists": len(r.lists) if r else math.nan}
+    if r is None:
+        return _attempt(base, "form stratum", partial(_raise, s.error or "not estimable"))
+    return _attempt(base, "form stratum", partial(_fields, r))
+
+
+def _fields(r: PopulationEstimate) -> dict[str, Any]:
+    return {"estimate": r.estimate, "ci_low": r.ci_lower, "ci_high": r.ci_upper,
+            "interval": r.interval, "model": " + ".join(r.model)}
+
+
+def _raise(message: str) -> dict[str, Any]:
+    raise EstimationError(message)
 
 
 def _covariate(tables: dict[Key, CaptureTable], level: float) -> dict[str, Any]:

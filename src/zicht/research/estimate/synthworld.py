@@ -102,3 +102,21 @@ def true_totals(world: Path) -> pd.DataFrame:
         true_registered=("group", lambda g: int(np.sum(g == "registered"))))
     out.index = out.index.astype(int)
     return out
+
+
+def form_truth(world: Path) -> pd.DataFrame:
+    """Per (year, form) of the capture process (``truth/capture_model.parquet``):
+    ``true_total``, ``true_registered`` and the heterogeneity ``sigma`` (standard
+    deviation of the latent visibility on the logit scale)."""
+    path = world / "truth" / "capture_model.parquet"
+    if not path.exists():
+        raise NotFoundError(f"No {path}. Expected a synthetic world with its capture "
+                            "model; make one with `zicht synth --out DIR`.")
+    model = pd.read_parquet(path)
+    total = next((c for c in ("true_victims", "N", "true_total") if c in model.columns), None)
+    if total is None or not {"registered", "sigma"} <= set(model.columns):
+        raise NotFoundError(f"{path} has columns {', '.join(model.columns)}; expected "
+                            "year, form, true_victims (or N), registered and sigma.")
+    out = model.rename(columns={total: "true_total", "registered": "true_registered"})
+    out["year"] = out["year"].astype(int)
+    return out.set_index(["year", "form"])[["true_total", "true_registered", "sigma"]]

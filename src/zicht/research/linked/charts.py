@@ -23,27 +23,9 @@ import matplotlib.pyplot as plt
 from zicht.core import codes as c
 
 #: Which code list labels a category column of the linked tables.
-_CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
-    "care_type": (*c.YOUTH_CARE_TYPES, c.Code("without_stay", "Without stay (any)",
-                                              "Zonder verblijf (totaal)"),
-                  c.Code("with_stay", "With stay (any)", "Met verblijf (totaal)")),
-    "referrer": c.YOUTH_CARE_REFERRERS,
-    "end_reason": c.YOUTH_CARE_END_REASONS,
-    "shelter_type": c.SHELTER_TYPES,
-    "offence_group": c.OFFENCE_GROUPS,
-    "sex": c.SEXES,
-    "age_group": c.AGE_GROUPS,
-    "youth_care": (c.Code("none", "No youth care", "Geen jeugdhulp"),
-                   c.Code("without_stay_only", "Without stay only", "Alleen zonder verblijf"),
-                   c.Code("with_stay_only", "With stay only", "Alleen met verblijf"),
-                   c.Code("with_and_without_stay", "With and without stay",
-                          "Met en zonder verblijf")),
-    "revictimisation": (c.Code("none", "Not again", "Niet opnieuw"),
-                        c.Code("once", "Once", "Eenmaal"),
-                        c.Code("more_than_once", "More than once", "Meer dan eens")),
-    "group": (c.Code("victims", "Victims", "Slachtoffers"),
-              c.Code("controls", "Control group", "Controlegroep")),
-}
+#: Labels of the dimension values: one table for every output (``zicht.core.codes``).
+_CODE_LISTS: dict[str, tuple[c.Code, ...]] = {"sex": c.SEXES, "age_group": c.AGE_GROUPS,
+                                              **c.DIMENSION_LABELS}
 _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 
 
@@ -141,17 +123,6 @@ def write_share_chart(rows: Sequence[Mapping[str, Any]], path: Path, category: s
     path.write_text(render_share_svg(rows, category, series, title, lang), encoding="utf-8")
     return path
 
-
-#: Category codes of the breakdown tables (``breakdown``, ``category``), for labels.
-_CODE_LISTS["category"] = (
-    c.Code("total", "Total", "Totaal"), c.Code("minor", "Minor", "Minderjarig"),
-    c.Code("adult", "Adult", "Meerderjarig"), *c.SEXES, *c.REPORTED_FORMS,
-)
-_CODE_LISTS["sexual_split"] = (c.Code("sexual", "Sexual", "Seksueel"),
-                               c.Code("non_sexual", "Non-sexual", "Niet-seksueel"),
-                               c.Code("unknown", "Unknown", "Onbekend"))
-_CODE_LISTS["offence"] = (*c.OFFENCE_GROUPS[:3],
-                          c.Code("any_of_these", "Any of these", "Een van deze"))
 
 #: table name -> (category column, series column) of its share chart.
 SHARE_CHARTS: dict[str, tuple[str, str]] = {

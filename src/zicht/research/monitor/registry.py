@@ -1,14 +1,18 @@
 """Figures 2.1-2.10 and the anonymous reports: the registry part of chapter 2.
 
-Every figure reads ``victim_year`` (``base.py``) without the excluded KMar-only sexual
-victims, except figure 2.1's second column. Counts are exact (policy ``registry``), as
-the rapporteur publishes them; shares are percentages of unrounded counts.
+Every figure reads the working tables of ``base.py`` without the excluded KMar-only
+sexual victims, except figure 2.1's second column: the counts over the breakdown columns
+(``victim_cube``), a small cube of the sector columns for figures 2.3-2.5 (one scan of
+``victim_year``) and ``victim_year`` itself for the top nationalities. Counts are exact
+(policy ``registry``), as the rapporteur publishes them; shares are percentages of
+unrounded counts.
 """
 
 from __future__ import annotations
 
 from zicht.core import codes as c
 from zicht.research import classify as cl
+from zicht.research.monitor.base import REPORTERS, UNITS, reporter_column, unit_column
 from zicht.research.monitor.table import (
     REGISTRY,
     MonitorTable,
@@ -20,7 +24,10 @@ from zicht.research.store import ResearchStore
 
 SOURCE = "Registry extract (reports.parquet), zicht monitor"
 SOURCE_NL = "Registratie-extract"
-V = "(SELECT * FROM victim_year WHERE NOT excluded)"
+#: The included victim-years, counted per breakdown (``base.build_victim_cube``).
+V = "(SELECT * FROM victim_cube WHERE NOT excluded)"
+#: Victims in a group of cube rows (a BIGINT, as COUNT(*) would be).
+N = "CAST(SUM(victims) AS BIGINT)"
 FORMS = tuple(x.code for x in c.FORMS)
 SHARE = {"share": "victims"}
 
@@ -29,11 +36,26 @@ def _o(column: str, codes: tuple[str, ...]) -> str:
     return order_by_codes(column, codes)
 
 
+def unpivot(source: str, keys: tuple[str, ...], columns: dict[str, str], name: str,
+            value: str) -> str:
+    """Long rows ``keys..., name, value`` from the count columns of a small table
+    (``columns``: column -> code), leaving out zero counts as a GROUP BY would."""
+    k = ", ".join(keys)
+    return " UNION ALL ".join(
+        f"SELECT {k}, {_quote(code)} AS {name}, {col} AS {value} FROM {source} "
+        f"WHERE {col} > 0" for col, code in columns.items())
+
+
+def _quote(code: str) -> str:
+    return "'" + code.replace("'", "''") + "'"
+
+
 def figure_2_1(store: ResearchStore) -> MonitorTable:
-    rows = store.rows("""
-        SELECT year, SUM(CASE WHEN excluded THEN 0 ELSE 1 END) AS victims,
-               COUNT(*) AS victims_incl_kmar_only
-        FROM victim_year GROUP BY year ORDER BY year""")
+    rows = store.rows(f"""
+        SELECT year, CAST(SUM(CASE WHEN excluded THEN 0 ELSE victims END) AS BIGINT)
+                 AS victims,
+               {N} AS victims_incl_kmar_only
+        FROM victim_cube GROUP BY year ORDER BY year""")
     return make_table(
         rows, "figures/2.1", ("victims", "victims_incl_kmar_only"), REGISTRY,
         "Registered victims per year (excluding and including KMar-only sexual exploitation)",
@@ -46,14 +68,14 @@ def figure_2_1(store: ResearchStore) -> MonitorTable:
 
 def figure_2_2(store: ResearchStore) -> list[MonitorTable]:
     parts = " UNION ALL ".join(
-        f"SELECT year, '{r.code}' AS form, COUNT(*) AS victims FROM {V} x "
+        f"SELECT year, '{r.code}' AS form, {N} AS victims FROM {V} x "
         f"WHERE ({r.sql}) GROUP BY year" for r in cl.FORM.rules)
     rows = store.rows(f"""
         SELECT year, form, victims, {share_sql('victims', 'year')} AS share
         FROM ({parts}) f ORDER BY year, {_o('form', FORMS)}""")
     combos = store.rows(f"""
-        SELECT year, combination, COUNT(*) AS victims FROM (
-          SELECT year, CASE
+        SELECT year, combination, {N} AS victims FROM (
+          SELECT year, victims, CASE
             WHEN has_sexual AND has_labour AND has_criminal THEN 'sexual+labour+criminal'
             WHEN has_sexual AND has_criminal THEN 'sexual+criminal'
             WHEN has_sexual AND has_labour THEN 'sexual+labour'
@@ -73,19 +95,31 @@ def figure_2_2(store: ResearchStore) -> list[MonitorTable]:
     ]
 
 
+def build_sector_cube(store: ResearchStore) -> None:
+    """``sector_cube``: included victim-years with sexual, labour or criminal exploitation,
+    counted per year, form facts, sector / manner codes and month of the first report."""
+    keys = ("year, has_sexual, has_labour, has_criminal, sexual_sector_code, "
+            "sexual_visibility, labour_sector_code, criminal_manner_code, first_month")
+    store.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE sector_cube AS
+        SELECT {keys}, COUNT(*) AS victims FROM victim_year
+        WHERE NOT excluded AND (has_sexual OR has_labour OR has_criminal)
+        GROUP BY {keys}""")
+
+
 def figure_2_3(store: ResearchStore) -> list[MonitorTable]:
     rows = store.rows(f"""
         SELECT year, sexual_sector_code AS sector, sexual_visibility AS visibility,
-               COUNT(*) AS victims, {share_sql('COUNT(*)', 'year')} AS share
-        FROM {V} x WHERE has_sexual AND sexual_sector_code <> 'unknown'
+               {N} AS victims, {share_sql(N, 'year')} AS share
+        FROM sector_cube x WHERE has_sexual AND sexual_sector_code <> 'unknown'
         GROUP BY year, sexual_sector_code, sexual_visibility
         ORDER BY year, {_o('sector', tuple(s.code for s in c.SEXUAL_SECTORS))}""")
+    known_n = ("CAST(SUM(CASE WHEN sexual_sector_code <> 'unknown' THEN victims ELSE 0 END) "
+               "AS BIGINT)")
     known = store.rows(f"""
-        SELECT year, COUNT(*) AS victims,
-               SUM(CASE WHEN sexual_sector_code <> 'unknown' THEN 1 ELSE 0 END) AS sector_known,
-               ROUND(100.0 * SUM(CASE WHEN sexual_sector_code <> 'unknown' THEN 1 ELSE 0 END)
-                     / COUNT(*), 1) AS share
-        FROM {V} x WHERE has_sexual GROUP BY year ORDER BY year""")
+        SELECT year, {N} AS victims, {known_n} AS sector_known,
+               ROUND(100.0 * {known_n} / {N}, 1) AS share
+        FROM sector_cube x WHERE has_sexual GROUP BY year ORDER BY year""")
     return [
         make_table(rows, "figures/2.3", ("victims",), REGISTRY,
                    "Victims of sexual exploitation by prostitution sector, where known",
@@ -100,24 +134,23 @@ def figure_2_3(store: ResearchStore) -> list[MonitorTable]:
 
 def figure_2_4(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
     sectors = (*(s.code for s in c.LABOUR_SECTORS), "unknown")
-    period = store.rows(f"""
-        SELECT CAST(MIN(year) AS STRING) || '-' || CAST(MAX(year) AS STRING) AS period,
-               labour_sector_code AS sector, COUNT(*) AS victims
-        FROM {V} x WHERE has_labour GROUP BY labour_sector_code""")
-    label = period[0]["period"] if period else ""
+    period = store.rows("""
+        SELECT CAST(MIN(year) AS STRING) || '-' || CAST(MAX(year) AS STRING) AS period
+        FROM sector_cube x WHERE has_labour""")
+    label = period[0]["period"] if period and period[0]["period"] else ""
     rows_a = store.rows(f"""
-        SELECT '{label}' AS period, labour_sector_code AS sector, COUNT(*) AS victims,
-               {share_sql('COUNT(*)', None)} AS share
-        FROM {V} x WHERE has_labour GROUP BY labour_sector_code
+        SELECT '{label}' AS period, labour_sector_code AS sector, {N} AS victims,
+               {share_sql(N, None)} AS share
+        FROM sector_cube x WHERE has_labour GROUP BY labour_sector_code
         ORDER BY {_o('sector', sectors)}""")
     rows_b = store.rows(f"""
-        SELECT year, first_month AS month, COUNT(*) AS victims
-        FROM {V} x WHERE has_labour AND year = {int(focus_year)}
+        SELECT year, first_month AS month, {N} AS victims
+        FROM sector_cube x WHERE has_labour AND year = {int(focus_year)}
         GROUP BY year, first_month ORDER BY month""")
     rows_c = store.rows(f"""
-        SELECT year, labour_sector_code AS sector, COUNT(*) AS victims,
-               {share_sql('COUNT(*)', None)} AS share
-        FROM {V} x WHERE has_labour AND year = {int(focus_year)}
+        SELECT year, labour_sector_code AS sector, {N} AS victims,
+               {share_sql(N, None)} AS share
+        FROM sector_cube x WHERE has_labour AND year = {int(focus_year)}
         GROUP BY year, labour_sector_code ORDER BY {_o('sector', sectors)}""")
     return [
         make_table(rows_a, "figures/2.4a", ("victims",), REGISTRY,
@@ -139,9 +172,9 @@ def figure_2_4(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
 def figure_2_5(store: ResearchStore) -> MonitorTable:
     manners = (*(m.code for m in c.CRIMINAL_MANNERS), "unknown")
     rows = store.rows(f"""
-        SELECT year, criminal_manner_code AS manner, COUNT(*) AS victims,
-               {share_sql('COUNT(*)', 'year')} AS share
-        FROM {V} x WHERE has_criminal GROUP BY year, criminal_manner_code
+        SELECT year, criminal_manner_code AS manner, {N} AS victims,
+               {share_sql(N, 'year')} AS share
+        FROM sector_cube x WHERE has_criminal GROUP BY year, criminal_manner_code
         ORDER BY year, {_o('manner', manners)}""")
     return make_table(rows, "figures/2.5", ("victims",), REGISTRY,
                       "Victims of criminal exploitation by manner",
@@ -153,13 +186,13 @@ def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
                codes: tuple[str, ...], title_en: str, title_nl: str) -> list[MonitorTable]:
     """Figure ``number`` per year and form (after the hierarchy), and over all forms."""
     by_form = store.rows(f"""
-        SELECT year, form, {expr} AS {column}, COUNT(*) AS victims,
-               {share_sql('COUNT(*)', 'year, form')} AS share
+        SELECT year, form, {expr} AS {column}, {N} AS victims,
+               {share_sql(N, 'year, form')} AS share
         FROM {V} x GROUP BY year, form, {expr}
         ORDER BY year, {_o('form', FORMS)}, {_o(column, codes)}""")
     total = store.rows(f"""
-        SELECT year, {expr} AS {column}, COUNT(*) AS victims,
-               {share_sql('COUNT(*)', 'year')} AS share
+        SELECT year, {expr} AS {column}, {N} AS victims,
+               {share_sql(N, 'year')} AS share
         FROM {V} x GROUP BY year, {expr} ORDER BY year, {_o(column, codes)}""")
     return [
         make_table(by_form, f"figures/{number}", ("victims",), REGISTRY,
@@ -173,6 +206,13 @@ def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
     ]
 
 
+def _mean_age(group: str) -> str:
+    """ROUND(AVG(age), 1) from the cube's sums (the same double division AVG does)."""
+    n = "SUM(age_n)"
+    return (f"CASE WHEN {n} > 0 THEN ROUND(CAST(SUM(age_sum) AS DOUBLE) / {n}, 1) END "
+            f"AS mean_age, CAST({n} AS BIGINT) AS victims FROM {V} x GROUP BY {group}")
+
+
 def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
     tables = _breakdown(store, "2.6", "sex", "sex_code", (*(s.code for s in c.SEXES), "unknown"),
                         "Sex of registered victims", "Geslacht van gemelde slachtoffers")
@@ -184,12 +224,13 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
                          tuple(a.code for a in c.AGE_GROUPS),
                          "Age group at report of registered victims",
                          "Leeftijdsgroep bij melding van gemelde slachtoffers")
-    top = store.rows(f"""
+    top = store.rows("""
         SELECT year, rank, nationality, victims FROM (
           SELECT year, nationality, COUNT(*) AS victims,
                  ROW_NUMBER() OVER (PARTITION BY year ORDER BY COUNT(*) DESC, nationality)
                    AS rank
-          FROM {V} x WHERE nationality IS NOT NULL GROUP BY year, nationality) t
+          FROM victim_year x WHERE NOT excluded AND nationality IS NOT NULL
+          GROUP BY year, nationality) t
         WHERE rank <= 5 ORDER BY year, rank""")
     tables.append(make_table(top, "figures/2.7_nationalities", ("victims",), REGISTRY,
                              "Five most reported nationalities per year",
@@ -197,11 +238,9 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
                              notes="Dutch as one of two nationalities counts as Dutch (NL)."))
     mean = store.rows(f"""
         SELECT year, form, mean_age, victims FROM (
-          SELECT year, form, ROUND(AVG(age), 1) AS mean_age, COUNT(age) AS victims
-          FROM {V} x GROUP BY year, form
+          SELECT year, form, {_mean_age('year, form')}
           UNION ALL
-          SELECT year, 'all' AS form, ROUND(AVG(age), 1) AS mean_age, COUNT(age) AS victims
-          FROM {V} x GROUP BY year) m
+          SELECT year, 'all' AS form, {_mean_age('year')}) m
         ORDER BY year, {_o('form', (*FORMS, 'all'))}""")
     n_age = sum(int(r["victims"] or 0) for r in mean if r["form"] == "all")
     tables.append(make_table(mean, "figures/2.8_mean_age", ("victims",), REGISTRY,
@@ -213,16 +252,19 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
 
 
 def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
-    reporters = tuple(r.code for r in c.REPORTERS)
-    pairs = "(SELECT DISTINCT victim_pid, year, reporter, form FROM victim_reporter)"
+    sums = ", ".join(f"CAST(SUM({reporter_column(r)}) AS BIGINT) AS {reporter_column(r)}"
+                     for r in REPORTERS)
+    store.con.execute(f"CREATE OR REPLACE TEMP TABLE reporter_form AS "
+                      f"SELECT year, form, {sums} FROM {V} x GROUP BY year, form")
+    pairs = unpivot("reporter_form", ("year", "form"),
+                    {reporter_column(r): r for r in REPORTERS}, "reporter", "reports")
     rows = store.rows(f"""
-        SELECT year, form, reporter, COUNT(*) AS reports,
-               {share_sql('COUNT(*)', 'year, form')} AS share
-        FROM {pairs} p GROUP BY year, form, reporter
-        ORDER BY year, {_o('form', FORMS)}, {_o('reporter', reporters)}""")
+        SELECT year, form, reporter, reports, {share_sql('reports', 'year, form')} AS share
+        FROM ({pairs}) p ORDER BY year, {_o('form', FORMS)}, {_o('reporter', REPORTERS)}""")
+    n_reports = "CAST(SUM(reports) AS BIGINT)"
     total = store.rows(f"""
-        SELECT year, reporter, COUNT(*) AS reports, {share_sql('COUNT(*)', 'year')} AS share
-        FROM {pairs} p GROUP BY year, reporter ORDER BY year, {_o('reporter', reporters)}""")
+        SELECT year, reporter, {n_reports} AS reports, {share_sql(n_reports, 'year')} AS share
+        FROM ({pairs}) p GROUP BY year, reporter ORDER BY year, {_o('reporter', REPORTERS)}""")
     shares = {"share": "reports"}
     return [
         make_table(rows, "figures/2.9", ("reports",), REGISTRY,
@@ -239,16 +281,18 @@ def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
 
 
 def figure_2_10(store: ResearchStore) -> list[MonitorTable]:
-    units = tuple(u.code for u in c.POLICE_UNITS)
-    pairs = ("(SELECT DISTINCT victim_pid, year, police_unit, form FROM victim_reporter "
-             "WHERE reporter = 'police')")
+    sums = ", ".join(f"CAST(SUM({unit_column(u)}) AS BIGINT) AS {unit_column(u)}"
+                     for u in UNITS)
+    store.con.execute(f"CREATE OR REPLACE TEMP TABLE unit_form AS "
+                      f"SELECT year, form, {sums} FROM {V} x GROUP BY year, form")
+    pairs = unpivot("unit_form", ("year", "form"), {unit_column(u): u for u in UNITS},
+                    "police_unit", "victims")
     rows = store.rows(f"""
-        SELECT year, police_unit, COUNT(*) AS victims FROM {pairs} p
-        GROUP BY year, police_unit ORDER BY year, {_o('police_unit', units)}""")
+        SELECT year, police_unit, {N} AS victims FROM ({pairs}) p
+        GROUP BY year, police_unit ORDER BY year, {_o('police_unit', UNITS)}""")
     by_form = store.rows(f"""
-        SELECT year, police_unit, form, COUNT(*) AS victims FROM {pairs} p
-        GROUP BY year, police_unit, form
-        ORDER BY year, {_o('police_unit', units)}, {_o('form', FORMS)}""")
+        SELECT year, police_unit, form, victims FROM ({pairs}) p
+        ORDER BY year, {_o('police_unit', UNITS)}, {_o('form', FORMS)}""")
     note = "A victim counts once per police unit per year (so more than in figure 2.9)."
     return [
         make_table(rows, "figures/2.10", ("victims",), REGISTRY,
@@ -263,14 +307,19 @@ def figure_2_10(store: ResearchStore) -> list[MonitorTable]:
 
 
 def anonymous_reports(store: ResearchStore) -> list[MonitorTable]:
-    reporters = tuple(r.code for r in c.REPORTERS)
-    anon = "(SELECT *, CAST(EXTRACT(YEAR FROM report_date) AS INTEGER) AS year FROM reports " \
-           "WHERE COALESCE(anonymous, FALSE))"
-    rows = store.rows(f"SELECT year, COUNT(*) AS reports FROM {anon} a GROUP BY year "
+    store.con.execute("""
+        CREATE OR REPLACE TEMP TABLE anonymous_year AS
+        SELECT CAST(EXTRACT(YEAR FROM report_date) AS INTEGER) AS year, reporter,
+               COUNT(*) AS reports
+        FROM reports WHERE COALESCE(anonymous, FALSE)
+        GROUP BY CAST(EXTRACT(YEAR FROM report_date) AS INTEGER), reporter""")
+    n = "CAST(SUM(reports) AS BIGINT)"
+    rows = store.rows(f"SELECT year, {n} AS reports FROM anonymous_year a GROUP BY year "
                       "ORDER BY year")
     by_reporter = store.rows(f"""
-        SELECT year, reporter, COUNT(*) AS reports, {share_sql('COUNT(*)', 'year')} AS share
-        FROM {anon} a GROUP BY year, reporter ORDER BY year, {_o('reporter', reporters)}""")
+        SELECT year, reporter, {n} AS reports, {share_sql(n, 'year')} AS share
+        FROM anonymous_year a GROUP BY year, reporter
+        ORDER BY year, {_o('reporter', REPORTERS)}""")
     note = ("Reports without consent: kept as anonymous reports, never registered as victims "
             "and in no other figure.")
     return [
@@ -286,6 +335,7 @@ def anonymous_reports(store: ResearchStore) -> list[MonitorTable]:
 
 def registry_figures(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
     """Every registry figure (2.1-2.10 and the anonymous reports)."""
+    build_sector_cube(store)
     return [
         figure_2_1(store),
         *figure_2_2(store),

@@ -42,8 +42,9 @@ def figure_2_11(store: ResearchStore) -> MonitorTable:
           FROM {_decisions()} d WHERE procedure_code <> 'other'
           GROUP BY year, procedure_code
           UNION ALL
-          SELECT year, 'registered_foreign_victims' AS series, COUNT(*) AS number
-          FROM victim_year WHERE NOT excluded AND nationality_known AND NOT is_dutch
+          SELECT year, 'registered_foreign_victims' AS series,
+                 CAST(SUM(victims) AS BIGINT) AS number
+          FROM victim_cube WHERE NOT excluded AND nationality_known AND NOT is_dutch
           GROUP BY year) s
         ORDER BY year, {order_by_codes('series', series)}""")
     return make_table(
