@@ -66,3 +66,15 @@ def test_headline_estimate_is_the_last_years_not_the_pooled_sum() -> None:
                                                          "ci_high"), "protected", "E", "S"))
     assert headline([t], "en") == ["Estimated number of victims (2024): 6,500 "
                                    "(interval 6,000-7,000)."]
+
+
+def test_findings_are_about_the_last_year_only() -> None:
+    t = _table("figures/2.9", [
+        {"year": 2018, "form": "labour", "reporter": "police", "reports": 95},
+        {"year": 2019, "form": "labour", "reporter": "police", "reports": 25},
+        {"year": 2020, "form": "labour", "reporter": "fairwork", "reports": 300},
+        {"year": 2021, "form": "labour", "reporter": "fairwork", "reports": 100},
+    ])
+    subjects = [(f.subject, f.year_to) for f in find_changes([t], "en")]
+    assert subjects and all(year == 2021 for _s, year in subjects)
+    assert not any("Police" in s for s, _y in subjects)  # 2018-2019: stale, not a finding

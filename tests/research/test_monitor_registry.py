@@ -119,6 +119,37 @@ def test_kmar_only_sexual_is_excluded_but_kmar_plus_police_is_not(builder: Extra
     assert sum(r["victims"] for r in rows(res, "regional/municipality/victims")) == 2
 
 
+def test_kmar_only_means_every_report_of_the_year_is_from_the_kmar(
+        builder: ExtractBuilder, run_monitor: RunMonitor):
+    """Golden case of the exclusion rule (seed 003 §2.3: victims of sexual exploitation
+    reported *uitsluitend* by the KMar). Under the right rule ("only KMar") 2 of the 7
+    victims are excluded; "any report from the KMar" would exclude 6, "the first report
+    from the KMar" 5, "the last report from the KMar" 3 (other victims), and "only KMar"
+    without the sexual condition 3, so each wrong rule fails the first assert."""
+    # Excluded: every report of the year from the KMar, sexual exploitation among the forms.
+    builder.report("kmar_once", "2020-03-01", "kmar", ("sexual",))
+    builder.report("kmar_twice", "2020-03-01", "kmar", ("labour",))
+    builder.report("kmar_twice", "2020-07-01", "kmar", ("sexual",))
+    # Included: the KMar next to any other reporter, before or after it, whatever the form.
+    builder.report("kmar_then_police", "2020-03-01", "kmar", ("sexual",))
+    builder.report("kmar_then_police", "2020-05-01", "police", ("sexual",))
+    builder.report("police_then_kmar", "2020-02-01", "police", ("sexual",))
+    builder.report("police_then_kmar", "2020-06-01", "kmar", ("sexual",))
+    builder.report("kmar_and_fairwork", "2020-03-01", "kmar", ("sexual",))
+    builder.report("kmar_and_fairwork", "2020-08-01", "fairwork", ("labour",))
+    builder.report("kmar_same_day_other", "2020-04-01", "kmar", ("sexual",))
+    builder.report("kmar_same_day_other", "2020-04-01", "other", ("sexual",))
+    # Included: KMar only, but no sexual exploitation.
+    builder.report("kmar_labour", "2020-03-01", "kmar", ("labour",))
+    res = run_monitor(builder)
+    assert rows(res, F + "2.1") == [{"year": 2020, "victims": 5, "victims_incl_kmar_only": 7}]
+    # Reports of the excluded victims are in no figure; those of included ones are.
+    assert value(res, F + "2.9_total", "reports", year=2020, reporter="kmar") == 5
+    assert value(res, F + "2.9_total", "reports", year=2020, reporter="police") == 2
+    assert value(res, F + "2.10", "victims", year=2020, police_unit="amsterdam") == 2
+    assert value(res, F + "2.2", "victims", year=2020, form="labour") == 2
+
+
 def test_kmar_only_exclusion_is_per_year(builder: ExtractBuilder, run_monitor: RunMonitor):
     builder.report("v1", "2019-06-01", "kmar", ("sexual",))
     builder.report("v1", "2020-06-01", "police", ("sexual",))

@@ -50,20 +50,25 @@ def find_changes(tables: Iterable[DisclosedTable], lang: str = "en",
     """The ``limit`` largest year-on-year changes over ``tables``, largest first."""
     found: list[Finding] = []
     for table in tables:
-        if "year" not in table.columns or not table.count_columns:
+        # Municipalities read their own region on the dashboard; the summary is national.
+        if "year" not in table.columns or not table.count_columns or \
+                table.name.startswith("regional/"):
             continue
         found.extend(sorted(_table_changes(table, lang), key=lambda f: -f.score)[:PER_TABLE])
     found.sort(key=lambda f: -f.score)
-    return found[:limit]
+    # One finding per change: two tables may show the same series (e.g. with a split).
+    unique = {(f.subject.rsplit(", ", 1)[-1], f.value_from, f.value_to): f for f in found[::-1]}
+    return sorted(unique.values(), key=lambda f: -f.score)[:limit]
 
 
 def _table_changes(table: DisclosedTable, lang: str) -> list[Finding]:
     title = table.title_nl if lang == "nl" else table.title_en
     value = table.count_columns[0]
     dims = [d for d in dimension_columns(table) if d != "year"]
+    last = max((r["year"] for r in table.rows if isinstance(r.get("year"), int)), default=0)
     out: list[Finding] = []
     if not dims:
-        out += _changes(table.name, title, _sum_by(table.rows, value))
+        out += _changes(table.name, title, _sum_by(table.rows, value), last)
     # Summing over other dimensions is exact only for exact (registry) counts.
     candidates = dims if (len(dims) == 1 or table.policy == "registry") else []
     for dim in candidates:
@@ -73,7 +78,7 @@ def _table_changes(table: DisclosedTable, lang: str) -> list[Finding]:
             series[code] = _sum_by(rows, value)
         for code, by_year in series.items():
             subject = f"{title}, {value_label(dim, code, lang)}"
-            out += _changes(table.name, subject, by_year)
+            out += _changes(table.name, subject, by_year, last)
     return out
 
 
@@ -92,11 +97,13 @@ def _sum_by(rows: Sequence[Mapping[str, Any]], value: str) -> dict[int, float]:
     return {y: v for y, v in totals.items() if y not in broken}
 
 
-def _changes(table: str, subject: str, by_year: Mapping[int, float]) -> list[Finding]:
-    years = sorted(by_year)
-    if len(years) < 2:
+def _changes(table: str, subject: str, by_year: Mapping[int, float],
+             last: int) -> list[Finding]:
+    """The change into the table's last year from the year before (older news is not
+    a finding of this monitor; a year missing or suppressed makes none)."""
+    if last not in by_year or last - 1 not in by_year:
         return []
-    y0, y1 = years[-2], years[-1]
+    y0, y1 = last - 1, last
     a, b = by_year[y0], by_year[y1]
     if min(a, b) < MIN_COUNT or a == b:
         return []

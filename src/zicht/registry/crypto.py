@@ -17,6 +17,7 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -60,6 +61,23 @@ class FieldCipher:
             return None
         nonce = os.urandom(NONCE_BYTES)
         return nonce + self._aead.encrypt(nonce, value.encode(), column.encode())
+
+    def encrypt_fields(self, fields: Sequence[tuple[bytes, str | None]]) -> list[bytes | None]:
+        """:meth:`encrypt` of several ``(column as bytes, value)`` pairs, for bulk writes.
+
+        The same ciphertexts, with the random nonces drawn in one call (a 100,000-row
+        import encrypts some 300,000 values).
+        """
+        nonces = os.urandom(NONCE_BYTES * len(fields))
+        encrypt = self._aead.encrypt
+        out: list[bytes | None] = []
+        for i, (column, value) in enumerate(fields):
+            if value is None:
+                out.append(None)
+                continue
+            nonce = nonces[i * NONCE_BYTES:(i + 1) * NONCE_BYTES]
+            out.append(nonce + encrypt(nonce, value.encode(), column))
+        return out
 
     def decrypt(self, column: str, blob: bytes | None) -> str | None:
         """The clear text of a ciphertext made by :meth:`encrypt` for the same column."""

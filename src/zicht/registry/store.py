@@ -79,19 +79,26 @@ def ensure_organisations(conn: Connection, records: Sequence[ReportRecord],
 ENCODED_COLUMNS = REPORT_VALUE_COLUMNS[:-2]
 
 
+_FAMILY, _GIVEN, _BIRTH_DATE, _BIRTH_YEAR, _BSN = (c.encode() for c in (
+    "family_name", "given_names", "birth_date", "birth_year", "bsn"))
+
+
 def encode_record(rec: ReportRecord, cipher: FieldCipher) -> tuple[Any, ...]:
-    """The stored values of one record (``ENCODED_COLUMNS``): identifying fields encrypted."""
-    enc = cipher.encrypt
+    """The stored values of one record (``ENCODED_COLUMNS``): identifying fields encrypted.
+
+    Each ciphertext is bound to its field's name (AES-GCM associated data), as
+    :meth:`FieldCipher.encrypt` does, so ``decrypt(field, ...)`` reads it back.
+    """
     birth_date = rec.birth_date.isoformat() if rec.birth_date else None
     birth_year = str(rec.birth_year) if rec.birth_year is not None else None
+    family, given, b_date, b_year, bsn = cipher.encrypt_fields((
+        (_FAMILY, rec.family_name), (_GIVEN, rec.given_names), (_BIRTH_DATE, birth_date),
+        (_BIRTH_YEAR, birth_year), (_BSN, rec.bsn)))
+    nationality, nationality_2 = rec.nationality, rec.nationality_2
     return (
         rec.reporter, rec.police_unit, rec.reporter_org, rec.report_date, rec.consent,
-        rec.anonymous,
-        enc("family_name", rec.family_name), enc("given_names", rec.given_names),
-        enc("birth_date", birth_date), enc("birth_year", birth_year), enc("bsn", rec.bsn),
-        cipher.blind_index(rec.bsn),
-        rec.sex, rec.nationality and rec.nationality.upper(),
-        rec.nationality_2 and rec.nationality_2.upper(),
+        rec.anonymous, family, given, b_date, b_year, bsn, cipher.blind_index(rec.bsn),
+        rec.sex, nationality and nationality.upper(), nationality_2 and nationality_2.upper(),
         ";".join(rec.forms), rec.sexual_sector, ";".join(rec.labour_sector) or None,
         rec.criminal_manner, rec.municipality, _YES_NO[rec.dublin_indication],
         rec.exploitation_start, rec.exploitation_end,
@@ -139,20 +146,18 @@ def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[Repor
         out.accepted, out.anonymous, out.inserted_ids = 1, int(records[0].anonymous), [rid]
         return out
     existing = find_existing(conn, keys)
-    new_rows: list[tuple[Any, ...]] = []  # _INSERT_COLUMNS
-    changed: list[tuple[Any, ...]] = []  # _UPDATE_COLUMNS
-    for rec, (oid, ref) in zip(records, keys, strict=True):
-        values = encode_record(rec, cipher)
-        out.anonymous += rec.anonymous
-        hit = existing.get((oid, ref))
-        if hit is None:
-            new_rows.append((oid, ref, *values, import_id, 1, now, now))
-        else:
-            changed.append((hit[0], *values, import_id, hit[1] + 1, now))
-    out.accepted, out.updated = len(new_rows), len(changed)
-    if new_rows:
-        insert_reports(conn, new_rows)
-    if changed:
+    fresh = [i for i, key in enumerate(keys) if key not in existing]
+    out.accepted, out.updated = len(fresh), len(records) - len(fresh)
+    out.anonymous = sum(r.anonymous for r in records)
+    if fresh:
+        # A generator: on PostgreSQL, rows are encrypted while COPY already streams the
+        # earlier ones to the server, which indexes them meanwhile on the other core.
+        insert_reports(conn, ((*keys[i], *encode_record(records[i], cipher), import_id, 1,
+                               now, now) for i in fresh))
+    if out.updated:
+        changed = [(hit[0], *encode_record(rec, cipher), import_id, hit[1] + 1, now)
+                   for rec, key in zip(records, keys, strict=True)
+                   if (hit := existing.get(key)) is not None]
         out.updated_ids = [r[0] for r in changed]
         update_reports(conn, changed, now)
     return out
@@ -219,7 +224,7 @@ _ANONYMOUS = _UPDATE_COLUMNS.index("anonymous")
 
 
 def _processed(conn: Connection, columns: Sequence[str],
-               rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+               rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Rows converted once by the column types' own bind processors, for the raw driver.
 
     SQLAlchemy's per-row parameter handling costs more than SQLite's insert itself.
@@ -236,7 +241,7 @@ def _processed(conn: Connection, columns: Sequence[str],
 
 
 def _copy(conn: Connection, table: str, columns: Sequence[str],
-          rows: Sequence[tuple[Any, ...]]) -> None:
+          rows: Iterable[tuple[Any, ...]]) -> None:
     """PostgreSQL ``COPY table (columns) FROM STDIN`` inside the current transaction."""
     raw = conn.connection.driver_connection
     assert raw is not None
@@ -245,7 +250,7 @@ def _copy(conn: Connection, table: str, columns: Sequence[str],
             cp.write_row(row)
 
 
-def insert_reports(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def insert_reports(conn: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
     """Bulk-insert new report rows (COPY on PostgreSQL, executemany on SQLite)."""
     if conn.dialect.name == "postgresql":
         _copy(conn, "reports", _INSERT_COLUMNS, rows)

@@ -239,7 +239,7 @@ POOLS: dict[str, GroupPools] = {
                "Mamadou,Ibrahima,Ousmane,Alpha,Abdoulaye,Kwame,Kofi,Moussa,Sekou,Lamin,"
                "Mohamed,Abdul,Samuel,Joseph,Moses",
                _GIVEN_AF, _GIVEN_AF_M, q=5),
-        0.15, transliterated=True),
+        0.15),
     "horn": _group(  # Eritrean, Ethiopian, Sudanese: family name = a father's name
         _pool("Tesfaye,Haile,Gebremedhin,Tekle,Berhane,Mehari,Abraha,Yohannes,Kidane,"
               "Mohammed,Ahmed,Hamid,Osman,Ibrahim,Adem,Tesfay,Ghebre,Woldu,Mussie,Ali",
@@ -282,7 +282,7 @@ POOLS: dict[str, GroupPools] = {
                "Văn Minh,Văn Hùng,Văn Nam,Đức Anh,Văn Long,Minh Tuấn,Văn Thắng,Quốc Bảo,"
                "Văn Dũng,Văn Hải,Thanh Tùng,Hoàng Nam",
                _GIVEN_AS, _GIVEN_AS_M, q=10, size=4000),
-        0.0, transliterated=True),
+        0.0),
     "cn": _group(
         _pool("Wang,Li,Zhang,Liu,Chen,Yang,Huang,Zhao,Wu,Zhou,Xu,Sun,Ma,Zhu,Hu,Guo,He,"
               "Lin,Gao,Luo",

@@ -79,7 +79,9 @@ def _name_key(given: str | None, family: str | None) -> str | None:
     for part in (given, family):
         text = normalise_text(part)
         if text:
-            tokens += [t for t in text.split() if t not in NAME_PARTICLES]
+            # A name made only of particles keeps them (Vietnamese Le, Do; Dutch Van).
+            words = text.split()
+            tokens += [t for t in words if t not in NAME_PARTICLES] or words
     return " ".join(sorted(tokens)) or None
 
 
