@@ -119,6 +119,16 @@ def _pg_schema(base: str) -> tuple[str, Any]:
     return f"{base}?options=-csearch_path%3D{schema}", drop
 
 
+def _backend_pid(registry: Any) -> int | None:
+    """The PostgreSQL server process of the registry's (pooled, reused) connection, when
+    the server runs on this machine: its CPU is the database's share of an import."""
+    if registry.engine.dialect.name != "postgresql":
+        return None
+    with registry.begin() as conn:
+        pid = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
 def bench_bulk(url: str, path: Path, n: int, label: str) -> list[dict[str, Any]]:
     """Import the file into an empty registry, then re-send it whole (all updates)."""
     from zicht.registry import import_file, open_registry
@@ -126,15 +136,22 @@ def bench_bulk(url: str, path: Path, n: int, label: str) -> list[dict[str, Any]]
     registry = open_registry(url)
     rows = []
     for what in ("bulk import", "bulk re-send (update, history kept)"):
+        pid = _backend_pid(registry)
+        db_cpu = _cpu_seconds(pid, children=False) if pid else 0.0
+        load = os.getloadavg()[0]
         started, cpu = time.perf_counter(), time.process_time()
         summary = import_file(registry, path, actor="bench")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert summary.accepted + summary.updated == n
         rows.append({"benchmark": f"{what} {n:,} rows, {label}", "value": n / seconds,
                      "unit": "rows/s", "seconds": round(seconds, 2),
-                     # CPU seconds of the importing process: a shared, busy machine
-                     # stretches wall time; this shows the importer's own cost.
+                     # CPU seconds of the importing process (and of its PostgreSQL
+                     # server process): a shared, busy machine stretches wall time;
+                     # these show the import's own cost.
                      "cpu_seconds": round(cpu, 2),
+                     "db_cpu_seconds": round(_cpu_seconds(pid, children=False) - db_cpu, 2)
+                     if pid else None,
+                     "load_1min": round(load, 2),
                      "target": 20_000 if label == "PostgreSQL" and what == "bulk import"
                      else None})
     registry.dispose()
@@ -161,11 +178,12 @@ def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"the benchmark server did not start: {err.decode()[-2000:]}")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) of process ``pid`` and its children, from /proc."""
+def _cpu_seconds(pid: int, children: bool = True) -> float:
+    """CPU seconds (user + system) of process ``pid`` (and its children), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    stats = Path("/proc").glob("[0-9]*/stat") if children else [Path(f"/proc/{pid}/stat")]
+    for stat in stats:
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:

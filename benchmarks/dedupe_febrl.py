@@ -31,9 +31,12 @@ FEBRL_SPEC = ModelSpec(
     extra_blocking_rules=(block_on("postcode", "street_number"), block_on("suburb", "address_1")),
 )
 #: zicht's blocking keys for FEBRL, as column tuples (for the recordlinkage side).
+#: (The swapped-name and no-given-name rules compare different columns or filter one
+#: side, so they are not column tuples: the peer's candidate pairs lack only those.)
 _BLOCKS = (("given1", "family"), ("name_key",), ("birth_date", "g1"), ("birth_date", "f2"),
            ("family", "birth_year"), ("given1", "birth_year", "f1"), ("family", "g3"),
            ("given1", "f3", "nationality"), ("birth_date", "nationality"),
+           ("given1", "fz3"), ("family", "gz3", "nationality"), ("sound_key",),
            ("postcode", "street_number"), ("suburb", "address_1"))
 
 
@@ -90,7 +93,8 @@ def candidate_pairs(rec: pd.DataFrame) -> pd.MultiIndex:
     """The union of zicht's blocking rules, as recordlinkage candidate pairs."""
     keyed = rec.assign(g1=rec["given1"].str[:1], g3=rec["given1"].str[:3],
                        f1=rec["family"].str[:1], f2=rec["family"].str[:2],
-                       f3=rec["family"].str[:3])
+                       f3=rec["family"].str[:3], fz3=rec["family"].str[-3:],
+                       gz3=rec["given1"].str[-3:])
     parts = []
     for keys in _BLOCKS:
         k = keyed[["unique_id", *keys]].dropna()

@@ -150,6 +150,19 @@ def test_kmar_only_means_every_report_of_the_year_is_from_the_kmar(
     assert value(res, F + "2.2", "victims", year=2020, form="labour") == 2
 
 
+def test_police_report_without_unit_counts_under_unit_unknown(builder: ExtractBuilder,
+                                                              run_monitor: RunMonitor):
+    builder.report("v1", "2020-03-01", "police", ("labour",), police_unit=None)
+    builder.report("v1", "2020-04-01", "police", ("labour",), police_unit="limburg")
+    builder.report("v2", "2020-03-01", "fairwork", ("labour",))
+    res = run_monitor(builder)
+    assert value(res, F + "2.10", "victims", year=2020, police_unit="unknown") == 1
+    assert value(res, F + "2.10", "victims", year=2020, police_unit="limburg") == 1
+    assert res.table(F + "2.10").n == 2
+    assert value(res, F + "2.9_total", "reports", year=2020, reporter="police") == 1
+    assert value(res, F + "2.9_total", "reports", year=2020, reporter="fairwork") == 1
+
+
 def test_kmar_only_exclusion_is_per_year(builder: ExtractBuilder, run_monitor: RunMonitor):
     builder.report("v1", "2019-06-01", "kmar", ("sexual",))
     builder.report("v1", "2020-06-01", "police", ("sexual",))

@@ -90,6 +90,26 @@ def test_justice_incidents_from_police(builder: ExtractBuilder, run_monitor: Run
     assert value(res, t, "incidents", year=2020, form="unknown") == 1
 
 
+def test_justice_incident_with_two_codes_counts_its_victim_once_in_all(
+        builder: ExtractBuilder, run_monitor: RunMonitor):
+    builder.report("v1", "2020-03-01", "police", ("sexual",))
+    # One victim, one incident, registered with two trafficking codes (rows), the
+    # report by the victim on one of them; a second victim without a person pseudonym.
+    rows_ = [("i1", "p1", "F561", False), ("i1", "p1", "F563", True),
+             ("i1", None, "F561", False)]
+    for iid, pid, code, report in rows_:
+        builder.source("police_incidents", incident_id=iid, person_pid=pid, role="victim",
+                       offence_code=code, registration_date="2020-05-01",
+                       victim_report=report)
+    res = run_monitor(builder)
+    t = "justice_chain/incidents"
+    assert value(res, t, "victims", year=2020, form="sexual") == 2
+    assert value(res, t, "victims", year=2020, form="criminal") == 1
+    assert value(res, t, "victims", year=2020, form="all") == 2  # not 3
+    assert value(res, t, "victim_reports", year=2020, form="all") == 1
+    assert value(res, t, "incidents", year=2020, form="all") == 1
+
+
 def _chat(b: ExtractBuilder, cid: str, visitor: str, date: str, **fields: object) -> None:
     base = {"trafficking_question": True, "about": "self", "minor": False, "forms": ["sexual"],
             "still_unsafe": False, "duration": "unknown", "parents_exploiters": False,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from zicht.core.errors import AuthenticationError, NotFoundError
 from zicht.registry.access import Principal, Role, check_org
@@ -26,6 +26,7 @@ from zicht.registry.models import ApiKey, as_utc, table_of, utcnow
 
 _HASHER = PasswordHasher()
 _TABLE = table_of(ApiKey)
+_KEY_BY_ID = select(_TABLE).where(_TABLE.c.id == bindparam("key_id"))  # built once: hot path
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class KeyVerifier:
         if not presented or not presented.startswith("zk_") or presented.count("_") < 2:
             raise refused
         key_id = presented[3:].split("_", 1)[0]
-        row = conn.execute(select(_TABLE).where(_TABLE.c.id == key_id)).first()
+        row = conn.execute(_KEY_BY_ID, {"key_id": key_id}).first()
         if row is None or row.revoked_at is not None:
             raise refused
         digest = hashlib.sha256(presented.encode()).hexdigest()

@@ -24,6 +24,7 @@ import pyarrow as pa
 from splink import Linker, block_on
 from splink.internals.exceptions import SplinkException
 
+from zicht.registry.dedupe.conditional import nationality_u_given_family
 from zicht.registry.dedupe.model import ModelSpec, build_settings
 
 log = logging.getLogger("zicht.dedupe")
@@ -44,7 +45,7 @@ MIN_LABELS = 30
 
 #: Pairs sampled for u, and the cap on pairs per EM session (enough for stable
 #: estimates; more only costs time).
-U_PAIRS = 2e6
+U_PAIRS = 1e7
 EM_PAIRS = 1e6
 
 #: The smallest m a level keeps after EM: a data error is always possible, so one
@@ -102,7 +103,7 @@ def _register_input(records: pd.DataFrame, backend: Backend, spark: Any | None) 
 
 
 #: Columns with term-frequency adjustments (see ``model.py``).
-TF_COLUMNS = ("full_name", "family", "given1", "given_rest")
+TF_COLUMNS = ("full_name", "full_name_all", "family", "given1")
 
 
 def term_frequencies(records: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -302,7 +303,7 @@ def _train(df: Any, settings: Any, tf_frames: list[Any], records: pd.DataFrame,
     linker.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, n * (n - 1) / 2))
     timings["train_u"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model = linker.misc.save_model_to_json()
+    model = nationality_u_given_family(records, linker.misc.save_model_to_json())
     for rule in (_name_session_rule(spec), block_on("given_all", "family_full")):
         session = _linker(df, model, tf_frames)
         try:

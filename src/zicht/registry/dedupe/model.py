@@ -57,6 +57,16 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
     tf_full = {"tf_adjustment_column": "full_name", "tf_adjustment_weight": 1.0} if tf else {}
     tf_family = {"tf_adjustment_column": "family", "tf_adjustment_weight": 1.0} if tf else {}
     tf_given = {"tf_adjustment_column": "given1", "tf_adjustment_weight": 1.0} if tf else {}
+    tf_all = ({"tf_adjustment_column": "full_name_all", "tf_adjustment_weight": 1.0}
+              if tf else {})
+    # Splink scales a term frequency by the u of the exact-match level on its column;
+    # on ``full_name`` that level is a narrow one (other given names differ), so these
+    # levels weigh a name by their own u: weight = log2(m / tf), a cautious bound.
+    tf_own = ({**tf_full, "disable_tf_exact_match_detection": True} if tf else {})
+    rest_compatible = cll.Or(
+        cll.CustomLevel("given_rest_l IS NULL OR given_rest_r IS NULL"),
+        cll.JaroWinklerLevel("given_rest", 0.88),
+    )
     given_missing = cll.CustomLevel("given1_l IS NULL OR given1_r IS NULL")
     # A second family name dropped (Spanish names) or added (a married name):
     # one family name is part of the other.
@@ -74,8 +84,16 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
             # Only a missing family name makes the names say nothing: a missing given
             # name still leaves the family name to compare (levels below).
             cll.NullLevel("family"),
-            _level(cll.ExactMatchLevel("full_name"), 0.70, 0.0004, label_for_charts="exact",
-                   **tf_full),
+            _level(cll.ExactMatchLevel("full_name_all"), 0.55, 0.0003,
+                   label_for_charts="exact, every given name", **tf_all),
+            # First given and family name exact, the other given names compatible: one
+            # report has fewer (a dropped second name) or they differ by a slip.
+            _level(cll.And(cll.ExactMatchLevel("full_name"), rest_compatible), 0.15, 0.0001,
+                   label_for_charts="exact, fewer given names on one", **tf_own),
+            # ... or different further given names (Thi Lan / Thi Hoa): weaker.
+            _level(cll.ExactMatchLevel("full_name"), 0.01, 0.0001,
+                   label_for_charts="exact first given name, other given names differ",
+                   **tf_own),
             _level(swapped, 0.06, 0.00002, label_for_charts="same names, other order"),
             _level(
                 cll.And(cll.JaroWinklerLevel("given1", 0.92),
@@ -99,7 +117,7 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                         CrossJaroWinklerLevel("family_l", "given1_r", 0.88)),
                 0.01, 0.00005, label_for_charts="other order, Jaro-Winkler >= 0.88",
             ),
-            _level(family_within, 0.02, 0.00003,
+            _level(family_within, 0.003, 0.00003,
                    label_for_charts="given exact, one family name within the other"),
             _level(cll.And(given_missing, cll.ExactMatchLevel("family")), 0.04, 0.0002,
                    label_for_charts="a given name missing, family exact", **tf_family),
@@ -109,27 +127,6 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                    **tf_family),
             _level(cll.ExactMatchLevel("given1"), 0.02, 0.02, label_for_charts="given exact"),
             _level(cll.ElseLevel(), 0.02, 0.97198),
-        ],
-    )
-
-
-def _given_rest_comparison(tf: bool) -> ComparisonCreator:
-    """The given names after the first: equal, nearly equal, or different. Evidence
-    only when both reports have more than one given name (a dropped second name is
-    common; two *different* second names are not)."""
-    return cl.CustomComparison(
-        output_column_name="given_rest",
-        comparison_description="second and further given names",
-        comparison_levels=[
-            cll.NullLevel("given_rest"),
-            _level(cll.ExactMatchLevel("given_rest"), 0.85, 0.02, label_for_charts="exact",
-                   **({"tf_adjustment_column": "given_rest", "tf_adjustment_weight": 1.0}
-                      if tf else {})),
-            _level(cll.Or(cll.JaroWinklerLevel("given_rest", 0.88),
-                          cll.CustomLevel("instr(given_rest_l, given_rest_r) > 0 "
-                                          "OR instr(given_rest_r, given_rest_l) > 0")),
-                   0.12, 0.03, label_for_charts="Jaro-Winkler >= 0.88 or one within other"),
-            _level(cll.ElseLevel(), 0.03, 0.95),
         ],
     )
 
@@ -215,7 +212,7 @@ def registry_comparisons(
     tf: bool = True, bsn: bool = True, sex: bool = True, nationality: bool = True
 ) -> list[ComparisonCreator]:
     """The comparisons for the registry's reports (names, birth, sex, nationality, BSN)."""
-    comparisons = [_name_comparison(tf), _given_rest_comparison(tf), _birth_comparison()]
+    comparisons = [_name_comparison(tf), _birth_comparison()]
     if sex:
         comparisons.append(_sex_comparison())
     if nationality:
@@ -246,6 +243,12 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         # the other name plus the end of this one.
         block_on("given1", "substr(family, -3, 3)"),
         block_on("family", "substr(given1, -3, 3)", "nationality"),
+        # No given name on one report: its family name alone (the filter on one side
+        # runs before the join, so only the few reports without a given name pay).
+        "l.family = r.family AND l.given1 IS NULL",
+        "l.family = r.family AND r.given1 IS NULL",
+        # A slip in both names, no birth date: the names' consonant skeletons.
+        block_on("sound_key"),
         # Given and family name swapped, with a typo in one of them.
         "l.given1 = r.family AND substr(l.family, 1, 2) = substr(r.given1, 1, 2)",
         "l.family = r.given1 AND substr(l.given1, 1, 2) = substr(r.family, 1, 2)",

@@ -15,6 +15,10 @@ column             meaning
 ``family_full``    family name with particles, joined (``vanderberg``)
 ``name_key``       sorted name tokens without particles (order-free: swaps match)
 ``full_name``      ``given1 family`` (the term-frequency column for whole names)
+``full_name_all``  ``given_all family`` (every given name: the rarer, exact identity)
+``sound_key``      consonant skeletons of given1 and family (``wrbk`` for Wouerrbeek),
+                   a blocking key that survives vowel slips and transliterations;
+                   null when too short to be selective
 ``birth_date``     ISO ``YYYY-MM-DD`` string (null when only the year is known)
 ``birth_year``     int (from the date, or the year-only field)
 =================  ==========================================================
@@ -85,6 +89,26 @@ def _name_key(given: str | None, family: str | None) -> str | None:
     return " ".join(sorted(tokens)) or None
 
 
+_VOWELISH = re.compile(r"[aeiouyhjw]+")
+_REPEATS = re.compile(r"(.)\1+")
+#: Shortest consonant skeleton (given + family) that is selective enough to block on.
+SOUND_KEY_MIN = 5
+
+
+@lru_cache(maxsize=1_000_000)
+def _skeleton(text: str) -> str:
+    """Letters that survive vowel slips and most transliterations: no vowels, h, j,
+    w or y, no doubled letters (``ouerrbeek`` -> ``rbk``)."""
+    return _REPEATS.sub(r"\1", _VOWELISH.sub("", text))
+
+
+def _sound_key(given1: str | None, family: str | None) -> str | None:
+    if not given1 or not family:
+        return None
+    g, f = _skeleton(given1), _skeleton(family)
+    return f"{g}|{f}" if len(g) + len(f) >= SOUND_KEY_MIN and g and f else None
+
+
 def _texts(series: pd.Series) -> list[str | None]:
     """Plain Python values (iterating Arrow-backed strings one by one is slow)."""
     return [v if isinstance(v, str) else None for v in series.to_numpy(dtype=object)]
@@ -126,6 +150,12 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["full_name"] = pd.Series(
         [f"{g} {f[0]}" if g and f[0] else None for g, f in zip(given1, family, strict=True)],
         index=raw.index, dtype=object)
+    out["full_name_all"] = pd.Series(
+        [f"{g} {f[0]}" if g and f[0] else None for g, f in zip(given_all, family, strict=True)],
+        index=raw.index, dtype=object)
+    out["sound_key"] = pd.Series([_sound_key(g, f[0]) for g, f in zip(given1, family,
+                                                                         strict=True)],
+                                 index=raw.index, dtype=object)
     out["birth_date"], out["birth_year"] = _birth_columns(raw)
     for col in ("sex", "nationality", "nationality_2"):
         if col in out:

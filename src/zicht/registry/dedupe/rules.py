@@ -20,10 +20,11 @@ _RULES: tuple[tuple[str, ...], ...] = (("bsn_key",), ("full_name", "birth_date")
 
 
 def _conflicts(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
-    """Pairs whose sex, nationalities or BSN disagree (both known): not certain."""
+    """Pairs whose sex, nationalities, BSN or further given names disagree (both
+    known): not certain."""
     by_id = records.set_index("unique_id")
     conflict = pd.Series(False, index=pairs.index)
-    for column in ("sex", "bsn_key"):
+    for column in ("sex", "bsn_key", "given_rest"):
         left = pairs["unique_id_l"].map(by_id[column])
         right = pairs["unique_id_r"].map(by_id[column])
         conflict |= left.notna() & right.notna() & (left != right)

@@ -133,7 +133,8 @@ FACTS: tuple[str, ...] = ("has_sexual", "has_labour", "has_criminal", "has_other
 def build_victim_year(store: ResearchStore) -> None:
     """``victim_year``: one classified row per unique victim per report year."""
     # The order of reports within a victim-year: report date, then report pseudonym
-    # ('YYYY-MM-DD' sorts as the date does in both engines).
+    # ('YYYY-MM-DD' sorts as the date does in both engines). The first report has the
+    # earliest date, so its month is the month of MIN(report_date): no min_by needed.
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE victim_year_raw AS
         SELECT victim_pid, year, COUNT(*) AS n_reports, bit_or(mask) AS mask,
@@ -141,9 +142,9 @@ def build_victim_year(store: ResearchStore) -> None:
                {_first("nationality", "nationality_1")}, {_first("nationality_2")},
                {_first("sexual_sector")}, {_first("criminal_manner")},
                {_first("municipality")},
-               min_by(month, order_key) AS first_month
-        FROM (SELECT victim_pid, year, month, age_at_report, sex, nationality, nationality_2,
-                     sexual_sector, criminal_manner, municipality,
+               CAST(EXTRACT(MONTH FROM MIN(report_date)) AS INTEGER) AS first_month
+        FROM (SELECT victim_pid, year, report_date, age_at_report, sex, nationality,
+                     nationality_2, sexual_sector, criminal_manner, municipality,
                      CAST(report_date AS STRING) || '|' || report_pid AS order_key,
                      {mask_sql()} AS mask
               FROM report_base) r
@@ -152,15 +153,27 @@ def build_victim_year(store: ResearchStore) -> None:
     labour_rules = cl.order_labour_sectors(_labour_sector_frequency(store))
     facts = ", ".join(f"{flag_sql(f)} AS {f}" for f in FACTS)
     sectors = ", ".join(f"{flag_sql(f'ls_{s}')} AS ls_{s}" for s in LABOUR_SECTORS)
+    nationality = (f"CASE WHEN {flag_sql('is_dutch')} THEN 'NL' "
+                   "ELSE COALESCE(nationality_1, nationality_2) END")
+    # The origin rule compares the nationality with long country lists: classify each
+    # distinct (is_dutch, nationality) once and join, instead of once per victim.
+    store.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE origin_lookup AS
+        SELECT is_dutch AS dutch_key, COALESCE(nationality, '') AS nationality_key,
+               {cl.case_sql(cl.ORIGIN_REGION)} AS origin_region
+        FROM (SELECT DISTINCT {flag_sql('is_dutch')} AS is_dutch, {nationality} AS nationality
+              FROM victim_year_raw) d
+    """)
     # Only the columns the figures and the estimate read are kept: a narrower table is
     # much cheaper to write and scan at two million rows.
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE victim_year AS
-        SELECT victim_pid, year, n_reports, mask, {", ".join(FACTS)}, only_kmar, age,
-               nationality_1, nationality_2, nationality, municipality, first_month,
+        SELECT victim_pid, year, n_reports, mask, {", ".join(FACTS)},
+               only_kmar, age, nationality_1, nationality_2, nationality, municipality,
+               first_month,
                {cl.case_sql(cl.FORM)} AS form,
                {cl.case_sql(cl.AGE_GROUP)} AS age_group,
-               {cl.case_sql(cl.ORIGIN_REGION)} AS origin_region,
+               o.origin_region,
                {cl.case_sql(cl.SEX)} AS sex_code,
                {cl.case_sql(cl.SEXUAL_SECTOR)} AS sexual_sector_code,
                {cl.case_sql(cl.SEXUAL_VISIBILITY)} AS sexual_visibility,
@@ -169,12 +182,14 @@ def build_victim_year(store: ResearchStore) -> None:
                ({cl.EXCLUSION.rule("kmar_only_sexual").sql}) AS excluded
         FROM (
             SELECT r.*, {facts}, NOT {flag_sql("not_only_kmar")} AS only_kmar, {sectors},
-                   CASE WHEN {flag_sql("is_dutch")} THEN 'NL'
-                        ELSE COALESCE(nationality_1, nationality_2) END AS nationality
+                   {nationality} AS nationality
             FROM victim_year_raw r
         ) v
+        JOIN origin_lookup o
+          ON o.dutch_key = v.is_dutch AND o.nationality_key = COALESCE(v.nationality, '')
     """)
     store.con.execute("DROP TABLE victim_year_raw")
+    store.con.execute("DROP TABLE origin_lookup")
 
 
 def _labour_sector_frequency(store: ResearchStore) -> dict[str, int]:

@@ -103,16 +103,24 @@ def figure_2_15(store: ResearchStore) -> list[MonitorTable]:
     origin_rules = tuple(
         r if r.code != "netherlands" else cl.Rule(r.code, r.en, r.nl, "nationality = 'NL'")
         for r in cl.ORIGIN_REGION.rules)
-    persons = f"""(SELECT person_key, MIN(year) AS first_year, MIN(period) AS period,
-                          min_by(nationality, CASE WHEN nationality IS NOT NULL
-                                                   THEN decision_date END) AS nationality,
-                          min_by(sex, CASE WHEN sex IS NOT NULL THEN decision_date END) AS sex
-                   FROM (SELECT d.*, COALESCE(person_pid, 'decision:' ||
-                                  CAST(decision_id AS STRING)) AS person_key,
-                                CAST(MIN(year) OVER () AS STRING) || '-' ||
-                                CAST(MAX(year) OVER () AS STRING) AS period
-                         FROM {_decisions()} d WHERE procedure_code <> 'other') x
-                   GROUP BY person_key)"""
+    # The unique users once (both tables read them); the period label from one
+    # aggregate instead of a window over every decision.
+    store.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE residence_persons AS
+        SELECT person_key, MIN(year) AS first_year, MIN(period) AS period,
+               min_by(nationality, CASE WHEN nationality IS NOT NULL
+                                        THEN decision_date END) AS nationality,
+               min_by(sex, CASE WHEN sex IS NOT NULL THEN decision_date END) AS sex
+        FROM (SELECT d.year, d.decision_date, d.nationality, d.sex, y.period,
+                     COALESCE(d.person_pid, 'decision:' || CAST(d.decision_id AS STRING))
+                       AS person_key
+              FROM {_decisions()} d
+              CROSS JOIN (SELECT CAST(MIN(year) AS STRING) || '-' ||
+                                 CAST(MAX(year) AS STRING) AS period
+                          FROM {_decisions()} e WHERE procedure_code <> 'other') y
+              WHERE d.procedure_code <> 'other') x
+        GROUP BY person_key""")
+    persons = "residence_persons"
     rows = store.rows(f"""
         SELECT period, origin_region, COUNT(*) AS persons,
                {share_sql('COUNT(*)', None)} AS share
