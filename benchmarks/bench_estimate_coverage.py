@@ -94,7 +94,8 @@ def rows_from(doc: dict[str, Any], spec: StudySpec, out: Path) -> list[dict[str,
     for s in doc["pooled"]:
         what = (f"synthetic world scale {spec.scale}, {s['seeds']} seeds x years {years}, "
                 f"stepwise {s['estimator']}")
-        rows.append(_row(f"{what}: coverage of the 95% interval ({s['n']} seed-years, "
+        unit = "year x form strata" if s["estimator"] == "form stratum" else "seed-years"
+        rows.append(_row(f"{what}: coverage of the 95% interval ({s['n']} {unit}, "
                          f"{s['failed']} failed)", s["coverage"], "share", target=TARGET,
                          met=s["coverage"] > 0.5))
         rows.append(_row(f"{what}: bias (mean relative error; median "
@@ -109,7 +110,7 @@ def rows_from(doc: dict[str, Any], spec: StudySpec, out: Path) -> list[dict[str,
     t = doc["timing"]
     load = f"load avg {t['load_before']:.1f} -> {t['load_after']:.1f}, {os.cpu_count()} cores"
     rows.append(_row(f"coverage study wall time ({len(spec.seeds)} worlds, {spec.workers} "
-                     f"workers) [{load}]; per-seed results in {out}", t["wall"], "s"))
+                     f"workers; {load}); per-seed results in {out}", t["wall"], "s"))
     rows.append(_row("coverage study CPU time (generate + estimate, all processes)",
                      t["cpu"], "s"))
     return rows
@@ -161,8 +162,8 @@ def real_chain_check(seed: int, scale: float, out: Path) -> list[dict[str, Any]]
             for path in sorted((world / "registry").glob("reports_*.csv")):
                 import_file(registry, path, actor=cli_actor())
             run_dedupe(registry)
-            key = PseudonymKey.from_hex(secrets.token_hex(32), "benchmark key")
-            write_extract(registry, Path(tmp) / "extract", key)
+            pseudonym_key = PseudonymKey.from_hex(secrets.token_hex(32), "benchmark key")
+            write_extract(registry, Path(tmp) / "extract", pseudonym_key)
         finally:
             registry.dispose()
         real = tables_from_extract(Path(tmp) / "extract", "year").tables

@@ -6,6 +6,10 @@ with a seeded RNG (no dependence on ``zicht.synth``).
 
     python -m benchmarks intake            # 100,000 rows, 8 x 1,000 API reports
     python -m benchmarks intake --quick    # 5,000 rows
+
+Besides wall-clock rates, each row carries the CPU the work cost (the importer's and
+its PostgreSQL server process's; the API server's per report) and the load average it
+ran under: on a shared machine wall time mostly measures the neighbours.
 """
 
 from __future__ import annotations
@@ -196,7 +200,7 @@ def _cpu_seconds(pid: int, children: bool = True) -> float:
 async def _post_all(port: int, key: str, parts: list[list[bytes]]) -> tuple[int, list[float]]:
     """One HTTP/1.1 keep-alive connection per client, each posting its bodies in turn.
 
-    A minimal client on purpose: httpx spends about 1.5 ms of CPU per request, on the
+    A minimal client on purpose: httpx spends about 1.5-2 ms of CPU per request, on the
     same two cores as the server, so it would measure itself rather than zicht.
     """
     head = (f"POST /reports HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"

@@ -25,13 +25,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, bindparam, select
 
+from zicht.registry.db import driver_of
 from zicht.registry.models import AuditEntry, table_of
 
 GENESIS = "0" * 64
 CHAINS = 8  # PostgreSQL; see the module docstring
-_LOCK_BASE = 7_310_221_400  # arbitrary constant: chain c is advisory lock _LOCK_BASE + c
 _TABLE = table_of(AuditEntry)
 
 
@@ -53,13 +53,16 @@ def hash_entry(chain: int, seq: int, at: str, actor: str, action: str, record_ty
 
 # Statements built once: building (and cache-keying) them per call costs more than
 # running them, on the API's one-report-per-request path.
-_TAKE_FREE_CHAIN = text(
+# Chain c is the advisory lock (registry, c), the registry being its schema: advisory
+# locks are database-wide, and registries in other schemas must not take our chains.
+_REGISTRY_LOCK = "hashtext('zicht audit chain ' || current_schema())"
+_TAKE_FREE_CHAIN = (
     # No ORDER BY: it would make PostgreSQL try (and take) every chain's lock before
     # sorting, serialising all writers. generate_series yields 0, 1, ... in order and
     # LIMIT stops at the first lock taken.
     f"SELECT c FROM generate_series(0, {CHAINS - 1}) AS c "
-    f"WHERE pg_try_advisory_xact_lock({_LOCK_BASE} + c) LIMIT 1")
-_WAIT_FOR_CHAIN_0 = text(f"SELECT pg_advisory_xact_lock({_LOCK_BASE})")
+    f"WHERE pg_try_advisory_xact_lock({_REGISTRY_LOCK}, c) LIMIT 1")
+_WAIT_FOR_CHAIN_0 = f"SELECT pg_advisory_xact_lock({_REGISTRY_LOCK}, 0)"
 _LAST_OF_CHAIN = (select(_TABLE.c.seq, _TABLE.c.hash)
                   .where(_TABLE.c.chain == bindparam("chain"))
                   .order_by(_TABLE.c.seq.desc()).limit(1))
@@ -70,10 +73,11 @@ def _take_chain(conn: Connection) -> int:
     """Lock a chain for this transaction: the first free one, else wait for chain 0."""
     if conn.dialect.name != "postgresql":
         return 0
-    free = conn.execute(_TAKE_FREE_CHAIN).scalar()
+    driver = driver_of(conn)  # one cheap statement, straight through the driver
+    free = driver.execute(_TAKE_FREE_CHAIN).fetchone()
     if free is not None:
-        return int(free)
-    conn.execute(_WAIT_FOR_CHAIN_0)
+        return int(free[0])
+    driver.execute(_WAIT_FOR_CHAIN_0)
     return 0
 
 
@@ -114,9 +118,15 @@ def append_audit_many(conn: Connection, events: Sequence[AuditEvent]) -> None:
     """
     if not events:
         return
+    pg = conn.dialect.name == "postgresql"
     chain = _take_chain(conn)
-    last = conn.execute(_LAST_OF_CHAIN, {"chain": chain}).first()
-    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    driver = driver_of(conn)
+    if pg:  # straight through the driver: this runs for every group of API requests
+        last = driver.execute("SELECT seq, hash FROM audit_log WHERE chain = %s "
+                              "ORDER BY seq DESC LIMIT 1", (chain,)).fetchone()
+    else:
+        last = conn.execute(_LAST_OF_CHAIN, {"chain": chain}).first()
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     rows = []
     for event in events:
@@ -127,7 +137,13 @@ def append_audit_many(conn: Connection, events: Sequence[AuditEvent]) -> None:
                      "action": event.action, "record_type": event.record_type,
                      "record_id": rid, "prev_hash": prev, "hash": digest})
         prev = digest
-    conn.execute(_TABLE.insert(), rows)
+    if pg:
+        columns = list(rows[0])
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+        driver.execute(f"INSERT INTO audit_log ({', '.join(columns)}) VALUES {marks}",
+                       [row[c] for row in rows for c in columns])
+    else:
+        conn.execute(_TABLE.insert(), rows)
 
 
 @dataclass(frozen=True)

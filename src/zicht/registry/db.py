@@ -6,6 +6,7 @@ Every verb and the API call :func:`open_registry`; it is safe to call on every s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +68,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def driver_of(conn: Connection) -> Any:
+    """The DB-API connection under ``conn``, in its transaction: for the few hot
+    statements where SQLAlchemy's per-statement work costs more than the statement."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    return raw
+
+
 def alembic_config() -> Config:
     """The Alembic configuration of the migrations shipped inside the package."""
     cfg = Config()
@@ -92,6 +101,11 @@ class Registry:
     url: str
     #: Organisation code -> id, filled by intake (organisations are never deleted).
     org_ids: dict[str, int] = field(default_factory=dict)
+    #: PostgreSQL: a small pool of autocommit connections for :meth:`lookup`, made on
+    #: first use (switching a pooled connection to autocommit and back on every request
+    #: costs more than the SELECT itself).
+    _lookup_engine: Engine | None = field(default=None, repr=False)
+    _lookup_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -114,11 +128,18 @@ class Registry:
             with self.read() as conn:
                 yield conn
             return
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with self._lookup_lock:  # request threads race for the first use
+            if self._lookup_engine is None:
+                self._lookup_engine = make_engine(self.url, isolation_level="AUTOCOMMIT",
+                                                  pool_size=5, max_overflow=10)
+            engine = self._lookup_engine
+        with engine.connect() as conn:
             yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lookup_engine is not None:
+            self._lookup_engine.dispose()
 
 
 def open_registry(url: str, *, settings: Settings | None = None) -> Registry:

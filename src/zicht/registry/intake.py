@@ -202,7 +202,7 @@ class ReportWriter:
 
     def _write(self, group: list[_Pending]) -> None:
         keys = {(p.record.org_code, p.record.report_ref) for p in group}
-        if len(group) > 1 and len(keys) == len(group):
+        if len(keys) == len(group):
             try:
                 self._write_together(group)
                 return

@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
 from zicht.registry.crypto import FieldCipher
+from zicht.registry.db import driver_of
 from zicht.registry.models import (
     ENCRYPTED_COLUMNS,
     REPORT_VALUE_COLUMNS,
@@ -126,13 +127,14 @@ def find_existing(conn: Connection, keys: Sequence[tuple[int, str]]) -> dict[tup
                                                                                tuple[int, int]]:
     """``(organisation_id, report_ref) -> (id, version)`` of the reports that exist."""
     found: dict[tuple[int, str], tuple[int, int]] = {}
-    if conn.dialect.name == "postgresql" and len(keys) > CHUNK:
-        # Two array parameters joined with unnest: one statement, whatever the size.
-        rows = conn.exec_driver_sql(
+    if conn.dialect.name == "postgresql":
+        # Two array parameters joined with unnest: one statement, whatever the size,
+        # straight through the driver (this runs for every group of API requests too).
+        rows = driver_of(conn).execute(
             "SELECT r.id, r.organisation_id, r.report_ref, r.version FROM reports r "
-            "JOIN unnest(%(orgs)s::integer[], %(refs)s::varchar[]) AS k(org, ref) "
+            "JOIN unnest(%s::integer[], %s::varchar[]) AS k(org, ref) "
             "ON k.org = r.organisation_id AND k.ref = r.report_ref FOR UPDATE OF r",
-            {"orgs": [k[0] for k in keys], "refs": [k[1] for k in keys]})
+            ([k[0] for k in keys], [k[1] for k in keys])).fetchall()
         for rid, oid, ref, version in rows:
             found[(oid, ref)] = (rid, version)
         return found
@@ -202,7 +204,13 @@ def store_each(conn: Connection, cipher: FieldCipher, records: Sequence[ReportRe
         else:
             changed.append((hit[0], *values, import_id, hit[1] + 1, now))
     ids: dict[tuple[int, str], int] = {k: hit[0] for k, hit in existing.items()}
-    if new:
+    if new and conn.dialect.name == "postgresql":  # one multi-row INSERT, through the driver
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(new))
+        returned = driver_of(conn).execute(
+            f"INSERT INTO reports ({', '.join(_INSERT_COLUMNS)}) VALUES {marks} "
+            "RETURNING organisation_id, report_ref, id", [v for row in new for v in row])
+        ids.update({(oid, ref): rid for oid, ref, rid in returned.fetchall()})
+    elif new:
         returned = conn.execute(_INSERT_MANY, [dict(zip(_INSERT_COLUMNS, row, strict=True))
                                                for row in new]).scalars().all()
         ids.update({(row[0], row[1]): rid for row, rid in zip(new, returned, strict=True)})

@@ -241,7 +241,7 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         block_on("birth_date", "nationality"),
         # A typo or another transliteration at the start of one name, no birth date:
         # the other name plus the end of this one.
-        block_on("given1", "substr(family, -3, 3)"),
+        block_on("given1", "substr(family, -4, 4)"),
         block_on("family", "substr(given1, -3, 3)", "nationality"),
         # No given name on one report: its family name alone (the filter on one side
         # runs before the join, so only the few reports without a given name pay).

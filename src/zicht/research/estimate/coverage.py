@@ -11,7 +11,9 @@ compared with the year's true total. Estimators (``ESTIMATORS``):
 - ``year x form, sum``: ``--by year,form``, the sum of the form strata of the year
   (stepwise per stratum, profile limits added in quadrature);
 - ``year, form covariate``: one covariate model per year with form as the covariate
-  (``--covariate``, Wald interval on the log hidden number).
+  (``--covariate``, Wald interval on the log hidden number);
+- ``form stratum``: each year x form stratum on its own, against the synth's planted
+  number of that stratum, with the heterogeneity ``sigma`` the synth solved for it.
 
 Per (seed, year, estimator) one row; :func:`summarise` gives the coverage (share of
 rows whose interval holds the true total), the bias (mean relative error) and the
