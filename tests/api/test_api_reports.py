@@ -118,6 +118,9 @@ def test_batch_upload_all_or_nothing(api: Api, tmp_path: Path) -> None:
         assert fairwork.post(f"/reports/{rid}/withdraw-consent").status_code == 200
         erased = fairwork.get(f"/reports/{rid}").json()
         assert erased["anonymous"] and erased["family_name"] is None and erased["bsn"] is None
+        again = fairwork.post("/reports", json=body(1, **FW))  # identities sent again
+        assert again.status_code == 422 and again.json()["errors"][0]["field"] == "report_ref"
+        assert fairwork.get(f"/reports/{rid}").json()["family_name"] is None
 
 
 def test_openapi_and_offline_docs(api: Api) -> None:

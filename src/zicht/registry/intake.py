@@ -25,7 +25,7 @@ from zicht.registry.record import (
     check_records,
     validate_records,
 )
-from zicht.registry.store import StoreOutcome, store_each, store_records
+from zicht.registry.store import ErasedReportResent, StoreOutcome, store_each, store_records
 
 ATTEMPTS = 3  # a concurrent first send of the same report_ref makes us retry once or twice
 
@@ -101,12 +101,22 @@ def _import_batch(registry: Registry, batch: ValidatedBatch,
     if not batch.records:
         return ImportSummary(0, 0, 0, 0, ignored_columns=list(ignored_columns))
     import_id = str(uuid.uuid4())
-    if writer is not None and len(batch.records) == 1:
-        record = batch.records[0]
-        rid, created = writer.store(record, actor=actor, import_id=import_id)
-        return ImportSummary(int(created), int(not created), int(record.anonymous), 0,
-                             import_id=import_id, report_ids=[rid])
-    outcome = _store_with_retry(registry, batch.records, import_id, actor)
+    try:
+        if writer is not None and len(batch.records) == 1:
+            record = batch.records[0]
+            rid, created = writer.store(record, actor=actor, import_id=import_id)
+            return ImportSummary(int(created), int(not created), int(record.anonymous), 0,
+                                 import_id=import_id, report_ids=[rid])
+        outcome = _store_with_retry(registry, batch.records, import_id, actor)
+    except ErasedReportResent as exc:
+        raise ValidationError(
+            f"{len(exc.positions)} row(s) would restore erased identities; nothing was "
+            "stored.", problems=[Problem(
+                row_numbers[i], "report_ref", "this report's identifying fields were "
+                "erased (consent withdrawn or retention ended) and cannot be sent again. "
+                "Send it without identifying fields, or, with new consent, as a new report "
+                "with a new report_ref") for i in exc.positions],
+        ) from None
     return ImportSummary(outcome.accepted, outcome.updated, outcome.anonymous, 0,
                          import_id=import_id, ignored_columns=list(ignored_columns),
                          report_ids=outcome.inserted_ids + outcome.updated_ids)

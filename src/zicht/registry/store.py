@@ -12,7 +12,7 @@ reports from concurrent API requests (:func:`store_each`) is one multi-row INSER
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
+from zicht.core.codes import IDENTIFYING_FIELDS
 from zicht.registry.crypto import FieldCipher
 from zicht.registry.db import driver_of
 from zicht.registry.models import (
@@ -123,34 +124,59 @@ def encode_record(rec: ReportRecord, cipher: FieldCipher) -> tuple[Any, ...]:
     )
 
 
-def find_existing(conn: Connection, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str],
-                                                                               tuple[int, int]]:
-    """``(organisation_id, report_ref) -> (id, version)`` of the reports that exist."""
-    found: dict[tuple[int, str], tuple[int, int]] = {}
+class ErasedReportResent(Exception):
+    """Re-sends that would give erased reports their identities back (by position)."""
+
+    def __init__(self, positions: Sequence[int]) -> None:
+        super().__init__(positions)
+        self.positions = list(positions)
+
+
+def find_existing(conn: Connection, keys: Sequence[tuple[int, str]]
+                  ) -> dict[tuple[int, str], tuple[int, int, bool]]:
+    """``(organisation_id, report_ref) -> (id, version, erased)`` of the reports that exist."""
+    found: dict[tuple[int, str], tuple[int, int, bool]] = {}
     if conn.dialect.name == "postgresql":
         # Two array parameters joined with unnest: one statement, whatever the size,
         # straight through the driver (this runs for every group of API requests too).
         rows = driver_of(conn).execute(
-            "SELECT r.id, r.organisation_id, r.report_ref, r.version FROM reports r "
+            "SELECT r.id, r.organisation_id, r.report_ref, r.version, "
+            "r.erased_at IS NOT NULL FROM reports r "
             "JOIN unnest(%s::integer[], %s::varchar[]) AS k(org, ref) "
             "ON k.org = r.organisation_id AND k.ref = r.report_ref FOR UPDATE OF r",
             ([k[0] for k in keys], [k[1] for k in keys])).fetchall()
-        for rid, oid, ref, version in rows:
-            found[(oid, ref)] = (rid, version)
+        for rid, oid, ref, version, erased in rows:
+            found[(oid, ref)] = (rid, version, erased)
         return found
     by_org: dict[int, list[str]] = {}
     for oid, ref in keys:
         by_org.setdefault(oid, []).append(ref)
     for oid, refs in by_org.items():
         for chunk in _chunks(refs):
-            query = (select(_REPORTS.c.id, _REPORTS.c.report_ref, _REPORTS.c.version)
+            query = (select(_REPORTS.c.id, _REPORTS.c.report_ref, _REPORTS.c.version,
+                            _REPORTS.c.erased_at)
                      .where(_REPORTS.c.organisation_id == oid)
                      .where(_REPORTS.c.report_ref.in_(list(chunk))))
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update()
-            for rid, ref, version in conn.execute(query):
-                found[(oid, ref)] = (rid, version)
+            for rid, ref, version, erased_at in conn.execute(query):
+                found[(oid, ref)] = (rid, version, erased_at is not None)
     return found
+
+
+def refuse_restored_identities(records: Sequence[ReportRecord],
+                               keys: Sequence[tuple[int, str]],
+                               existing: Mapping[tuple[int, str], tuple[int, int, bool]]) -> None:
+    """An erased report (consent withdrawn, retention) never gets identities back: a
+    re-send of it that carries identifying fields is refused (the caller names rows)."""
+    bad = [i for i, (rec, key) in enumerate(zip(records, keys, strict=True))
+           if (hit := existing.get(key)) is not None and hit[2] and has_identity(rec)]
+    if bad:
+        raise ErasedReportResent(bad)
+
+
+def has_identity(rec: ReportRecord) -> bool:
+    return any(getattr(rec, field, None) for field in IDENTIFYING_FIELDS)
 
 
 def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[ReportRecord], *,
@@ -165,6 +191,7 @@ def store_records(conn: Connection, cipher: FieldCipher, records: Sequence[Repor
         out.accepted, out.anonymous, out.inserted_ids = 1, int(records[0].anonymous), [rid]
         return out
     existing = find_existing(conn, keys)
+    refuse_restored_identities(records, keys, existing)
     fresh = [i for i, key in enumerate(keys) if key not in existing]
     out.accepted, out.updated = len(fresh), len(records) - len(fresh)
     out.anonymous = sum(r.anonymous for r in records)
@@ -193,6 +220,7 @@ def store_each(conn: Connection, cipher: FieldCipher, records: Sequence[ReportRe
     orgs = ensure_organisations(conn, records, org_ids)
     keys = [(orgs[r.org_code], r.report_ref) for r in records]
     existing = find_existing(conn, keys)
+    refuse_restored_identities(records, keys, existing)
     now = utcnow()
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
