@@ -20,6 +20,7 @@ sides.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,9 +35,17 @@ from zicht.core.errors import NotFoundError
 CAPTURED_GROUPS = ("registered", "unregistered")
 
 
-def write_linked_extract(world: Path, out: Path) -> Path:
+def write_linked_extract(world: Path, out: Path,
+                         pseudonym: Callable[[str], str] | None = None,
+                         sources: Sequence[str] | None = None) -> Path:
     """Write ``out/reports.parquet`` from the world's registry with the true persons as
-    victims (see the module docstring); returns ``out``."""
+    victims (see the module docstring); returns ``out``.
+
+    With ``pseudonym`` (bsn -> person_pid) the reports carry ``person_pid`` and the
+    world's linked sources are written to ``out/sources`` keyed by it, as the boundary
+    would (only the sources named in ``sources``, default all); without, reports have
+    no ``person_pid`` and no sources are written.
+    """
     files = sorted((world / "registry").glob("reports_*.csv"))
     if not files:
         raise NotFoundError(f"No registry/reports_*.csv in {world}. Expected a synthetic "
@@ -45,9 +54,24 @@ def write_linked_extract(world: Path, out: Path) -> Path:
                     ignore_index=True).drop_duplicates(["reporter", "report_ref"], keep="last")
     named = pd.read_parquet(world / "truth" / "report_persons.parquet")
     rep = rep.merge(named, on=["reporter", "report_ref"], how="left")
-    pq.write_table(pa.Table.from_pylist(_report_rows(rep), schema=REPORT_SCHEMA),
+    pq.write_table(pa.Table.from_pylist(_report_rows(rep, pseudonym), schema=REPORT_SCHEMA),
                    _mkdir(out) / "reports.parquet")
+    if pseudonym is not None:
+        _write_sources(world, _mkdir(out / "sources"), pseudonym, sources)
     return out
+
+
+def _write_sources(world: Path, out: Path, pseudonym: Callable[[str], str],
+                   names: Sequence[str] | None) -> None:
+    for src in sorted((world / "sources").glob("*.parquet")):
+        if names is not None and src.stem not in names:
+            continue
+        table = pq.read_table(src)
+        if "bsn" in table.column_names:
+            pids = pa.array([pseudonym(b) if b else None for b in table["bsn"].to_pylist()],
+                            pa.string())
+            table = table.set_column(table.column_names.index("bsn"), "person_pid", pids)
+        pq.write_table(table, out / src.name)
 
 
 def _mkdir(path: Path) -> Path:
@@ -55,7 +79,8 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def _report_rows(rep: pd.DataFrame) -> list[dict[str, object]]:
+def _report_rows(rep: pd.DataFrame, pseudonym: Callable[[str], str] | None = None,
+                 ) -> list[dict[str, object]]:
     """One extract row per report, in the schema of docs/data-flow.md §2."""
     rows = []
     for i, r in enumerate(rep.itertuples(index=False)):
@@ -65,7 +90,8 @@ def _report_rows(rep: pd.DataFrame) -> list[dict[str, object]]:
         anonymous = bool(pd.isna(r.person_id))
         rows.append({
             "report_pid": f"r{i}", "victim_pid": None if anonymous else f"v{r.person_id}",
-            "person_pid": None, "anonymous": anonymous, "reporter": r.reporter,
+            "person_pid": pseudonym(r.bsn) if pseudonym and r.bsn else None,
+            "anonymous": anonymous, "reporter": r.reporter,
             "police_unit": r.police_unit or None, "report_date": report_date,
             "sex": r.sex or None, "nationality": r.nationality or None,
             "nationality_2": r.nationality_2 or None, "birth_year": year,
