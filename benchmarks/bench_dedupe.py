@@ -15,7 +15,7 @@ Rows:
 
 recordlinkage 0.16 declares ``pandas<3`` but runs on pandas 3 for what is used here;
 install it without letting pip downgrade pandas: ``pip install --no-deps recordlinkage
-jellyfish scikit-learn joblib threadpoolctl``.
+jellyfish scikit-learn joblib threadpoolctl cloudpickle``.
 """
 
 from __future__ import annotations
