@@ -11,11 +11,9 @@ uses, joined to the true person behind each report:
 * forms = union of the forms on the victim's reports of the year (counted with overlap);
   the main form follows the hierarchy sexual > labour > criminal > unknown, sexual split
   by nationality (NL = domestic, other = cross-border, none = unknown);
-* KNOWN DIFFERENCE from the seeds: "nationality" here is the *first* nationality, so a
-  victim with NL only as second nationality counts as cross-border. Seed 003 (note 60)
-  and the monitor count dual nationality with NL as Dutch. ``victims.py`` gives NL as
-  second nationality to ~6% of foreign victims, so the seed rule here would miss 7
-  targets (seed 3: cross-border sexual 2019 628 vs 668); fix the generator first;
+* "nationality" here is the first nationality. The seeds (003, note 60) and the monitor
+  count a victim with NL among two nationalities as Dutch; the generator gives a second
+  nationality only to Dutch victims (``victims._assign_origin``), so the two agree;
 * sex and nationality come from the earliest report that has them; age is the completed
   age at the first report of the year from the earliest full birth date, else from the
   birth year (1 July rule); shares of age groups are over victims with a known age;

@@ -228,11 +228,11 @@ ANONYMOUS_OF_REGISTERED = 0.25  # share of anonymous reports about a registered 
 RESEND_PROB = 0.03  # a report re-sent (same report_ref) in the next year's file
 
 # --- identity noise on reports (planted) --------------------------------------------
+#: Noise on later reports of a victim, apart from names (``names.NAME_NOISE``).
 NOISE = {
-    "typo": 0.10, "case": 0.08, "strip_diacritics": 0.25, "particle": 0.30, "swap_names": 0.03,
     "birth_year_only": 0.10, "birth_date_missing": 0.08, "day_month_swap": 0.03,
     "bsn_police_nl": 0.6, "bsn_other_nl": 0.25, "bsn_foreign_resident": 0.3,
-    "nationality_missing": 0.04, "given_names_missing": 0.05,
+    "nationality_missing": 0.04,
 }
 FOREIGN_BIRTH_YEAR_ONLY = 0.25  # foreign victims often know only their year of birth
 

@@ -71,7 +71,6 @@ def _birth(rng: np.random.Generator, person: Any, primary: bool) -> tuple[str, s
     if not person.age_known:
         return "", ""
     d = from_day(int(person.birth_day))
-    year_only = P.FOREIGN_BIRTH_YEAR_ONLY if person.nationality != "NL" else 0.02
     if primary:
         return ("", str(d.year)) if person.year_only else (d.isoformat(), "")
     z = P.NOISE
@@ -82,7 +81,6 @@ def _birth(rng: np.random.Generator, person: Any, primary: bool) -> tuple[str, s
         return "", str(d.year)
     if rng.random() < z["day_month_swap"] and d.day <= 12 and d.day != d.month:
         return dt.date(d.year, d.day, d.month).isoformat(), ""
-    del year_only
     return d.isoformat(), ""
 
 

@@ -109,8 +109,10 @@ def _assign_origin(rng: np.random.Generator, v: pd.DataFrame, year: int) -> None
             nationality[sub] = assign_exact(rng, len(sub), tables.get(form, tables["*"]))
     v["region"] = region
     v["nationality"] = nationality
-    dual = (rng.random(n) < P.SECOND_NATIONALITY_PROB) & (nationality != "")
-    second = np.where(nationality == "NL", choose(rng, {"MA": 4, "TR": 3, "SR": 3}, n), "NL")
+    # Only Dutch victims carry a second nationality: Dutch as a second nationality makes
+    # a person Dutch (domestic), which would contradict a cross-border victim's origin.
+    dual = (rng.random(n) < P.SECOND_NATIONALITY_PROB) & (nationality == "NL")
+    second = choose(rng, {"MA": 4, "TR": 3, "SR": 3}, n)
     v["nationality_2"] = np.where(dual, second, "")
 
 
