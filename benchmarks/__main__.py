@@ -14,6 +14,9 @@ import argparse
 import importlib
 import json
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,16 +36,22 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help=f"subset of: {', '.join(_modules())}")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+
+    parser.add_argument("--rows-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    rows: list[dict[str, Any]] = []
+    names = args.names or _modules()
+    if args.rows_only:  # a child of the run below: one suite, rows to --out, no table
+        rows = [{"suite": n, **row} for n in names
+                for row in importlib.import_module(f"benchmarks.bench_{n}").run(args.quick)]
+        args.out.write_text(json.dumps(rows, default=str))
+        return
+    rows = []
     console = Console()
-    for name in args.names or _modules():
-        module = importlib.import_module(f"benchmarks.bench_{name}")
+    for name in names:
         started = time.perf_counter()
         with console.status(f"benchmark {name} ..."):
-            for row in module.run(quick=args.quick):
-                rows.append({"suite": name, **row})
+            rows += _run_alone(name, args.quick)
         console.print(f"[dim]{name}: {time.perf_counter() - started:.1f} s[/]")
 
     table = Table(title="zicht benchmarks")
@@ -64,6 +73,18 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(doc, indent=2, default=str))
     console.print(f"written {args.out}")
+
+
+def _run_alone(name: str, quick: bool) -> list[dict[str, Any]]:
+    """One suite in its own process: its peak memory and CPU figures (read from
+    ``RUSAGE_CHILDREN``) then cannot include an earlier suite's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rows.json"
+        subprocess.run([sys.executable, "-m", "benchmarks", name, "--rows-only", "--out",
+                        str(out), *(["--quick"] if quick else [])], check=True,
+                       cwd=HERE.parent)
+        rows: list[dict[str, Any]] = json.loads(out.read_text())
+    return rows
 
 
 def _cpus() -> int:

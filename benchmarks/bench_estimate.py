@@ -24,7 +24,7 @@ import numpy as np
 from zicht.research.estimate import estimate, reference_table
 from zicht.research.estimate.simulate import SCENARIOS, Scenario, simulate
 
-R_PEER = "R SparseMSE 0.06 (published measurement, R 4.2, 2 cores)"
+R_PEER = "R SparseMSE (published measurement, R 4.2, 2 cores)"
 
 
 def _cpu() -> float:
