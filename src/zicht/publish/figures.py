@@ -325,7 +325,9 @@ def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str
 
 def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
                    lang: str) -> None:
-    xs = [value_label(plan.x, r.get(plan.x), lang) if plan.x else "" for r in rows]
+    # A row without x (the sum of strata, the pooled estimate) is named by its kind.
+    xs = [value_label(plan.x, r.get(plan.x), lang) if plan.x and r.get(plan.x) is not None
+          else value_label("row", r.get("row"), lang) if r.get("row") else "" for r in rows]
     est = [_zero(r.get("estimate")) for r in rows]
     lo = [max(0.0, e - _zero(r.get("ci_low"))) for e, r in zip(est, rows, strict=True)]
     hi = [max(0.0, _zero(r.get("ci_high")) - e) for e, r in zip(est, rows, strict=True)]

@@ -69,6 +69,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mean_age": ("Mean age", "Gemiddelde leeftijd"),
     "estimate": ("Estimate", "Schatting"),
     "observed": ("Observed", "Waargenomen"),
+    "row": ("Estimate of", "Schatting van"),
+    "model": ("Model (list interactions)", "Model (interacties tussen lijsten)"),
+    "error": ("Not estimable because", "Niet te schatten omdat"),
     "ci_low": ("Lower bound", "Ondergrens"),
     "ci_high": ("Upper bound", "Bovengrens"),
     "n": ("N", "N"),
@@ -170,6 +173,8 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     """How a cell of a dimension column reads: a code's label, a month's name."""
     if value is None:
         return "onbekend" if lang == "nl" else "unknown"
+    if column == "model":  # a formula of list codes: shown as it is
+        return str(value)
     if column == "month" and isinstance(value, int) and 1 <= value <= 12:
         return _MONTHS["nl" if lang == "nl" else "en"][value - 1]
     table = CODE_LISTS.get(column)

@@ -63,6 +63,11 @@ def _cell(value: Any, column: str, is_dim: bool, suppressed: bool, lang: str) ->
 
 def _plain(columns: Sequence[str], rows: Sequence[Mapping[str, Any]],
            suppressed: set[tuple[int, str]], dims: list[str], lang: str) -> ShownTable:
+    # Label columns first (the template styles the first n_labels cells as labels); a
+    # column empty in every shown row (no stratum failed: no error text) is left out.
+    columns = [c for c in (*(c for c in columns if c in dims),
+                           *(c for c in columns if c not in dims))
+               if any(r.get(c) is not None for r in rows)]
     body = tuple(
         tuple(_cell(r.get(c), c, c in dims, (id(r), c) in suppressed, lang) for c in columns)
         for r in rows
