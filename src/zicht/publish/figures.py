@@ -302,7 +302,11 @@ def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str
             (h,) = ax.plot(range(len(xs)), ys, marker="o", markersize=3, linewidth=1.8,
                            color=colour, label=name, zorder=3 + k)
             handles.setdefault(name, h)
-        ax.set_xticks(range(len(xs)), labels, rotation=45 if len(xs) > 10 else 0)
+        if plan.facet and len(xs) > 6:  # a small panel: every few years, level, readable
+            step = math.ceil(len(xs) / 5)
+            ax.set_xticks(range(0, len(xs), step), labels[::step])
+        else:
+            ax.set_xticks(range(len(xs)), labels, rotation=45 if len(xs) > 10 else 0)
         ax.set_ylim(bottom=0)
     elif plan.kind == "bar":
         width = 0.8 / max(1, len(series))
