@@ -24,6 +24,9 @@ def dedupe(
         "non-anonymous report to this CSV.")] = None,
     backend: Annotated[str, typer.Option(
         "--backend", help="duckdb (one machine) or spark (ZICHT_SPARK_MASTER).")] = "duckdb",
+    full: Annotated[bool, typer.Option(
+        "--full", help="Re-train and score every pair again (default: only pairs with a "
+        "new or changed report when an earlier run's model and pairs exist).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Merge reports into unique victims (Splink) and fill the review queue."""
@@ -40,7 +43,8 @@ def dedupe(
         spark = get_spark()
     registry = open_registry(db)
     try:
-        options = DedupeOptions(backend=backend, spark=spark)  # type: ignore[arg-type]
+        options = DedupeOptions(backend=backend, spark=spark,  # type: ignore[arg-type]
+                                full=full)
         summary = run_dedupe(registry, options, links_out=links_out)
     finally:
         registry.dispose()
@@ -48,7 +52,8 @@ def dedupe(
         console.print_json(json.dumps(summary.to_dict()))
         return
     console.print(
-        f"dedupe run {summary.run_id}: {summary.reports} reports "
+        f"dedupe run {summary.run_id} ({summary.mode}, {summary.rescored_reports} reports "
+        f"scored): {summary.reports} reports "
         f"({summary.anonymous} anonymous) -> {summary.victims} unique victims; "
         f"{summary.kept_ids} ids kept, {summary.new_ids} new, "
         f"{summary.split_clusters} incoherent clusters split, "

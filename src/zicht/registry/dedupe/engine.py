@@ -29,7 +29,8 @@ from zicht.registry.dedupe.model import ModelSpec, build_settings
 
 log = logging.getLogger("zicht.dedupe")
 
-__all__ = ["MIN_TRAIN", "Backend", "ScoredPairs", "score_pairs"]
+__all__ = ["MIN_TRAIN", "Backend", "ScoredPairs", "log2_bayes_factors", "rescale_lambda",
+           "score_new_pairs", "score_pairs", "with_lambda"]
 
 Backend = Literal["duckdb", "spark"]
 
@@ -376,6 +377,88 @@ def score_pairs(
         pairs = pairs[pairs["match_probability"] >= floor].reset_index(drop=True)
     timings["predict"] = time.perf_counter() - t0
     return ScoredPairs(pairs, model_dict, trained=trained, n_records=n)
+
+
+def score_new_pairs(
+    records: pd.DataFrame,
+    new_ids: set[int],
+    model: dict[str, Any],
+    *,
+    floor: float = 0.05,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Score only the blocked pairs that involve a record of ``new_ids``, with an
+    earlier run's trained ``model`` (DuckDB).
+
+    Splink 5's incremental API: ``predict_within`` on the new records (new x new) and
+    ``predict_between`` the unchanged and the new records (old x new); the pairs among
+    unchanged records are not scored again. Term frequencies are counted on *all*
+    records, as a full run would, so a new pair scores as it would in a full run with
+    the same model.
+    """
+    timings = timings if timings is not None else {}
+    empty = pd.DataFrame({c: pd.Series(dtype="int64" if "id" in c else "float64")
+                          for c in _SCORED_COLUMNS})
+    is_new = records["unique_id"].isin(list(new_ids)).to_numpy()
+    if not is_new.any() or len(records) < 2:
+        return empty
+    from splink import DuckDBAPI
+
+    t0 = time.perf_counter()
+    # One Arrow table split in two, so both sides have the same column types (a column
+    # that is all null among a few new records would otherwise get another type).
+    table = pa.Table.from_pandas(records, preserve_index=False)
+    db_api = DuckDBAPI()
+    new_df = db_api.register(table.filter(pa.array(is_new)), dataset_display_name="new")
+    old_df = db_api.register(table.filter(pa.array(~is_new)), dataset_display_name="reports")
+    tf_frames = _register_tf(new_df, records, "duckdb", None)
+    linker = _linker(new_df, model, tf_frames)
+    parts = []
+    within = linker.inference.predict_within(
+        new_df, threshold_match_probability=floor, warning_mode="never")
+    parts.append(_collect(within, "duckdb"))
+    within.drop_table_from_database_and_remove_from_cache()
+    if (~is_new).any():
+        between = linker.inference.predict_between(
+            old_df, new_df, threshold_match_probability=floor, warning_mode="never")
+        parts.append(_collect(between, "duckdb"))
+        between.drop_table_from_database_and_remove_from_cache()
+    timings["predict"] = time.perf_counter() - t0
+    pairs = pd.concat(parts, ignore_index=True)
+    return pairs.astype({"unique_id_l": "int64", "unique_id_r": "int64"})
+
+
+def rescale_lambda(model: dict[str, Any], n_before: int, n_now: int, *,
+                   trained: bool) -> dict[str, Any]:
+    """The earlier ``model`` with λ moved from ``n_before`` to ``n_now`` records.
+
+    λ is the share of *pairs* that match: matches grow with n, pairs with n², so λ
+    scales by (n_before - 1) / (n_now - 1). The priors' λ is exactly that rule
+    (``_prior_lambda``), so an untrained incremental run scores as a full one (with
+    the old λ a pair near 0.5 flipped between the two).
+    """
+    old = float(model.get("probability_two_random_records_match") or 0.0)
+    if old <= 0.0 or n_now < 2:
+        return model
+    new = (min(0.5, old * max(1, n_before - 1) / max(1, n_now - 1)) if trained
+           else _prior_lambda(n_now))
+    return {**model, "probability_two_random_records_match": new}
+
+
+def with_lambda(bayes_factors: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
+    """Scored pairs from kept ``log2_bayes_factor``s and the model's λ."""
+    lam = float(model["probability_two_random_records_match"])
+    weight = bayes_factors["log2_bayes_factor"].to_numpy(float) + _logit2(lam)
+    return pd.DataFrame({
+        "unique_id_l": bayes_factors["unique_id_l"].to_numpy("int64"),
+        "unique_id_r": bayes_factors["unique_id_r"].to_numpy("int64"),
+        "match_probability": 1.0 / (1.0 + np.exp2(-weight)), "match_weight": weight})
+
+
+def log2_bayes_factors(pairs: pd.DataFrame, model: dict[str, Any]) -> np.ndarray:
+    """Each pair's weight without the prior odds: what stays true when λ moves."""
+    lam = float(model.get("probability_two_random_records_match") or 0.5)
+    return np.asarray(pairs["match_weight"].to_numpy(float) - _logit2(lam), dtype=float)
 
 
 def _logit2(p: float) -> float:

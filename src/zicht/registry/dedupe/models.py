@@ -1,8 +1,10 @@
 """Tables of dedupe: runs, the review queue, reviewer decisions and victim history.
 
-Created by migration ``0002_dedupe``. Decisions are never deleted: a reviewer's
-``match`` / ``non_match`` on a pair of reports is a must-link / cannot-link for every
-later run until it is revoked (``revoked_at``), which is itself a kept fact.
+Created by migrations ``0002_dedupe`` and ``0003_dedupe_incremental`` (the scored
+pairs and report fingerprints an incremental re-run starts from). Decisions are never
+deleted: a reviewer's ``match`` / ``non_match`` on a pair of reports is a must-link /
+cannot-link for every later run until it is revoked (``revoked_at``), which is itself a
+kept fact.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from zicht.registry.models import Base, utcnow
 
-__all__ = ["DedupeRun", "LinkDecision", "ReviewPair", "VictimEvent", "table_of"]
+__all__ = ["DedupePair", "DedupeRun", "DedupeSeen", "LinkDecision", "ReviewPair",
+           "VictimEvent", "table_of"]
 
 
 def table_of(model: type[Base]) -> Table:
@@ -51,6 +54,8 @@ class DedupeRun(Base):
     trained: Mapped[bool] = mapped_column(Boolean, default=False)
     # The Splink model (settings + parameters) as JSON: no personal data.
     model_json: Mapped[str | None] = mapped_column(Text)
+    # "full" (every pair scored) or "incremental" (only pairs with a new/changed report).
+    mode: Mapped[str | None] = mapped_column(String(16))
 
 
 class ReviewPair(Base):
@@ -112,3 +117,29 @@ class VictimEvent(Base):
     @declared_attr.directive
     def __table_args__(cls) -> tuple[object, ...]:
         return (Index("ix_victim_events_victim_id", "victim_id"),)
+
+
+class DedupePair(Base):
+    """A scored pair of the last run (at or above the lowest threshold used), kept so
+    that the next run scores only pairs that involve a new or changed report."""
+
+    __tablename__ = "dedupe_pairs"
+
+    report_id_l: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    report_id_r: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    # log2 of the Bayes factor (match weight without the prior odds), so that the pair
+    # stays valid when a later run moves λ for more reports.
+    log2_bayes_factor: Mapped[float] = mapped_column(Float)
+
+
+class DedupeSeen(Base):
+    """A report as the last run linked it: a keyed fingerprint of its linking fields
+    (no personal data in clear), to tell unchanged reports from changed ones."""
+
+    __tablename__ = "dedupe_seen"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(32))

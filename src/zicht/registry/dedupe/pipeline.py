@@ -22,12 +22,29 @@ from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.dedupe.assign import assign_victim_ids
 from zicht.registry.dedupe.cluster import ClusterPolicy, cluster_reports
-from zicht.registry.dedupe.engine import Backend, score_pairs
+from zicht.registry.dedupe.engine import (
+    Backend,
+    ScoredPairs,
+    log2_bayes_factors,
+    rescale_lambda,
+    score_new_pairs,
+    score_pairs,
+    with_lambda,
+)
 from zicht.registry.dedupe.models import DedupeRun, LinkDecision, VictimEvent, table_of
 from zicht.registry.dedupe.normalise import normalise_frame
 from zicht.registry.dedupe.queue import refresh_review_queue
 from zicht.registry.dedupe.rules import certain_pairs
-from zicht.registry.dedupe.store import VictimIds, read_links, read_reports, write_links
+from zicht.registry.dedupe.store import (
+    VictimIds,
+    fingerprints,
+    read_links,
+    read_pairs,
+    read_reports,
+    read_seen,
+    write_links,
+    write_pairs,
+)
 from zicht.registry.models import utcnow
 
 __all__ = ["DedupeOptions", "DedupeSummary", "link_reports", "run_dedupe"]
@@ -43,6 +60,12 @@ class DedupeOptions:
     backend: Backend = "duckdb"
     spark: Any | None = None
     min_train: int | None = None
+    #: Score every pair again (``zicht dedupe --full``) instead of only the pairs that
+    #: involve a new or changed report.
+    full: bool = False
+    #: Above this share of new, changed or gone reports a run re-scores everything (and
+    #: re-trains): the earlier model no longer describes the registry well enough.
+    full_above: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,8 @@ class DedupeSummary:
     trained: bool
     seconds: float
     timings: dict[str, float]
+    mode: str = "full"
+    rescored_reports: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -80,11 +105,28 @@ class Linkage:
     dropped: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class Increment:
+    """What an incremental run starts from: the earlier run's model and its scored
+    pairs among unchanged reports, and the reports to score again."""
+
+    model: dict[str, Any]
+    kept_pairs: pd.DataFrame
+    rescore: set[int]
+    trained: bool
+    n_before: int
+
+
 def link_reports(reports: pd.DataFrame, options: DedupeOptions,
                  must_link: pd.DataFrame | None = None,
                  cannot_link: pd.DataFrame | None = None,
-                 timings: dict[str, float] | None = None) -> Linkage:
-    """Cluster non-anonymous ``reports`` (``report_id`` + identifying fields)."""
+                 timings: dict[str, float] | None = None,
+                 increment: Increment | None = None) -> Linkage:
+    """Cluster non-anonymous ``reports`` (``report_id`` + identifying fields).
+
+    With an ``increment`` only pairs that involve a report of ``increment.rescore`` are
+    scored (with the earlier model); the kept pairs stand for the rest.
+    """
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     records = normalise_frame(reports)
@@ -100,7 +142,18 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
                               "timings": timings}
     if options.min_train is not None:
         kwargs["min_train"] = options.min_train
-    scored = score_pairs(records, **kwargs)
+    if increment is not None:
+        model = rescale_lambda(increment.model, increment.n_before, len(records),
+                               trained=increment.trained)
+        kept = with_lambda(increment.kept_pairs, model)
+        kept = kept[kept["match_probability"] >= kwargs["floor"]]
+        fresh = score_new_pairs(records, increment.rescore, model,
+                                floor=kwargs["floor"], timings=timings)
+        pairs = pd.concat([kept, fresh], ignore_index=True)
+        scored = ScoredPairs(pairs, model, trained=increment.trained,
+                             n_records=len(records))
+    else:
+        scored = score_pairs(records, **kwargs)
     timings["splink"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     certain = certain_pairs(records)
@@ -130,6 +183,37 @@ def _decisions(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     return must, cannot
 
 
+def _plan_increment(conn: Connection, linkable: pd.DataFrame, prints: dict[int, str],
+                    options: DedupeOptions) -> Increment | None:
+    """The increment of this run, or None when it must score every pair: asked to
+    (``full``), Spark, no earlier model or kept pairs, or too much changed."""
+    if options.full or options.backend != "duckdb":
+        return None
+    r = table_of(DedupeRun)
+    last = conn.execute(select(r.c.model_json, r.c.mode, r.c.trained)
+                        .where(r.c.finished_at.is_not(None))
+                        .order_by(r.c.id.desc()).limit(1)).first()
+    # Runs before migration 0003 kept no pairs (mode is null).
+    if last is None or last.mode is None or not last.model_json:
+        return None
+    model = json.loads(last.model_json)
+    if not model.get("comparisons"):
+        return None
+    seen = read_seen(conn)
+    if not seen:
+        return None
+    rescore = {rid for rid, fp in prints.items() if seen.get(rid) != fp}
+    gone = set(seen) - set(prints)
+    if len(rescore) + len(gone) > options.full_above * max(len(seen), len(prints)):
+        return None
+    pairs = read_pairs(conn)
+    stale = pairs["unique_id_l"].isin(list(rescore | gone)) | pairs["unique_id_r"].isin(
+        list(rescore | gone))
+    return Increment(model=model, kept_pairs=pairs[~stale].reset_index(drop=True),
+                     rescore=rescore | gone, trained=bool(last.trained),
+                     n_before=len(seen))
+
+
 def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
                actor: str | None = None, links_out: Path | None = None) -> DedupeSummary:
     """Dedupe every report of ``registry`` into unique victims (one transaction)."""
@@ -142,14 +226,17 @@ def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
         reports = read_reports(conn, registry.cipher, actor=actor)
         previous = read_links(conn)
         must, cannot = _decisions(conn)
-        timings["read"] = time.perf_counter() - t0
         inserted = conn.execute(insert(table_of(DedupeRun)).values(
             started_at=utcnow(), actor=actor, backend=options.backend, n_reports=len(reports),
             n_linkable=0, n_victims=0, n_review=0, trained=False,
         )).inserted_primary_key
         run_id = int(inserted[0]) if inserted is not None else 0
         linkable = reports[~reports["anonymous"]]
-        linkage = link_reports(linkable, options, must, cannot, timings)
+        prints = dict(zip(linkable["report_id"].astype("int64").tolist(),
+                          fingerprints(registry.cipher, linkable), strict=True))
+        increment = _plan_increment(conn, linkable, prints, options)
+        timings["read"] = time.perf_counter() - t0
+        linkage = link_reports(linkable, options, must, cannot, timings, increment)
         t0 = time.perf_counter()
         new_ids = VictimIds(conn)
         assignment = assign_victim_ids(linkage.ids, linkage.labels, previous, new_ids)
@@ -170,7 +257,16 @@ def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
             finished_at=utcnow(), n_linkable=len(linkable), n_victims=n_victims,
             n_review=review_open, trained=linkage.trained,
             model_json=json.dumps(linkage.model),
+            mode="full" if increment is None else "incremental",
         ))
+        # Kept for the next run: only the new pairs and fingerprints when incremental.
+        scored = linkage.pairs.assign(
+            log2_bayes_factor=log2_bayes_factors(linkage.pairs, linkage.model))
+        if increment is not None:
+            scored = scored[scored["unique_id_l"].isin(list(increment.rescore))
+                            | scored["unique_id_r"].isin(list(increment.rescore))]
+        write_pairs(conn, scored, prints,
+                    replace=None if increment is None else increment.rescore)
         timings["write"] = time.perf_counter() - t0
         append_audit(conn, actor=actor, action="dedupe.run", record_type="dedupe_run",
                      record_id=run_id)
@@ -182,6 +278,8 @@ def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
         new_ids=assignment.new, links_changed=changed, split_clusters=len(linkage.split),
         review_open=review_open, trained=linkage.trained,
         seconds=time.perf_counter() - started, timings=timings,
+        mode="full" if increment is None else "incremental",
+        rescored_reports=len(linkable) if increment is None else len(increment.rescore),
     )
 
 

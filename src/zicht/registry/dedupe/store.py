@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from zicht.registry.audit import append_audit
 from zicht.registry.crypto import FieldCipher
-from zicht.registry.dedupe.models import table_of
+from zicht.registry.dedupe.models import DedupePair, DedupeSeen, table_of
 from zicht.registry.models import Report, ReportVictim, Victim, utcnow
 
-__all__ = ["VictimIds", "read_links", "read_reports", "write_links"]
+__all__ = ["FINGERPRINT_FIELDS", "VictimIds", "fingerprints", "read_links", "read_pairs",
+           "read_reports", "read_seen", "write_links", "write_pairs"]
 
 #: The identifying fields linking needs (the BSN only as its blind index).
 _DECRYPTED = ("family_name", "given_names", "birth_date", "birth_year")
@@ -55,6 +57,68 @@ def read_reports(conn: Connection, cipher: FieldCipher, *, actor: str) -> pd.Dat
     append_audit(conn, actor=actor, action="report.read_bulk", record_type="report",
                  record_id=f"{len(frame)} reports (dedupe)")
     return frame
+
+
+#: The fields linking looks at: a report whose fingerprint of these changed is re-scored.
+FINGERPRINT_FIELDS = ("family_name", "given_names", "birth_date", "birth_year", "sex",
+                      "nationality", "nationality_2", "bsn_key")
+
+
+def fingerprints(cipher: FieldCipher, reports: pd.DataFrame) -> list[str]:
+    """A keyed hash (the registry's blind-index HMAC, prefixed so it never equals a BSN's)
+    of each report's linking fields: equal fields, equal fingerprint; nothing readable."""
+    columns = [reports[f].tolist() for f in FINGERPRINT_FIELDS]
+    out = []
+    for values in zip(*columns, strict=True):
+        text = "\x1f".join("" if v is None or pd.isna(v) else str(v) for v in values)
+        out.append(str(cipher.blind_index("zicht dedupe fingerprint\x1f" + text))[:32])
+    return out
+
+
+def read_seen(conn: Connection) -> dict[int, str]:
+    """Report id -> fingerprint of the reports the last run linked."""
+    t = table_of(DedupeSeen)
+    return {int(r): str(f) for r, f in conn.execute(select(t.c.report_id, t.c.fingerprint))}
+
+
+def read_pairs(conn: Connection) -> pd.DataFrame:
+    """The scored pairs kept from the last run (``unique_id_l, unique_id_r,
+    log2_bayes_factor``)."""
+    t = table_of(DedupePair)
+    rows = conn.execute(select(t.c.report_id_l, t.c.report_id_r, t.c.log2_bayes_factor)).all()
+    frame = pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "log2_bayes_factor"])
+    return frame.astype({"unique_id_l": "int64", "unique_id_r": "int64",
+                         "log2_bayes_factor": "float64"})
+
+
+def write_pairs(conn: Connection, pairs: pd.DataFrame, seen: dict[int, str], *,
+                replace: set[int] | None) -> None:
+    """Keep this run's scored pairs (``unique_id_l, unique_id_r, log2_bayes_factor``)
+    and fingerprints for the next run.
+
+    ``replace=None`` (a full run) rewrites both tables; otherwise only the pairs and
+    fingerprints of the reports in ``replace`` (new, changed or gone) are rewritten.
+    """
+    p, s = table_of(DedupePair), table_of(DedupeSeen)
+    if replace is None:
+        conn.execute(delete(p))
+        conn.execute(delete(s))
+        new_seen = list(seen.items())
+    else:
+        for chunk in _chunks(sorted(replace), 5_000):
+            conn.execute(delete(p).where(p.c.report_id_l.in_(chunk)))
+            conn.execute(delete(p).where(p.c.report_id_r.in_(chunk)))
+            conn.execute(delete(s).where(s.c.report_id.in_(chunk)))
+        new_seen = [(r, seen[r]) for r in sorted(replace) if r in seen]
+    a = pairs["unique_id_l"].to_numpy("int64")
+    b = pairs["unique_id_r"].to_numpy("int64")
+    rows = [{"report_id_l": int(x), "report_id_r": int(y), "log2_bayes_factor": float(w)}
+            for x, y, w in zip(np.minimum(a, b), np.maximum(a, b),
+                               pairs["log2_bayes_factor"].to_numpy(float), strict=True)]
+    for chunk in _chunks(rows, 50_000):
+        conn.execute(insert(p), chunk)
+    for chunk in _chunks(new_seen, 50_000):
+        conn.execute(insert(s), [{"report_id": r, "fingerprint": f} for r, f in chunk])
 
 
 def read_links(conn: Connection) -> dict[int, int]:
