@@ -18,7 +18,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -26,6 +26,9 @@ from rich.table import Table
 
 from zicht.cli.app import app, console
 from zicht.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from zicht.publish.report import ReportFiles
 
 BOOTSTRAP = 1000  # BCa replicates of the published estimate (docs/estimation.md)
 STAGES = ("synth", "import", "dedupe", "extract", "monitor", "linked", "estimate", "report")
@@ -79,7 +82,8 @@ def demo(
                   f"`zicht serve --publish-dir {out / 'released'}` for the dashboard.")
 
 
-Stage = Callable[[str, Callable[[Callable[[str, int, int], None]], object]], object]
+Tick = Callable[[str, int, int], None]  # (what, done, total): a stage's progress
+Stage = Callable[[str, Callable[[Tick], object]], object]
 
 
 class _Runner:
@@ -88,7 +92,7 @@ class _Runner:
     def __init__(self, bar: Progress, overall: TaskID, timings: dict[str, float]) -> None:
         self.bar, self.overall, self.timings = bar, overall, timings
 
-    def stage(self, name: str, work: Callable[[Callable[[str, int, int], None]], object],
+    def stage(self, name: str, work: Callable[[Tick], object],
               ) -> object:
         task = self.bar.add_task(name, total=None)
 
@@ -105,14 +109,14 @@ class _Runner:
 
 
 def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, lang: str,
-              pdf: bool, stage: Stage):
+              pdf: bool, stage: Stage) -> ReportFiles:
     """The chain itself; ``stage(name, work)`` runs ``work(progress)`` (CLI: a bar)."""
     from zicht.boundary import write_extract
     from zicht.boundary.pseudonym import PseudonymKey
     from zicht.cli.estimate import estimate_extract
     from zicht.cli.linked import release_linked
     from zicht.cli.monitor import release_monitor
-    from zicht.publish.report import build_report
+    from zicht.publish.report import ReportFiles, build_report
     from zicht.registry import import_file, open_registry
     from zicht.registry.audit import cli_actor
     from zicht.registry.dedupe import run_dedupe
@@ -132,7 +136,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     # The registry: SQLite, its encryption key written beside it on first open.
     registry = open_registry(f"sqlite:///{registry_dir / 'zicht.db'}")
     try:
-        def import_all(tick: Callable[[str, int, int], None]) -> None:
+        def import_all(tick: Tick) -> None:
             files = sorted((world / "registry").glob("reports_*.csv"))  # in year order
             for i, path in enumerate(files):
                 tick(path.name, i, len(files))
@@ -150,7 +154,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     finally:
         registry.dispose()
 
-    def monitor(_tick: Callable[[str, int, int], None]) -> None:
+    def monitor(_tick: Tick) -> None:
         store = open_extract(extract_dir)
         try:
             result = compute_monitor(store, MonitorOptions())
@@ -159,7 +163,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
         # charts=False: the report draws every figure once, in report/figures.
         release_monitor(result, released / "monitor", charts=False)
 
-    def linked(_tick: Callable[[str, int, int], None]) -> None:
+    def linked(_tick: Tick) -> None:
         store = open_extract(extract_dir)
         try:
             result = run_linked(store, LinkedSpec(seed=seed))
@@ -173,5 +177,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     # model selection and covered the truth in fewer than half of the synthetic years.
     stage("estimate", lambda _tick: estimate_extract(extract_dir, released / "estimate",
                                                      seed=seed, bootstrap=BOOTSTRAP))
-    return stage("report", lambda _tick: build_report(released, out / "report", lang,
-                                                      pdf=pdf))
+    report = stage("report", lambda _tick: build_report(released, out / "report", lang,
+                                                        pdf=pdf))
+    assert isinstance(report, ReportFiles)
+    return report

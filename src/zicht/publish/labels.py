@@ -20,7 +20,8 @@ _UNKNOWN = c.Code("unknown", "Unknown", "Onbekend")
 #: Which code list labels the values of a column (by the fixed column names).
 CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
     # The justice chain splits sexual exploitation no further, and has a total row.
-    "form": (*c.FORMS, *c.REPORTED_FORMS[:3], c.REPORTED_FORMS[4], _ALL_FORMS),
+    "form": (*c.FORMS, *(x for x in c.REPORTED_FORMS if x.code in ("sexual", "other")),
+             _ALL_FORMS),
     "reported_form": c.REPORTED_FORMS,
     "age_group": c.AGE_GROUPS,
     "sex": (*c.SEXES, c.Code("unknown", "Unknown", "Onbekend")),
