@@ -42,7 +42,7 @@ def report_row(i: int, org: str = "police:amsterdam", *, municipality: str = "GM
         "forms": "sexual", "sex": "female", "nationality": "NL",
         "municipality": municipality,
     }
-    if unit:
+    if reporter == "police":  # other codes' suffix names the organisation, not a unit
         row["police_unit"] = unit
     if reporter in ("fairwork", "care_coordinator", "other"):
         row["consent"] = "yes"

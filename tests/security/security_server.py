@@ -17,7 +17,7 @@ from sqlalchemy import select
 from zicht.registry import import_rows, open_registry
 from zicht.registry.access import Role
 from zicht.registry.keys import create_key
-from zicht.registry.models import Report
+from zicht.registry.models import Organisation, Report
 
 #: The organisation each role's key belongs to in the seeded registry.
 KEY_ORGS = {
@@ -28,6 +28,11 @@ KEY_ORGS = {
     Role.ADMIN: "ops",
 }
 OWN_ORG, OTHER_ORG = "police:amsterdam", "fairwork"
+#: Two organisations under each reporter code that covers many (issue 12, finding 1);
+#: their reports share refs, as unrelated organisations' refs may.
+SHARED_ORGS = ["other:fier", "other:shelter-b", "care_coordinator:noord-holland",
+               "care_coordinator:limburg"]
+REPORTER_ORGS = [OWN_ORG, OTHER_ORG, *SHARED_ORGS]
 OWN_REGION, OTHER_REGION = "GM0363", "GM0599"
 
 
@@ -39,6 +44,7 @@ class Seeded:
     rows: dict[str, list[dict[str, Any]]]
     ids: dict[str, list[int]]
     keys: dict[Role, str]
+    org_keys: dict[str, str] = field(default_factory=dict)  # a reporter key per organisation
     base_url: str = ""
     app: Any = None
     path_values: dict[str, list[str]] = field(default_factory=dict)
@@ -52,6 +58,13 @@ class Seeded:
 
     def refs(self, org: str) -> list[str]:
         return [r["report_ref"] for r in self.rows[org]]
+
+    def foreign(self, org: str) -> list[str]:
+        """Markers and refs a reporter key of ``org`` must never receive."""
+        others = [o for o in self.rows if o != org]
+        own_refs = set(self.refs(org))
+        return [*(m for o in others for m in self.markers(o)),
+                *(r for o in others for r in self.refs(o) if r not in own_refs)]
 
 
 def free_port() -> int:
@@ -68,19 +81,28 @@ def seed_registry(url: str) -> Seeded:
         OTHER_ORG: [report_row(200 + i, OTHER_ORG, municipality=OTHER_REGION,
                                report_ref=f"F{200 + i:07d}") for i in range(3)],
     }
-    for org_rows in rows.values():
-        import_rows(reg, org_rows, list(range(2, len(org_rows) + 2)), actor="seed")
+    for k, org in enumerate(SHARED_ORGS):
+        rows[org] = [report_row(600 + 10 * k + i, org, municipality=OTHER_REGION,
+                                report_ref=f"S{i:07d}", reporter_org=f"Org {org}")
+                     for i in range(3)]
+    for org, org_rows in rows.items():
+        import_rows(reg, org_rows, list(range(2, len(org_rows) + 2)), actor="seed",
+                    only_org=org)
     keys: dict[Role, str] = {}
+    org_keys: dict[str, str] = {}
     with reg.begin() as conn:
         for role, org in KEY_ORGS.items():
             keys[role] = create_key(conn, role=role, org=org, actor="seed")[1]
-        ids = {org: list(conn.scalars(select(Report.__table__.c.id)
-                                      .where(Report.__table__.c.report_ref.in_(
-                                          [r["report_ref"] for r in org_rows]))
-                                      .order_by(Report.__table__.c.id)))
-               for org, org_rows in rows.items()}
+        org_keys[OWN_ORG] = keys[Role.REPORTER]
+        for org in REPORTER_ORGS[1:]:
+            org_keys[org] = create_key(conn, role=Role.REPORTER, org=org, actor="seed")[1]
+        reports, orgs = Report.__table__, Organisation.__table__
+        ids = {org: list(conn.scalars(select(reports.c.id).join(
+                   orgs, orgs.c.id == reports.c.organisation_id)
+                   .where(orgs.c.code == org).order_by(reports.c.id)))
+               for org in rows}
     reg.dispose()
-    return Seeded(url=url, rows=rows, ids=ids, keys=keys)
+    return Seeded(url=url, rows=rows, ids=ids, keys=keys, org_keys=org_keys)
 
 
 @dataclass
@@ -126,7 +148,10 @@ def attach_dashboard(app: Any, publish_dir: Path) -> dict[str, list[str]]:
     return {"key": [*CHAPTERS[:2], "regional", "x"], "slug": [*regional, *others[:1], "x"]}
 
 
-def client(seeded: Seeded, role: Role | None) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {seeded.keys[role]}"} if role else {}
+def client(seeded: Seeded, role: Role | None, org: str | None = None) -> httpx.Client:
+    """A client with the key of ``role`` (a reporter: of organisation ``org``), or none."""
+    key = seeded.org_keys[org] if role is Role.REPORTER and org else \
+        seeded.keys[role] if role else None
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     return httpx.Client(base_url=seeded.base_url, headers=headers, timeout=30,
                         follow_redirects=False)

@@ -22,13 +22,29 @@ import openpyxl
 import pytest
 from security_figures import report_figure
 from security_seed import report_row
-from security_server import OTHER_ORG, OTHER_REGION, OWN_ORG, OWN_REGION, Seeded, client
+from security_server import (
+    KEY_ORGS,
+    OTHER_ORG,
+    OTHER_REGION,
+    OWN_ORG,
+    OWN_REGION,
+    REPORTER_ORGS,
+    SHARED_ORGS,
+    Seeded,
+    client,
+)
+from sqlalchemy import create_engine, text
 from starlette.routing import Route, compile_path
 
 from zicht.registry.access import ACCESS, Action, Role
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 ROLES: list[Role | None] = [None, *Role]
+#: Every caller of the sweep: no key, a key of every role, and a reporter key of every
+#: organisation (two under ``other``, two care coordinators: issue 12, finding 1).
+CALLERS: list[tuple[Role | None, str | None]] = [
+    (None, None), *((r, KEY_ORGS[r]) for r in Role if r is not Role.REPORTER),
+    *((Role.REPORTER, org) for org in REPORTER_ORGS)]
 #: Values to try for path parameters that are not ids; extend when a route adds one.
 #: (``key`` and ``slug`` come from the published sample set, see ``conftest.py``.)
 PATH_VALUES: dict[str, list[str]] = {
@@ -96,14 +112,18 @@ def body_variants(route: Route) -> Iterator[dict[str, Any]]:
         return
     text = repr(body.field_info.annotation) + repr(getattr(body, "type_", ""))
     if "UploadFile" in text or "bytes" in text or "Body_" in text:
-        for org in (OWN_ORG, OTHER_ORG):
+        for org, i, ref in ((OWN_ORG, 300, None), (OTHER_ORG, 400, None),
+                            (SHARED_ORGS[0], 500, "S0000001")):
             buf = io.StringIO()
-            row = report_row(300 if org == OWN_ORG else 400, org)
+            row = report_row(i, org, report_ref=ref)
             buf.write(",".join(row) + "\n" + ",".join(str(v) for v in row.values()) + "\n")
             yield {"files": (("file", buf.getvalue().encode()),)}
     else:
         yield {"json": report_row(301, OWN_ORG)}
         yield {"json": report_row(401, OTHER_ORG, report_ref="F0000401")}
+        # A re-send of a ref every shared organisation holds: only the sender's own changes.
+        for org, i in ((SHARED_ORGS[0], 501), (SHARED_ORGS[2], 502)):
+            yield {"json": report_row(i, org, report_ref="S0000000")}
 
 
 def flat_routes(app: Any) -> Iterator[tuple[str, Route]]:
@@ -137,7 +157,8 @@ def enumerate_calls(app: Any, seeded: Seeded) -> list[Call]:
             region = [None, OTHER_REGION]
         if "report_ref" in q:
             queries.append((("report_ref", seeded.refs(OTHER_ORG)[0]),))
-            region.append(None)
+            queries.append((("report_ref", seeded.refs(SHARED_ORGS[0])[1]),))
+            region += [None, None]
         for method in sorted(methods):
             bodies = list(body_variants(route)) if method != "GET" else [{}]
             for values in itertools.product(*choices):
@@ -165,10 +186,12 @@ def readable_text(res: httpx.Response) -> str:
                      for v in row if v is not None)
 
 
-def check(call: Call, role: Role | None, res: httpx.Response, seeded: Seeded) -> list[str]:
-    """Every rule one response breaks, as readable lines."""
+def check(call: Call, role: Role | None, res: httpx.Response, seeded: Seeded,
+          org: str | None = OWN_ORG) -> list[str]:
+    """Every rule one response breaks, as readable lines (``org``: a reporter key's)."""
     where = f"{call.method} {call.path}{'?' if call.params else ''}" \
-            f"{'&'.join(f'{k}={v}' for k, v in call.params)} as {role or 'no key'}"
+            f"{'&'.join(f'{k}={v}' for k, v in call.params)} as {role or 'no key'}" \
+            f"{f' of {org}' if role is Role.REPORTER else ''}"
     body = res.text
     out = []
     if res.status_code >= 500:
@@ -185,11 +208,49 @@ def check(call: Call, role: Role | None, res: httpx.Response, seeded: Seeded) ->
         if leaked:
             out.append(f"{where}: identities in the response ({len(leaked)} values)")
     if role is Role.REPORTER:
-        foreign = [m for m in seeded.markers(OTHER_ORG) + seeded.refs(OTHER_ORG) if m in body]
+        foreign = [m for m in seeded.foreign(org or OWN_ORG) if m in body]
         if foreign:
             out.append(f"{where}: another organisation's report in the response")
     if role is Role.MUNICIPALITY and OTHER_REGION in readable_text(res):
         out.append(f"{where}: another region's data in the response ({res.status_code})")
+    return out
+
+
+def foreign_writes(seeded: Seeded) -> list[str]:
+    """Writes of a reporter key to another organisation's report, from the audit log.
+
+    Each write names its report (create, update, consent withdrawal) or its import
+    (a file: the reports and versions carrying that import id); the writer's key must
+    be the registrar's or a key of the report's organisation.
+    """
+    key_org = {key.split("_")[1]: org for org, key in seeded.org_keys.items()}
+    engine = create_engine(seeded.url)
+    with engine.connect() as conn:
+        org_of = dict(conn.execute(text(
+            "SELECT r.id, o.code FROM reports r JOIN organisations o "
+            "ON o.id = r.organisation_id")).tuples().all())
+        by_import: dict[str, set[int]] = {}
+        for rid, import_id in conn.execute(text(
+                "SELECT id, import_id FROM reports UNION ALL "
+                "SELECT report_id, import_id FROM report_history")).tuples():
+            by_import.setdefault(import_id, set()).add(rid)
+        entries = conn.execute(text(
+            "SELECT actor, action, record_type, record_id FROM audit_log "
+            "WHERE actor LIKE 'key:%'")).tuples().all()
+    engine.dispose()
+    out = []
+    for actor, action, record_type, record_id in entries:
+        org = key_org.get(actor.removeprefix("key:"))
+        if org is None:  # not a reporter key (the registrar may write every report)
+            continue
+        if record_type == "import":
+            touched = by_import.get(record_id, set())
+        elif action in ("report.create", "report.update", "report.withdraw_consent"):
+            touched = {int(record_id)}
+        else:
+            continue
+        out += [f"{actor} ({org}) did {action} on report {rid} of {org_of.get(rid)}"
+                for rid in sorted(touched) if org_of.get(rid) != org]
     return out
 
 
@@ -199,17 +260,19 @@ def test_every_route_times_every_role(seeded: Seeded) -> None:
     assert "/reports" in templates and "/reports/{report_id}" in templates
     problems: list[str] = []
     done = 0
-    clients = {role: client(seeded, role) for role in ROLES}
+    clients = {caller: client(seeded, *caller) for caller in CALLERS}
     try:
         for call in calls:
-            for role in ROLES:
-                problems += check(call, role, send(clients[role], call), seeded)
+            for (role, org), http in clients.items():
+                problems += check(call, role, send(http, call), seeded, org)
                 done += 1
     finally:
         for c in clients.values():
             c.close()
+    problems += foreign_writes(seeded)
     report_figure("access sweep", done, "requests", routes=len(templates),
-                  roles=len(ROLES), violations=len(problems))
+                  callers=len(CALLERS), organisations=len(REPORTER_ORGS),
+                  violations=len(problems))
     assert not problems, "\n".join(problems[:50])
 
 

@@ -21,6 +21,11 @@ def import_(
                                          ".csv, .xlsx or .jsonl (docs/schema.md).")],
     db: str = DB_OPTION,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    org: Annotated[str | None, typer.Option("--org", help="The organisation of every row "
+                                            "(other:fier, police:amsterdam; docs/access.md). "
+                                            "Without it, each row's organisation column, "
+                                            "else its reporter code (docs/registry.md).")
+                   ] = None,
 ) -> None:
     """Import reports from CSV, XLSX or JSON Lines into the registry (all or nothing).
 
@@ -29,7 +34,7 @@ def import_(
     """
     registry = open_registry(db)
     try:
-        summary = import_file(registry, file, actor=cli_actor())
+        summary = import_file(registry, file, actor=cli_actor(), only_org=org)
     except ValidationError as exc:
         if as_json:
             console.print_json(json.dumps(summarise_refusal(exc).to_dict()))

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from zicht.core.codes import POLICE_UNITS, REPORTERS, codes
 from zicht.core.errors import AccessDenied, Problem, ValidationError
+from zicht.registry.organisations import UNASSIGNED, org_problem
 
 
 class Role(StrEnum):
@@ -95,21 +95,17 @@ _CBS_CODE = re.compile(r"^GM\d{4}$")
 def check_org(role: Role, org: str) -> str:
     """Validate a key's organisation for its role; return it normalised.
 
-    ``reporter``: a reporter code of SCHEMA.md, for police with its unit
-    (``police:amsterdam``); ``municipality``: a CBS code ``GMxxxx``; others: a free name.
+    ``reporter``: an organisation code of ``zicht.registry.organisations``
+    (``police:amsterdam``, ``kmar``, ``other:fier``); ``municipality``: a CBS code
+    ``GMxxxx``; others: a free name.
     """
     org = org.strip()
     message: str | None = None
     if role is Role.REPORTER:
-        reporter, _, unit = org.partition(":")
-        if reporter not in codes(REPORTERS):
-            message = (f"'{reporter}' is not a reporter code; expected one of "
-                       f"{', '.join(sorted(codes(REPORTERS)))}.")
-        elif reporter == "police" and unit not in codes(POLICE_UNITS):
-            message = ("A police key needs its unit, e.g. police:amsterdam; units: "
-                       f"{', '.join(sorted(codes(POLICE_UNITS)))}.")
-        elif reporter != "police" and unit:
-            message = f"Only police keys carry a unit; use '{reporter}'."
+        message = org_problem(org)
+        if message is None and org.endswith(f":{UNASSIGNED}"):
+            message = (f"'{org}' holds reports imported without an organisation; a key "
+                       "names one organisation, e.g. other:fier.")
     elif role is Role.MUNICIPALITY and not _CBS_CODE.match(org):
         message = "A municipality key's organisation is its CBS code, e.g. GM0363."
     elif not org:

@@ -65,8 +65,8 @@ def import_rows(registry: Registry, rows: Sequence[Mapping[str, Any]],
     ``only_org``: the caller's organisation (a reporter key); a row for another
     organisation is a problem.
     """
-    return _import_batch(registry, validate_records(rows, row_numbers), row_numbers,
-                         actor=actor, only_org=only_org, ignored_columns=ignored_columns)
+    return _import_batch(registry, validate_records(rows, row_numbers, org=only_org),
+                         row_numbers, actor=actor, ignored_columns=ignored_columns)
 
 
 def import_records(registry: Registry, records: Sequence[ReportRecord],
@@ -78,20 +78,15 @@ def import_records(registry: Registry, records: Sequence[ReportRecord],
 
     ``writer``: store a single record through this group-committing writer (the API).
     """
-    return _import_batch(registry, check_records(records, row_numbers), row_numbers,
-                         actor=actor, only_org=only_org, writer=writer)
+    return _import_batch(registry, check_records(records, row_numbers, org=only_org),
+                         row_numbers, actor=actor, writer=writer)
 
 
 def _import_batch(registry: Registry, batch: ValidatedBatch,
-                  row_numbers: Sequence[int | None], *, actor: str, only_org: str | None,
+                  row_numbers: Sequence[int | None], *, actor: str,
                   ignored_columns: Sequence[str] = (), writer: ReportWriter | None = None
                   ) -> ImportSummary:
     problems = list(batch.problems)
-    if only_org is not None and not problems:
-        problems = [Problem(n, "reporter", f"is for organisation {r.org_code}, but the key "
-                            f"belongs to {only_org}; send only your own reports")
-                    for r, n in zip(batch.records, row_numbers, strict=True)
-                    if r.org_code != only_org]
     if problems:
         raise ValidationError(
             f"{len({p.row for p in problems})} row(s) have problems; nothing was "

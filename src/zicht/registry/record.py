@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from zicht.core import codes as C
 from zicht.core.errors import Problem
+from zicht.registry.organisations import derive_org, org_fits, org_problem
 
 
 def _literal(table: tuple[C.Code, ...]) -> Any:
@@ -143,6 +144,10 @@ class ReportRecord(BaseModel):
     report_ref: Annotated[str, Field(min_length=1, max_length=100)]
     reporter: Reporter
     reporter_org: Text | None = None
+    organisation: Annotated[str, Field(min_length=1, max_length=64, description=(
+        "The reporting organisation (docs/access.md): police:<unit>, kmar, "
+        "care_coordinator:<id>, other:<id>, ...; a reporter key's own organisation "
+        "when sent with a reporter key"))] | None = None
     police_unit: PoliceUnit | None = None
     report_date: PastDate
     consent: YesNo | None = None
@@ -166,8 +171,11 @@ class ReportRecord(BaseModel):
 
     @property
     def org_code(self) -> str:
-        """The reporting organisation: the reporter code, with the unit for police."""
-        return f"police:{self.police_unit}" if self.reporter == "police" else self.reporter
+        """The reporting organisation: ``organisation`` when sent, else derived from the
+        reporter code (``zicht.registry.organisations.derive_org``)."""
+        if self.organisation is not None:
+            return self.organisation
+        return derive_org(self.reporter, self.police_unit, self.reporter_org)
 
     @property
     def anonymous(self) -> bool:
@@ -219,6 +227,14 @@ def find_rule_problems(rec: ReportRecord) -> list[tuple[str, str]]:
                 out.append((name, "must be empty because consent is no: without consent "
                             "the report is kept only as an anonymous report. Remove the "
                             "identifying fields or send consent yes"))
+    if rec.organisation is not None:
+        problem = org_problem(rec.organisation)
+        if problem is None and not org_fits(rec.organisation, rec.reporter, rec.police_unit):
+            problem = (f"does not fit reporter {rec.reporter}"
+                       + (f" and police_unit {rec.police_unit}" if rec.police_unit else "")
+                       + "; send the organisation that made this report")
+        if problem:
+            out.append(("organisation", problem))
     if rec.birth_date is not None and rec.birth_year is not None:
         out.append(("birth_year", "must be empty when birth_date is given (send one of them)"))
     if (rec.exploitation_start and rec.exploitation_end
@@ -248,7 +264,8 @@ def _problem_of(error: Any, row: int | None, today: dt.date) -> Problem:
 
 
 def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[int | None],
-                     *, today: dt.date | None = None) -> ValidatedBatch:
+                     *, today: dt.date | None = None, org: str | None = None
+                     ) -> ValidatedBatch:
     """Validate a batch; every problem is reported, records only when there is none.
 
     Empty strings count as "not known". A ``reporter`` + ``report_ref`` twice in one
@@ -269,22 +286,29 @@ def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[in
                                         today))
         records = [None if i in bad else ReportRecord.model_validate(r, context={"today": today})
                    for i, r in enumerate(cleaned)]
-    return check_records(records, row_numbers, problems)
+    return check_records(records, row_numbers, problems, org=org)
 
 
 def check_records(records: Sequence[ReportRecord | None], row_numbers: Sequence[int | None],
-                  problems: Sequence[Problem] = ()) -> ValidatedBatch:
+                  problems: Sequence[Problem] = (), *, org: str | None = None
+                  ) -> ValidatedBatch:
     """The cross-field rules and the duplicate check over records already parsed.
 
     ``None`` stands for a row whose fields failed (its problems are in ``problems``).
     ``POST /reports`` calls this directly: FastAPI has parsed the body as a ReportRecord.
+    ``org``: the organisation of the sender (a reporter key); each record becomes that
+    organisation's, and a record of another organisation is a problem.
     """
     out = list(problems)
     seen: dict[tuple[str, str], int | None] = {}
-    for rec, row in zip(records, row_numbers, strict=True):
+    records = list(records)
+    for i, (rec, row) in enumerate(zip(records, row_numbers, strict=True)):
         if rec is None:
             continue
-        out.extend(Problem(row, f, m) for f, m in find_rule_problems(rec))
+        rule_problems = find_rule_problems(rec)
+        out.extend(Problem(row, f, m) for f, m in rule_problems)
+        if org is not None and not rule_problems:
+            rec = records[i] = _as_sent_by(rec, org, row, out)
         key = (rec.org_code, rec.report_ref)
         if key in seen:
             out.append(Problem(row, "report_ref", "is sent twice in this batch for the "
@@ -295,3 +319,17 @@ def check_records(records: Sequence[ReportRecord | None], row_numbers: Sequence[
     out.sort(key=lambda p: (p.row or 0, p.field or ""))
     return ValidatedBatch(records=[] if out else [r for r in records if r is not None],
                           problems=out)
+
+
+def _as_sent_by(rec: ReportRecord, org: str, row: int | None,
+                problems: list[Problem]) -> ReportRecord:
+    """``rec`` as organisation ``org``'s report; a problem when it is another's."""
+    if rec.organisation is not None and rec.organisation != org:
+        problems.append(Problem(row, "organisation", f"is {rec.organisation}, but the key "
+                                f"belongs to {org}; send only your own reports"))
+    elif not org_fits(org, rec.reporter, rec.police_unit):
+        problems.append(Problem(row, "reporter", f"is {rec.reporter}, but the key belongs "
+                                f"to {org}; send only your own reports"))
+    elif rec.organisation is None:
+        return rec.model_copy(update={"organisation": org})
+    return rec

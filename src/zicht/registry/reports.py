@@ -1,7 +1,8 @@
 """Read reports back (decrypted, audited) and erase identities on consent withdrawal.
 
 Every function that returns an identifying field writes an audit entry naming the
-reader and the record (or, for bulk reads, the number of reports read).
+reader and the record: one per report, for a list too (the bulk read of every report for
+dedupe and extract names how many it read).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, Engine, Row, delete, select, update
 from zicht.core.codes import INVESTIGATIVE_REPORTERS
 from zicht.core.errors import NotFoundError
 from zicht.registry.access import ORG_SCOPED, Principal
-from zicht.registry.audit import append_audit
+from zicht.registry.audit import AuditEvent, append_audit, append_audit_many
 from zicht.registry.crypto import FieldCipher
 from zicht.registry.models import (
     ENCRYPTED_COLUMNS,
@@ -88,9 +89,9 @@ def list_reports(conn: Connection, cipher: FieldCipher, principal: Principal, *,
         query = query.where(_REPORTS.c.updated_at >= since)
     rows = conn.execute(query.order_by(_REPORTS.c.updated_at.desc(), _REPORTS.c.id.desc())
                         .limit(limit)).all()
-    if rows:
-        append_audit(conn, actor=principal.actor, action="report.list", record_type="report",
-                     record_id=",".join(str(r.id) for r in rows)[:100])
+    # One entry per report returned: a list read is audited as completely as single reads.
+    append_audit_many(conn, [AuditEvent(principal.actor, "report.list", "report", r.id)
+                             for r in rows])
     return [decode_row(r, cipher) for r in rows]
 
 
@@ -159,8 +160,8 @@ def find_reports_by_bsn(conn: Connection, cipher: FieldCipher, bsn: str, *,
     ids = list(conn.scalars(select(_REPORTS.c.id)
                             .where(_REPORTS.c.bsn_hash == cipher.blind_index(bsn))
                             .order_by(_REPORTS.c.id)))
-    append_audit(conn, actor=actor, action="report.find_by_bsn", record_type="report",
-                 record_id=",".join(map(str, ids))[:100] or "none")
+    append_audit_many(conn, [AuditEvent(actor, "report.find_by_bsn", "report", i)
+                             for i in ids or ["none"]])
     return ids
 
 
