@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 import zicht
 from zicht.core.config import get_settings
-from zicht.core.errors import ZichtError
+from zicht.core.errors import TooManyRequests, ZichtError
 from zicht.registry.access import Action
 from zicht.registry.db import Registry, open_registry
 from zicht.registry.intake import ReportWriter
@@ -88,6 +88,7 @@ class ErrorOut(BaseModel):
 #: Error statuses any route may answer, documented once for the OpenAPI spec.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No valid API key"},
+    429: {"model": ErrorOut, "description": "Too many failed keys; see Retry-After"},
     403: {"model": ErrorOut, "description": "The key's role may not do this"},
     404: {"model": ErrorOut, "description": "Not found, or not this key's to see"},
     409: {"model": ErrorOut, "description": "Clashes with stored state; send again"},
@@ -121,6 +122,8 @@ def create_app(registry: Registry | str) -> FastAPI:
     @app.exception_handler(ZichtError)
     async def _zicht_error(_request: Request, exc: ZichtError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -137,7 +140,7 @@ def create_app(registry: Registry | str) -> FastAPI:
         return render_docs_page(app)
 
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:  # on the event loop: no thread-pool slot needed
         return {"status": "ok"}
 
     include_routers(app)

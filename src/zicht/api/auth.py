@@ -30,6 +30,12 @@ def get_registry(request: Request) -> Registry:
     return registry
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's address, for throttling failed keys (behind a proxy, run uvicorn with
+    ``--proxy-headers --forwarded-allow-ips`` so this is the client, not the proxy)."""
+    return request.client.host if request.client else None
+
+
 def get_writer(request: Request) -> ReportWriter:
     """The app's group-committing writer of single reports (``POST /reports``)."""
     writer: ReportWriter = request.app.state.writer
@@ -47,7 +53,7 @@ def require(action: Action) -> Callable[..., Principal]:
         verifier: KeyVerifier = request.app.state.verifier
         token = credentials.credentials if credentials else None
         with registry.lookup() as conn:  # one SELECT: no transaction round trips
-            principal = verifier.authenticate(conn, token)
+            principal = verifier.authenticate(conn, token, client_address(request))
         return authorize(principal, action)
 
     dependency.zicht_action = action  # type: ignore[attr-defined]  # read by tests and docs

@@ -25,10 +25,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
+from zicht.api.auth import client_address
 from zicht.core import codes as c
 from zicht.core.config import get_settings
-from zicht.core.errors import AccessDenied, AuthenticationError, NotFoundError, ZichtError
+from zicht.core.errors import (
+    AccessDenied,
+    AuthenticationError,
+    NotFoundError,
+    TooManyRequests,
+    ZichtError,
+)
 from zicht.disclosure import DisclosedTable, get_policy
 from zicht.publish.chapters import CHAPTERS, table_slug
 from zicht.publish.labels import chapter_title, column_label, format_number, text
@@ -57,7 +65,7 @@ MAX_ROWS = 60  # rows of a table shown on a page; the download has them all
 class DashboardAuth(Protocol):
     """How the dashboard checks a key and whether a signed-in key is still valid."""
 
-    def authenticate(self, key: str | None) -> Principal: ...
+    def authenticate(self, key: str | None, client: str | None = None) -> Principal: ...
 
     def is_active(self, key_id: str) -> bool: ...
 
@@ -69,9 +77,9 @@ class RegistryAuth:
         self.registry = registry
         self.verifier = verifier or KeyVerifier()
 
-    def authenticate(self, key: str | None) -> Principal:
+    def authenticate(self, key: str | None, client: str | None = None) -> Principal:
         with self.registry.read() as conn:
-            return self.verifier.authenticate(conn, key)
+            return self.verifier.authenticate(conn, key, client)
 
     def is_active(self, key_id: str) -> bool:
         table = ApiKey.__table__
@@ -135,13 +143,18 @@ async def login(request: Request) -> Response:
     dash = _dashboard(request)
     form = await request.form()
     lang = _lang(str(form.get("lang", "nl")))
-    try:
-        principal = authorize(dash.auth.authenticate(str(form.get("api_key", "")).strip()),
+    key = str(form.get("api_key", "")).strip()
+    try:  # argon2 in the thread pool: the event loop keeps serving everyone else
+        principal = authorize(await run_in_threadpool(dash.auth.authenticate, key,
+                                                      client_address(request)),
                               Action.PUBLISHED_READ)
-    except (AuthenticationError, AccessDenied) as exc:
-        return _page(dash, "login.html.j2", lang, None, error=exc.message,
+    except (AuthenticationError, AccessDenied, TooManyRequests) as exc:
+        page = _page(dash, "login.html.j2", lang, None, error=exc.message,
                      next=_safe(str(form.get("next", "/dashboard"))),
                      status=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     target = _safe(str(form.get("next", "/dashboard")))
     response = RedirectResponse(_with_lang(target, lang), status_code=303)
     token = dash.signer.dumps({"k": principal.key_id, "r": principal.role.value,
@@ -298,7 +311,7 @@ def _principal(dash: Dashboard, request: Request, *,
     header = request.headers.get("authorization", "")
     try:
         if header.lower().startswith("bearer "):
-            who = dash.auth.authenticate(header[7:].strip())
+            who = dash.auth.authenticate(header[7:].strip(), client_address(request))
         else:
             who = _from_cookie(dash, request.cookies.get(COOKIE))
         return authorize(who, Action.PUBLISHED_READ)
@@ -310,6 +323,9 @@ def _principal(dash: Dashboard, request: Request, *,
         return Response(exc.message, status_code=401, media_type="text/plain")
     except AccessDenied as exc:
         return Response(exc.message, status_code=403, media_type="text/plain")
+    except TooManyRequests as exc:
+        return Response(exc.message, status_code=429, media_type="text/plain",
+                        headers={"Retry-After": str(exc.retry_after)})
 
 
 def _from_cookie(dash: Dashboard, token: str | None) -> Principal:

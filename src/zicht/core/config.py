@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     # and signs its session cookie with this secret (random per process when unset).
     publish_dir: Path | None = None
     session_secret: str | None = None
+    # API keys: argon2 verifications at once (each takes ~64 MiB and a core for ~0.1 s),
+    # and failed attempts allowed per key id and per client address within the window.
+    auth_max_concurrent: int = 2
+    auth_failures_per_key: int = 5
+    auth_failures_per_address: int = 30
+    auth_failure_window_seconds: int = 60
 
 
 def get_settings() -> Settings:

@@ -11,6 +11,7 @@ The HTTP status lives on the class and is mapped to a response in one handler
     ├── NotFoundError                a record, file or snapshot does not exist
     ├── AccessDenied                 the caller's role or organisation may not do this
     ├── ConflictError                the request clashes with stored state
+    ├── TooManyRequests              too many failed sign-ins or too large a request
     ├── DisclosureError              output tried to leave the research zone ungated
     ├── EstimationError              a model cannot be fitted or is not identifiable
     └── NotBuiltError                a verb whose stage is not implemented yet
@@ -89,6 +90,16 @@ class ConflictError(ZichtError):
     """Raised when a request clashes with stored state (e.g. a decided review pair)."""
 
     status_code = 409
+
+
+class TooManyRequests(ZichtError):
+    """Raised when a caller failed to authenticate too often; retry after some seconds."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int, **context: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **context)
+        self.retry_after = retry_after
 
 
 class DisclosureError(ZichtError):

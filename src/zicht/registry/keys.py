@@ -19,10 +19,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, bindparam, select
 
-from zicht.core.errors import AuthenticationError, NotFoundError
+from zicht.core.config import Settings, get_settings
+from zicht.core.errors import AuthenticationError, NotFoundError, TooManyRequests
 from zicht.registry.access import Principal, Role, check_org
 from zicht.registry.audit import append_audit
 from zicht.registry.models import ApiKey, as_utc, table_of, utcnow
+from zicht.registry.throttle import FailureWindow
 
 _HASHER = PasswordHasher()
 _TABLE = table_of(ApiKey)
@@ -83,32 +85,76 @@ def revoke_key(conn: Connection, key_id: str, *, actor: str) -> None:
 
 
 class KeyVerifier:
-    """Checks presented keys; remembers argon2 successes so each key costs one hash."""
+    """Checks presented keys; remembers argon2 successes so each key costs one hash.
 
-    def __init__(self) -> None:
+    Argon2 is slow and memory-hard on purpose, so wrong keys must not become a denial of
+    service: at most ``max_concurrent`` verifications run at once (a request that cannot
+    get a slot within ``queue_seconds`` is answered 429), and after too many failures per
+    key id or per client address (:class:`FailureWindow`) a caller is answered 429 with
+    ``Retry-After`` before any hashing. A key already verified by this process still
+    passes while its id or address is blocked (a SHA-256 comparison, no argon2), so an
+    attacker who knows a public key id cannot lock out its signed-in owner.
+    """
+
+    def __init__(self, settings: Settings | None = None, *,
+                 queue_seconds: float = 5.0) -> None:
+        settings = settings or get_settings()
         self._verified: dict[str, str] = {}  # key id -> sha256 of the verified key
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max(1, settings.auth_max_concurrent))
+        self._queue_seconds = queue_seconds
+        window = settings.auth_failure_window_seconds
+        self.by_key = FailureWindow(settings.auth_failures_per_key, window)
+        self.by_address = FailureWindow(settings.auth_failures_per_address, window)
 
-    def authenticate(self, conn: Connection, presented: str | None) -> Principal:
-        """The principal of a valid, unrevoked key; else AuthenticationError (401)."""
+    def authenticate(self, conn: Connection, presented: str | None,
+                     client: str | None = None) -> Principal:
+        """The principal of a valid, unrevoked key; else AuthenticationError (401), or
+        TooManyRequests (429) when this key id or ``client`` address failed too often."""
         refused = AuthenticationError(
             "No valid API key. Send `Authorization: Bearer KEY` with a key made by "
             "`zicht keys create`."
         )
+        address = client or "unknown"
         if not presented or not presented.startswith("zk_") or presented.count("_") < 2:
+            self._refuse_if_blocked(self.by_address, address, "this address")
+            self.by_address.fail(address)
             raise refused
         key_id = presented[3:].split("_", 1)[0]
         row = conn.execute(_KEY_BY_ID, {"key_id": key_id}).first()
-        if row is None or row.revoked_at is not None:
-            raise refused
         digest = hashlib.sha256(presented.encode()).hexdigest()
         with self._lock:
             known = self._verified.get(key_id)
+        if row is None or row.revoked_at is not None:
+            self._refuse_if_blocked(self.by_address, address, "this address")
+            self.by_address.fail(address)
+            raise refused
         if known is None or not hmac.compare_digest(known, digest):
-            try:
-                _HASHER.verify(row.hash, presented)
-            except (VerificationError, InvalidHashError):
-                raise refused from None
+            self._refuse_if_blocked(self.by_address, address, "this address")
+            self._refuse_if_blocked(self.by_key, key_id, f"key {key_id}")
+            if not self._verify(row.hash, presented):
+                self.by_key.fail(key_id)
+                self.by_address.fail(address)
+                raise refused
             with self._lock:
                 self._verified[key_id] = digest
         return Principal(key_id=key_id, role=Role(row.role), org=row.org)
+
+    def _verify(self, stored: str, presented: str) -> bool:
+        if not self._slots.acquire(timeout=self._queue_seconds):
+            raise TooManyRequests("Too many key checks are running; try again shortly.",
+                                  retry_after=1)
+        try:
+            _HASHER.verify(stored, presented)
+            return True
+        except (VerificationError, InvalidHashError):
+            return False
+        finally:
+            self._slots.release()
+
+    @staticmethod
+    def _refuse_if_blocked(window: FailureWindow, name: str, who: str) -> None:
+        wait = window.retry_after(name)
+        if wait is not None:
+            raise TooManyRequests(f"Too many failed attempts for {who}; try again in "
+                                  f"{wait} s with a valid key.", retry_after=wait)
