@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 
 import zicht
+from zicht.api.limits import BodyLimit
 from zicht.core.config import get_settings
 from zicht.core.errors import TooManyRequests, ZichtError
 from zicht.registry.access import Action
@@ -31,7 +32,7 @@ def include_routers(app: FastAPI) -> list[str]:
     package = importlib.import_module("zicht.api")
     included = []
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name in {"app", "auth"}:
+        if info.name in {"app", "auth", "limits"}:
             continue
         module = importlib.import_module(f"zicht.api.{info.name}")
         router = getattr(module, "router", None)
@@ -92,6 +93,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "The key's role may not do this"},
     404: {"model": ErrorOut, "description": "Not found, or not this key's to see"},
     409: {"model": ErrorOut, "description": "Clashes with stored state; send again"},
+    413: {"model": ErrorOut, "description": "The request body is over the size cap"},
 }
 
 
@@ -115,6 +117,7 @@ def create_app(registry: Registry | str) -> FastAPI:
         lifespan=lifespan,
         responses=ERROR_RESPONSES,  # every route may answer these (schemathesis checks it)
     )
+    app.add_middleware(BodyLimit, settings=get_settings())
     app.state.registry = reg
     app.state.verifier = KeyVerifier()
     app.state.writer = ReportWriter(reg)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from zicht.api.auth import get_registry, get_writer, require
+from zicht.core.config import get_settings
 from zicht.core.errors import ValidationError
 from zicht.registry.access import ORG_SCOPED, Action, Principal
 from zicht.registry.db import Registry
@@ -112,7 +113,7 @@ def post_batch(
     principal: Annotated[Principal, Depends(require(Action.REPORT_SUBMIT))],
 ) -> Any:
     """The same importer as ``zicht import``: any problem refuses the whole file."""
-    data = file.file.read()
+    data = file.file.read(get_settings().max_import_bytes + 1)  # over the cap: refused
     try:
         summary = import_file(registry, data, name=file.filename or "upload.csv",
                               actor=principal.actor, only_org=_only_org(principal))

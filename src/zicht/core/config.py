@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     auth_failures_per_key: int = 5
     auth_failures_per_address: int = 30
     auth_failure_window_seconds: int = 60
+    # Size limits of what comes in (docs/security.md, finding 11).
+    max_import_bytes: int = 100 * 2**20  # a report file (CLI or POST /reports/batch)
+    max_request_bytes: int = 2**20  # any other request body (JSON, forms)
+    max_xlsx_unpacked_bytes: int = 300 * 2**20  # an XLSX's members, uncompressed
+    max_xlsx_ratio: int = 100  # uncompressed / compressed size of an XLSX
+    max_field_chars: int = 1_000  # one cell or JSON value (the contract's are <= 200)
 
 
 def get_settings() -> Settings:
