@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from zicht.cli.app import DB_OPTION, app, console
+from zicht.core.safe_text import printable
 
 review_app = typer.Typer(help="The dedupe review queue: pairs of reports to decide on.",
                          no_args_is_help=True)
@@ -92,11 +94,14 @@ def review_list(
     for item in items:
         table = Table(title=f"pair {item.id}: p={item.match_probability:.3f}, "
                       f"{'linked' if item.linked else 'not linked'}")
+        # Names are data: Text is never read as Rich markup, and printable() shows
+        # terminal escapes and bidi overrides instead of passing them to the terminal.
         table.add_column("field")
         table.add_column("left")
         table.add_column("right")
         for key in item.left:
-            table.add_row(key, str(item.left.get(key)), str(item.right.get(key)))
+            table.add_row(Text(printable(key)), Text(printable(item.left.get(key))),
+                          Text(printable(item.right.get(key))))
         console.print(table)
 
 

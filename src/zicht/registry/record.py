@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from zicht.core import codes as C
 from zicht.core.errors import Problem
+from zicht.core.safe_text import CONTROL
 from zicht.registry.organisations import derive_org, org_fits, org_problem
 
 
@@ -133,7 +134,19 @@ def bsn_passes_eleven_test(bsn: str) -> bool:
 PastDate = Annotated[dt.date, AfterValidator(_not_future)]
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$",
                                 description="ISO 3166-1 alpha-2 (stored upper-case)")]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+def _no_control(value: str) -> str:
+    if CONTROL.search(value):  # never in a name: see zicht.core.safe_text
+        raise PydanticCustomError("control_character", "contains a control character "
+                                  "(such as NUL, ESC or a bidirectional override); remove it")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+#: What a ``report_ref`` may hold (docs/schema.md): letters, digits and ``. _ : / -``,
+#: starting with a letter or digit (so never a spreadsheet formula), at most 64.
+REPORT_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$"
+REPORT_REF_RULE = ("may hold only letters, digits and . _ : / - (starting with a letter or "
+                   "digit), at most 64 characters")
 
 
 class ReportRecord(BaseModel):
@@ -141,7 +154,8 @@ class ReportRecord(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
-    report_ref: Annotated[str, Field(min_length=1, max_length=100)]
+    report_ref: Annotated[str, Field(pattern=REPORT_REF_PATTERN, description=(
+        "letters, digits and . _ : / -, starting with a letter or digit, at most 64"))]
     reporter: Reporter
     reporter_org: Text | None = None
     organisation: Annotated[str, Field(min_length=1, max_length=64, description=(
@@ -237,6 +251,10 @@ def find_rule_problems(rec: ReportRecord) -> list[tuple[str, str]]:
             out.append(("organisation", problem))
     if rec.birth_date is not None and rec.birth_year is not None:
         out.append(("birth_year", "must be empty when birth_date is given (send one of them)"))
+    if rec.birth_date is not None and rec.birth_date > rec.report_date:
+        out.append(("birth_date", "is after report_date; check both dates"))
+    elif rec.birth_year is not None and rec.birth_year > rec.report_date.year:
+        out.append(("birth_year", "is after the year of report_date; check both"))
     if (rec.exploitation_start and rec.exploitation_end
             and rec.exploitation_start > rec.exploitation_end):
         out.append(("exploitation_end", "is before exploitation_start"))
@@ -259,6 +277,8 @@ def _problem_of(error: Any, row: int | None, today: dt.date) -> Problem:
         message = f"is in the future (after {today.isoformat()})"
     elif error["type"] == "less_than_equal" and name == "birth_year":
         message = f"is in the future (after {today.year})"
+    elif error["type"] == "string_pattern_mismatch" and name == "report_ref":
+        message = REPORT_REF_RULE
     # Never echo the input: it may be personal data.
     return Problem(row, name, message)
 

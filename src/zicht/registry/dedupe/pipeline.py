@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, insert, select, update
 
+from zicht.core.safe_text import safe_cell
 from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.dedupe.assign import assign_victim_ids
@@ -284,11 +285,12 @@ def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
 
 
 def write_links_csv(path: Path, reports: pd.DataFrame, victim_of: dict[int, int]) -> None:
-    """``reporter,report_ref,victim_id`` for every non-anonymous report."""
+    """``reporter,report_ref,victim_id`` for every non-anonymous report (cells that a
+    spreadsheet would run as a formula are neutralised)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["reporter", "report_ref", "victim_id"])
         for rid, reporter, ref in reports[["report_id", "reporter", "report_ref"]].itertuples(
                 index=False):
-            writer.writerow([reporter, ref, victim_of[int(rid)]])
+            writer.writerow([safe_cell(reporter), safe_cell(ref), victim_of[int(rid)]])
