@@ -18,13 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from zicht.api.auth import client_address
@@ -54,7 +53,7 @@ from zicht.publish.views import (
 from zicht.registry.access import Action, Principal, Role, authorize
 from zicht.registry.db import Registry
 from zicht.registry.keys import KeyVerifier
-from zicht.registry.models import ApiKey
+from zicht.registry.sessions import close_session, open_session, session_principal
 
 COOKIE = "zicht_session"
 SESSION_SECONDS = 8 * 3600
@@ -63,15 +62,20 @@ MAX_ROWS = 60  # rows of a table shown on a page; the download has them all
 
 
 class DashboardAuth(Protocol):
-    """How the dashboard checks a key and whether a signed-in key is still valid."""
+    """How the dashboard checks a key and keeps its sessions (server-side)."""
 
     def authenticate(self, key: str | None, client: str | None = None) -> Principal: ...
 
-    def is_active(self, key_id: str) -> bool: ...
+    def open_session(self, principal: Principal) -> str: ...
+
+    def session(self, token: str) -> Principal | None: ...
+
+    def close_session(self, token: str) -> None: ...
 
 
 class RegistryAuth:
-    """Keys from the registry database (argon2 hashes, revocation checked each time)."""
+    """Keys from the registry database (argon2 hashes, revocation checked each time),
+    sessions in its ``dashboard_sessions`` table (``zicht.registry.sessions``)."""
 
     def __init__(self, registry: Registry, verifier: KeyVerifier | None = None) -> None:
         self.registry = registry
@@ -81,11 +85,17 @@ class RegistryAuth:
         with self.registry.read() as conn:
             return self.verifier.authenticate(conn, key, client)
 
-    def is_active(self, key_id: str) -> bool:
-        table = ApiKey.__table__
+    def open_session(self, principal: Principal) -> str:
+        with self.registry.begin() as conn:
+            return open_session(conn, principal, SESSION_SECONDS)
+
+    def session(self, token: str) -> Principal | None:
         with self.registry.read() as conn:
-            row = conn.execute(select(table.c.revoked_at).where(table.c.id == key_id)).first()
-        return row is not None and row.revoked_at is None
+            return session_principal(conn, token)
+
+    def close_session(self, token: str) -> None:
+        with self.registry.begin() as conn:
+            close_session(conn, token)
 
 
 @dataclass
@@ -96,6 +106,7 @@ class Dashboard:
     auth: DashboardAuth
     signer: URLSafeTimedSerializer
     env: Environment
+    secure_cookie: bool = False
 
 
 def configure_dashboard(app: FastAPI, publish_dir: Path | None = None, *,
@@ -103,6 +114,8 @@ def configure_dashboard(app: FastAPI, publish_dir: Path | None = None, *,
                         secret: str | None = None) -> Dashboard:
     """Set what the dashboard of ``app`` shows and how it checks keys.
 
+    The session cookie is ``Secure`` when ``ZICHT_SESSION_COOKIE_SECURE`` says so (by
+    default in production), whatever scheme the server itself sees.
     Defaults: ``ZICHT_PUBLISH_DIR`` (``zicht serve --publish-dir``), the app's registry
     keys, and ``ZICHT_SESSION_SECRET`` to sign the session cookie (without one a random
     secret is made, so sessions end when the server restarts).
@@ -116,7 +129,10 @@ def configure_dashboard(app: FastAPI, publish_dir: Path | None = None, *,
     env.globals.update(fmt=format_number, chapter_title=chapter_title)
     signer = URLSafeTimedSerializer(secret or settings.session_secret or secrets.token_hex(32),
                                     salt="zicht-dashboard")
-    dash = Dashboard(PublishedSet(Path(directory)), auth, signer, env)
+    secure = settings.session_cookie_secure
+    if secure is None:
+        secure = settings.environment == "production"
+    dash = Dashboard(PublishedSet(Path(directory)), auth, signer, env, secure)
     app.state.dashboard = dash
     return dash
 
@@ -141,6 +157,9 @@ def login_form(request: Request, lang: str = "nl", next: str = "/dashboard") -> 
 async def login(request: Request) -> Response:
     """Check the API key of the form and set the signed session cookie."""
     dash = _dashboard(request)
+    if not _same_origin(request):
+        return Response("Sign in from this dashboard's own page (cross-site request "
+                        "refused).", status_code=403, media_type="text/plain")
     form = await request.form()
     lang = _lang(str(form.get("lang", "nl")))
     key = str(form.get("api_key", "")).strip()
@@ -157,19 +176,37 @@ async def login(request: Request) -> Response:
         return page
     target = _safe(str(form.get("next", "/dashboard")))
     response = RedirectResponse(_with_lang(target, lang), status_code=303)
-    token = dash.signer.dumps({"k": principal.key_id, "r": principal.role.value,
-                               "o": principal.org})
-    response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https",
+    session = await run_in_threadpool(dash.auth.open_session, principal)
+    response.set_cookie(COOKIE, dash.signer.dumps({"s": session}), max_age=SESSION_SECONDS,
+                        httponly=True, samesite="lax", secure=dash.secure_cookie,
                         path="/dashboard")
     return response
 
 
 @router.post("/logout")
-def logout(lang: str = "nl") -> Response:
+def logout(request: Request, lang: str = "nl") -> Response:
+    """Sign out: the session ends on the server, so a copied cookie stops working too."""
+    dash = _dashboard(request)
+    if not _same_origin(request):
+        return Response("Sign out from this dashboard's own page (cross-site request "
+                        "refused).", status_code=403, media_type="text/plain")
+    token = _session_token(dash, request.cookies.get(COOKIE))
+    if token:
+        dash.auth.close_session(token)
     response = RedirectResponse(f"/dashboard/login?lang={_lang(lang)}", status_code=303)
-    response.delete_cookie(COOKIE, path="/dashboard")
+    response.delete_cookie(COOKIE, path="/dashboard", secure=dash.secure_cookie,
+                           httponly=True, samesite="lax")
     return response
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether a form POST comes from this site: its ``Origin`` (else ``Referer``) names
+    this host. A request with neither (a script, not a browser form) is let through."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source:
+        return True
+    host = request.headers.get("host", "")
+    return source != "null" and urlsplit(source).netloc == host
 
 
 @router.get("", response_class=HTMLResponse)
@@ -274,6 +311,12 @@ def download(request: Request, slug: str, fmt: str, lang: str = "nl",
         if not table.name.startswith("regional/municipality"):
             return Response("A municipality key downloads its own region's tables only.",
                             status_code=403, media_type="text/plain")
+    elif code and (level not in REGION_LEVELS
+                   or code not in dash.published.region_codes(level)):
+        # Only a known area: the code goes into the file name (and nothing else does).
+        return Response("No such area: code must be a police unit or municipality code of "
+                        "the released regional tables (with level).", status_code=404,
+                        media_type="text/plain")
     if level in REGION_LEVELS and code and REGION_LEVELS[level] in table.columns:
         rows = region_rows(table, level, code, filters)
     else:
@@ -328,16 +371,27 @@ def _principal(dash: Dashboard, request: Request, *,
                         headers={"Retry-After": str(exc.retry_after)})
 
 
-def _from_cookie(dash: Dashboard, token: str | None) -> Principal:
-    if not token:
-        raise AuthenticationError("Not signed in. Sign in with an API key.")
+def _session_token(dash: Dashboard, cookie: str | None) -> str | None:
+    """The session token inside a signed cookie (None when absent, forged or expired)."""
+    if not cookie:
+        return None
     try:
-        data = dash.signer.loads(token, max_age=SESSION_SECONDS)
+        data = dash.signer.loads(cookie, max_age=SESSION_SECONDS)
     except BadSignature:
-        raise AuthenticationError("The session expired or is invalid. Sign in again.") from None
-    if not dash.auth.is_active(str(data["k"])):
-        raise AuthenticationError("The key of this session was revoked. Sign in again.")
-    return Principal(key_id=str(data["k"]), role=Role(data["r"]), org=str(data["o"]))
+        return None
+    token = data.get("s") if isinstance(data, dict) else None
+    return token if isinstance(token, str) else None
+
+
+def _from_cookie(dash: Dashboard, cookie: str | None) -> Principal:
+    if not cookie:
+        raise AuthenticationError("Not signed in. Sign in with an API key.")
+    token = _session_token(dash, cookie)
+    principal = dash.auth.session(token) if token else None
+    if principal is None:
+        raise AuthenticationError("The session ended (signed out, expired or its key was "
+                                  "revoked). Sign in again.")
+    return principal
 
 
 def _figure(dash: Dashboard, table: DisclosedTable, rows: Sequence[Mapping[str, Any]],
@@ -402,7 +456,9 @@ def _with_lang(target: str, lang: str) -> str:
 
 
 def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    """One RFC 6266 ``filename*`` parameter, percent-encoded UTF-8: no quote or
+    non-Latin-1 character in a name can add a parameter or break the header."""
+    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
 
 
 def _area_label(level: str, code: str, lang: str) -> str:

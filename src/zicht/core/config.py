@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # and signs its session cookie with this secret (random per process when unset).
     publish_dir: Path | None = None
     session_secret: str | None = None
+    # The session cookie's Secure flag (None: on in production). Set by configuration,
+    # not by the scheme the server sees: behind a TLS proxy uvicorn sees http.
+    session_cookie_secure: bool | None = None
     # API keys: argon2 verifications at once (each takes ~64 MiB and a core for ~0.1 s),
     # and failed attempts allowed per key id and per client address within the window.
     auth_max_concurrent: int = 2

@@ -8,6 +8,9 @@ frozen here), or to ``<code>:unassigned`` when it names none; reporter keys of t
 codes are revoked (they named no single organisation; make new ones with
 ``zicht keys create --role reporter --org other:<id>``).
 
+Also: the table ``dashboard_sessions`` (server-side dashboard sessions, so a sign-out
+ends a session for good; issue 12, finding 15).
+
 Revision ID: 0004_organisation_scope
 Revises: 0003_dedupe_incremental
 """
@@ -35,6 +38,14 @@ def _slug(name: str) -> str:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "dashboard_sessions",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("key_id", sa.String(16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    )
     conn = op.get_bind()
     orgs = sa.table("organisations", sa.column("id", sa.Integer), sa.column("code", sa.String),
                     sa.column("reporter", sa.String), sa.column("police_unit", sa.String),
@@ -66,6 +77,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Back to one organisation per code (fails if two organisations share a report_ref)."""
+    op.drop_table("dashboard_sessions")
     conn = op.get_bind()
     for code in _SHARED:
         ids = [r[0] for r in conn.execute(sa.text(
