@@ -116,7 +116,9 @@ class KeyVerifier:
             "`zicht keys create`."
         )
         address = client or "unknown"
-        if not presented or not presented.startswith("zk_") or presented.count("_") < 2:
+        if not presented:
+            raise refused  # no key at all: nothing guessed, nothing to throttle
+        if not presented.startswith("zk_") or presented.count("_") < 2:
             self._refuse_if_blocked(self.by_address, address, "this address")
             self.by_address.fail(address)
             raise refused
