@@ -30,6 +30,7 @@ from zicht.boundary.allowlist import Rule, Transform, check_source_schema
 from zicht.boundary.pseudonym import KEY_HELP, PseudonymKey, key_file_inside
 from zicht.core.config import get_settings
 from zicht.core.errors import ConfigError, ConflictError
+from zicht.core.private import private_dir, private_file
 from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.reports import read_reports
@@ -185,20 +186,21 @@ def _pseudonymise_source(src: Path, dst: Path, key: PseudonymKey,
     births = _births_of(reader, population)
     writer: pq.ParquetWriter | None = None
     rows = moved = 0
-    try:
-        for batch in reader.iter_batches(batch_size=500_000):
-            table, n = _apply_rules(pa.Table.from_batches([batch]), rules, key, births)
-            if writer is None:
-                writer = pq.ParquetWriter(dst, table.schema)
-            writer.write_table(table)
-            rows += table.num_rows
-            moved += n
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # an empty source still crosses as an empty file with its schema
-        empty, _ = _apply_rules(reader.schema_arrow.empty_table(), rules, key)
-        pq.write_table(empty, dst)
+    with private_file(dst) as fh:
+        try:
+            for batch in reader.iter_batches(batch_size=500_000):
+                table, n = _apply_rules(pa.Table.from_batches([batch]), rules, key, births)
+                if writer is None:
+                    writer = pq.ParquetWriter(fh, table.schema)
+                writer.write_table(table)
+                rows += table.num_rows
+                moved += n
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:  # an empty source still crosses as an empty file with its schema
+            empty, _ = _apply_rules(reader.schema_arrow.empty_table(), rules, key)
+            pq.write_table(empty, fh)
     return rows, moved
 
 
@@ -219,7 +221,7 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
     sources = sorted(Path(sources_dir).glob("*.parquet")) if sources_dir is not None else []
     for src in sources:  # refuse before anything is read or written
         check_source_schema(src.stem, pq.read_schema(src))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     with registry.begin() as conn:
         reports, unlinked = _reports_table(conn, registry, key, actor or cli_actor())
         if unlinked:
@@ -231,8 +233,9 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         append_audit(conn, actor=actor or cli_actor(), action="extract.write",
                      record_type="extract", record_id=snapshot_id)
     victims = _victims_table(reports)
-    pq.write_table(reports, out_dir / "reports.parquet")
-    pq.write_table(victims, out_dir / "victims.parquet")
+    for name, table in (("reports", reports), ("victims", victims)):
+        with private_file(out_dir / f"{name}.parquet") as fh:
+            pq.write_table(table, fh)
     counts: dict[str, Any] = {
         "reports": reports.num_rows,
         "anonymous_reports": int(pc.sum(reports.column("anonymous")).as_py() or 0),
@@ -240,7 +243,7 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
     }
     files = ["reports.parquet", "victims.parquet"]
     if sources_dir is not None:
-        (out_dir / "sources").mkdir(exist_ok=True)
+        private_dir(out_dir / "sources")
         counts["sources"] = {}
         counts["event_dates_moved_off_birth_dates"] = {}
         population = next((p for p in sources if p.stem == "population"), None)
@@ -258,5 +261,6 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         "counts": counts,
         "files": {name: {"sha256": _sha256(out_dir / name)} for name in files},
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    with private_file(out_dir / "manifest.json") as fh:
+        fh.write(json.dumps(manifest, indent=2).encode())
     return ExtractResult(out_dir=out_dir, manifest=manifest)

@@ -54,11 +54,12 @@ def retention_apply(
 
 @app.command("backup")
 def backup(
-    out: Path = typer.Option(..., "--out", help="The backup file to write (a zip)."),
+    out: Path = typer.Option(..., "--out", help="The backup file to write (sealed: "
+                             "encrypted and authenticated, owner-only)."),
     db: str = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Back up the registry to one portable file (identifying fields stay encrypted)."""
+    """Back up the registry to one portable file, encrypted and authenticated."""
     summary = backup_registry(db, out, actor=cli_actor())
     if as_json:
         console.print_json(json.dumps(summary.to_dict()))

@@ -140,7 +140,9 @@ class ReportRecord(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
-    report_ref: Annotated[str, Field(min_length=1, max_length=100)]
+    # No control characters: PostgreSQL cannot store a NUL, and none belongs in a reference.
+    report_ref: Annotated[str, Field(min_length=1, max_length=100,
+                                     pattern=r"^[^\x00-\x1f\x7f]*$")]
     reporter: Reporter
     reporter_org: Text | None = None
     police_unit: PoliceUnit | None = None
@@ -243,6 +245,9 @@ def _problem_of(error: Any, row: int | None, today: dt.date) -> Problem:
         message = f"is in the future (after {today.isoformat()})"
     elif error["type"] == "less_than_equal" and name == "birth_year":
         message = f"is in the future (after {today.year})"
+    elif error["type"] == "string_pattern_mismatch" and name == "report_ref":
+        message = ("holds a control character (such as NUL, tab or escape); expected a "
+                   "reference of printable characters")
     # Never echo the input: it may be personal data.
     return Problem(row, name, message)
 
