@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from zicht.cli.app import DB_OPTION, app, console
 
@@ -89,6 +88,8 @@ def review_list(
     if not items:
         console.print(f"No {status} review pairs.")
         return
+    from rich.table import Table
+
     for item in items:
         table = Table(title=f"pair {item.id}: p={item.match_probability:.3f}, "
                       f"{'linked' if item.linked else 'not linked'}")

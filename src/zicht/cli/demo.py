@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from zicht.cli.app import app, console
 from zicht.core.errors import ConfigError
+from zicht.core.progress import Tick
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from zicht.publish.report import ReportFiles
 
 BOOTSTRAP = 1000  # BCa replicates of the published estimate (docs/estimation.md)
@@ -63,6 +64,9 @@ def demo(
             raise ConfigError(f"{out} already exists and is not empty. Pass --force to "
                               "replace it, or choose another --out.")
         shutil.rmtree(out)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     timings: dict[str, float] = {}
     with Progress(TextColumn("{task.description:<34}"), BarColumn(), TimeElapsedColumn(),
                   console=console) as bar:
@@ -82,7 +86,6 @@ def demo(
                   f"`zicht serve --publish-dir {out / 'released'}` for the dashboard.")
 
 
-Tick = Callable[[str, int, int], None]  # (what, done, total): a stage's progress
 Stage = Callable[[str, Callable[[Tick], object]], object]
 
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from zicht.cli.app import app, console
 from zicht.core.errors import EstimationError
-from zicht.disclosure import Release, TableSpec, apply_rules, write_release
-from zicht.research.estimate import CaptureTable, estimate, estimate_strata
-from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
-from zicht.research.estimate.extract import ExtractTables, tables_from_extract
-from zicht.research.estimate.strata import StratifiedEstimate
+
+if TYPE_CHECKING:
+    from zicht.disclosure import Release
+    from zicht.research.estimate.covariate import CovariateEstimate
+    from zicht.research.estimate.extract import ExtractTables
+    from zicht.research.estimate.strata import StratifiedEstimate
 
 _COUNT_COLUMNS = ("observed", "estimate", "ci_low", "ci_high")
 
@@ -28,6 +29,8 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
                    options: dict[str, Any],
                    covariate: CovariateEstimate | None = None) -> Release:
     """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
+    from zicht.disclosure import TableSpec, apply_rules, write_release
+
     rows = []
     extra_rows = covariate.rows() if covariate else []
     for row in [*result.rows(), *extra_rows]:
@@ -60,6 +63,10 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                      level: float = 0.95, covariate: bool = False,
                      **options: Any) -> tuple[Release, StratifiedEstimate]:
     """Estimate per stratum from a research extract and release it through the gate."""
+    from zicht.research.estimate import estimate_strata
+    from zicht.research.estimate.covariate import estimate_covariate
+    from zicht.research.estimate.extract import tables_from_extract
+
     tables = tables_from_extract(extract, by, min_list)
     strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
                             level=level, **options)
@@ -110,6 +117,9 @@ def estimate_cmd(
         raise EstimationError("Give either a capture table CSV or --extract DIR (not both). "
                               "Example: zicht estimate table.csv --method stepwise.")
     if table is not None:
+        # Only what a capture table needs: no extract, no gate, no pandas.
+        from zicht.research.estimate import CaptureTable, estimate
+
         result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
                           level=level, **options)
         if as_json:

@@ -10,9 +10,6 @@ import typer
 
 from zicht.cli.app import DB_OPTION, app, console
 from zicht.core.errors import ValidationError
-from zicht.registry import import_file, open_registry
-from zicht.registry.audit import cli_actor
-from zicht.registry.intake import summarise_refusal
 
 
 @app.command("import")
@@ -27,6 +24,10 @@ def import_(
     A re-sent reporter + report_ref updates that report (its history is kept). If any
     row has a problem nothing is stored, every problem is listed and the exit code is 2.
     """
+    from zicht.registry import import_file, open_registry
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.intake import summarise_refusal
+
     registry = open_registry(db)
     try:
         summary = import_file(registry, file, actor=cli_actor())

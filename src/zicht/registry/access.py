@@ -14,16 +14,7 @@ from enum import StrEnum
 
 from zicht.core.codes import POLICE_UNITS, REPORTERS, codes
 from zicht.core.errors import AccessDenied, Problem, ValidationError
-
-
-class Role(StrEnum):
-    """A key's role (issue 9)."""
-
-    REPORTER = "reporter"  # submits reports; sees its own organisation's reports
-    REGISTRAR = "registrar"  # the registry zone: every report, dedupe review, consent
-    ANALYST = "analyst"  # the research zone only: pseudonyms, never identities
-    MUNICIPALITY = "municipality"  # published tables of its own region
-    ADMIN = "admin"  # keys, retention, audit; no report content
+from zicht.core.roles import Role
 
 
 class Action(StrEnum):
