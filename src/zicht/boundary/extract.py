@@ -31,6 +31,7 @@ from zicht.boundary.pseudonym import KEY_HELP, PseudonymKey, key_file_inside
 from zicht.core.config import get_settings
 from zicht.core.errors import ConfigError, ConflictError
 from zicht.core.private import private_dir, private_file
+from zicht.core.progress import Tick, no_progress
 from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.reports import read_reports
@@ -213,8 +214,10 @@ def _sha256(path: Path) -> str:
 
 
 def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
-                  sources_dir: Path | None = None, actor: str | None = None) -> ExtractResult:
+                  sources_dir: Path | None = None, actor: str | None = None,
+                  progress: Tick | None = None) -> ExtractResult:
     """Write the pseudonymised extract of ``registry`` to ``out_dir``."""
+    tick = progress or no_progress
     if key_file_inside(out_dir, get_settings()):
         raise ConfigError(f"The pseudonym key file lies inside the extract directory "
                           f"{out_dir}; it would cross the boundary. " + KEY_HELP)
@@ -222,6 +225,8 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
     for src in sources:  # refuse before anything is read or written
         check_source_schema(src.stem, pq.read_schema(src))
     private_dir(out_dir)
+    steps = 2 + len(sources)
+    tick("reading the registry", 0, steps)
     with registry.begin() as conn:
         reports, unlinked = _reports_table(conn, registry, key, actor or cli_actor())
         if unlinked:
@@ -232,6 +237,7 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         snapshot_id = uuid.uuid4().hex
         append_audit(conn, actor=actor or cli_actor(), action="extract.write",
                      record_type="extract", record_id=snapshot_id)
+    tick("reports and victims", 1, steps)
     victims = _victims_table(reports)
     for name, table in (("reports", reports), ("victims", victims)):
         with private_file(out_dir / f"{name}.parquet") as fh:
@@ -247,12 +253,14 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         counts["sources"] = {}
         counts["event_dates_moved_off_birth_dates"] = {}
         population = next((p for p in sources if p.stem == "population"), None)
-        for src in sources:
+        for i, src in enumerate(sources):
+            tick(f"source {src.stem}", 2 + i, steps)
             rows, moved = _pseudonymise_source(src, out_dir / "sources" / src.name, key,
                                                population)
             counts["sources"][src.stem] = rows
             counts["event_dates_moved_off_birth_dates"][src.stem] = moved
             files.append(f"sources/{src.name}")
+    tick("manifest", steps, steps)
     manifest = {
         "snapshot_id": snapshot_id,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

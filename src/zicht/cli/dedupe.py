@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from zicht.cli.app import DB_OPTION, app, console
+from zicht.cli.progress import progress_bar
 
 review_app = typer.Typer(help="The dedupe review queue: pairs of reports to decide on.",
                          no_args_is_help=True)
@@ -44,7 +45,8 @@ def dedupe(
     try:
         options = DedupeOptions(backend=backend, spark=spark,  # type: ignore[arg-type]
                                 full=full)
-        summary = run_dedupe(registry, options, links_out=links_out)
+        with progress_bar("dedupe", quiet=as_json) as tick:
+            summary = run_dedupe(registry, options, links_out=links_out, progress=tick)
     finally:
         registry.dispose()
     if as_json:

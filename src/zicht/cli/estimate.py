@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from zicht.cli.app import app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.errors import EstimationError
 
 if TYPE_CHECKING:
@@ -120,8 +121,11 @@ def estimate_cmd(
         # Only what a capture table needs: no extract, no gate, no pandas.
         from zicht.research.estimate import CaptureTable, estimate
 
-        result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
-                          level=level, **options)
+        with progress_bar("estimate", quiet=as_json or not bootstrap) as tick:
+            # The fit takes milliseconds; a bootstrap repeats it: an elapsed-time bar.
+            tick(f"{bootstrap:,} bootstrap replicates", 0, 0)
+            result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
+                              level=level, **options)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2))
         else:
@@ -130,9 +134,12 @@ def estimate_cmd(
     assert extract is not None
     if out is None:
         raise EstimationError("--extract needs --out DIR for the released estimate.json.")
-    release, strat = estimate_extract(extract, out, by=by, method=method, min_list=min_list,
-                                      seed=seed, level=level, covariate=covariate,
-                                      **options)
+    with progress_bar("estimate", quiet=as_json) as tick:
+        tick(f"strata by {by}" + (f", {bootstrap:,} bootstrap replicates each"
+                                  if bootstrap else ""), 0, 0)
+        release, strat = estimate_extract(extract, out, by=by, method=method,
+                                          min_list=min_list, seed=seed, level=level,
+                                          covariate=covariate, **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return

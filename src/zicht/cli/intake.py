@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from zicht.cli.app import DB_OPTION, app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.errors import ValidationError
 
 
@@ -30,7 +31,8 @@ def import_(
 
     registry = open_registry(db)
     try:
-        summary = import_file(registry, file, actor=cli_actor())
+        with progress_bar("import", quiet=as_json) as tick:
+            summary = import_file(registry, file, actor=cli_actor(), progress=tick)
     except ValidationError as exc:
         if as_json:
             console.print_json(json.dumps(summarise_refusal(exc).to_dict()))

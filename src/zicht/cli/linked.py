@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from zicht.cli.app import app, console
+from zicht.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from zicht.disclosure import Release
@@ -79,7 +80,8 @@ def linked(
     spec = LinkedSpec(**{k: v for k, v in given.items() if v is not None})
     store = open_extract(extract, sources)
     try:
-        result = run_linked(store, spec)
+        with progress_bar("linked") as tick:
+            result = run_linked(store, spec, progress=tick)
     finally:
         store.close()
     release = release_linked(result, out, threshold=threshold, charts=charts)
