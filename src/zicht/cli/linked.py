@@ -3,7 +3,7 @@ research extract, released only through the disclosure gate (JSON, CSV, XLSX, SV
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -75,9 +75,10 @@ def linked(
     from zicht.research.store import open_extract
 
     # Options not given keep LinkedSpec's defaults (one place for them).
-    given = {"seed": seed, "controls_per_victim": controls_per_victim,
-             "aid_period_by": aid_period_by}
-    spec = LinkedSpec(**{k: v for k, v in given.items() if v is not None})
+    spec = LinkedSpec()
+    spec = replace(spec, seed=spec.seed if seed is None else seed,
+                   controls_per_victim=controls_per_victim or spec.controls_per_victim,
+                   aid_period_by=aid_period_by or spec.aid_period_by)
     store = open_extract(extract, sources)
     try:
         with progress_bar("linked") as tick:
