@@ -30,7 +30,8 @@ docs: install
 	$(BIN)/typer zicht.cli utils docs --name zicht --output docs/cli.md
 
 ## make bench: every benchmark, one table, benchmarks/results.json
-# recordlinkage (the dedupe peer) pins pandas<3 but runs on pandas 3 for what we use.
+# The peers come with their dependencies from the `bench` extra (pyproject.toml);
+# recordlinkage declares pandas<3, so pip resolves that environment to pandas 2.x.
 bench: install
-	$(BIN)/pip install -q --no-deps recordlinkage jellyfish scikit-learn joblib threadpoolctl
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks

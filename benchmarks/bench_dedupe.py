@@ -13,9 +13,9 @@ Rows:
 * Speed: N reports read from and written back to a SQLite registry, end to end, in a
   child process so its peak memory (max RSS) is measured alone.
 
-recordlinkage 0.16 declares ``pandas<3`` but runs on pandas 3 for what is used here;
-install it without letting pip downgrade pandas: ``pip install --no-deps recordlinkage
-jellyfish scikit-learn joblib threadpoolctl cloudpickle``.
+The peer and its dependencies come from the ``bench`` extra (``pip install -e
+'.[bench]'``, which ``make bench`` runs); recordlinkage 0.16 declares ``pandas<3``, so
+that environment resolves to pandas 2.x.
 """
 
 from __future__ import annotations

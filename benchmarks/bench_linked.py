@@ -57,10 +57,10 @@ def build_sources(root: Path, size: dict[str, int]) -> Path:
                  CAST(2015 - CASE WHEN hash(i, 2) % 100 < 90 THEN hash(i, 3) % 75
                                   ELSE 75 + hash(i, 3) % 25 END AS SMALLINT) AS birth_year,
                  'GM0363' AS municipality,
-                 CASE WHEN hash(i, 4) % 100 < 4 THEN DATE '2017-03-01'
-                      ELSE DATE '1990-01-01' END AS registered_from,
-                 CASE WHEN hash(i, 5) % 100 < 3 THEN DATE '2018-06-30' END
-                     AS registered_until
+                 CAST(CASE WHEN hash(i, 4) % 100 < 4 THEN 2017 ELSE 1990 END AS SMALLINT)
+                     AS registered_from_year,
+                 CASE WHEN hash(i, 5) % 100 < 3 THEN '2018-06' END
+                     AS registered_until_month
           FROM range({n}) t(i)
         ) TO '{src / "population.parquet"}' (FORMAT parquet)
     """)
@@ -71,13 +71,13 @@ def build_sources(root: Path, size: dict[str, int]) -> Path:
         SELECT person_pid, 'aid' AS kind FROM (
             SELECT person_pid FROM population
             WHERE sex = 'female' AND birth_year BETWEEN 1966 AND 2004
-              AND registered_from <= DATE '2016-01-01'
+              AND registered_from_year < 2016
             ORDER BY hash(person_pid, 11) LIMIT {round(v * 0.76)})
         UNION ALL
         SELECT person_pid, 'aid' FROM (
             SELECT person_pid FROM population
             WHERE sex = 'male' AND birth_year BETWEEN 1966 AND 2004
-              AND registered_from <= DATE '2016-01-01'
+              AND registered_from_year < 2016
             ORDER BY hash(person_pid, 12) LIMIT {v - round(v * 0.76)})
         UNION ALL
         SELECT person_pid, 'old' FROM (

@@ -89,3 +89,40 @@ def test_existing_folder_is_not_overwritten_without_force(demo_dir: Path) -> Non
                           text=True, check=False)
     assert done.returncode == 1 and "--force" in done.stderr
     assert (demo_dir / "report" / "report.html").is_file()  # the earlier run is intact
+
+
+def test_demo_extract_has_no_birth_date_and_no_source_record_id(demo_dir: Path) -> None:
+    """Security finding 2 on the demo: every date column of every extract file, against
+    the birth date of the person on its row; every string against the sources' ids."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from zicht.boundary import PseudonymKey
+
+    key_path = demo_dir / "registry" / "pseudonym.key"
+    key = PseudonymKey.from_hex(key_path.read_text(), str(key_path))
+    world = demo_dir / "world" / "sources"
+    pop = pq.read_table(world / "population.parquet", columns=["bsn", "birth_date"])
+    pids = key.pseudonyms("person", pop.column("bsn").to_pylist())
+    births = dict(zip(pids, pop.column("birth_date").to_pylist(), strict=True))
+    ids: set[str] = set()
+    for source, column in (("police_incidents", "incident_id"), ("justice_cases", "case_id"),
+                           ("ind_decisions", "decision_id"), ("chat_contacts", "contact_id"),
+                           ("chat_contacts", "visitor_key")):
+        ids.update(v for v in pq.read_table(world / f"{source}.parquet", columns=[column])
+                   .column(0).to_pylist() if v)
+    assert len(ids) > 100
+    dates_scanned = 0
+    for path in (demo_dir / "research").rglob("*.parquet"):
+        table = pq.read_table(path)
+        for field in table.schema:
+            values = table.column(field.name).to_pylist()
+            if pa.types.is_temporal(field.type) and "person_pid" in table.column_names:
+                dates_scanned += 1
+                persons = table.column("person_pid").to_pylist()
+                same = sum(1 for p, v in zip(persons, values, strict=True)
+                           if v is not None and births.get(p) == v)
+                assert not same, f"{path.name}:{field.name} holds {same} birth dates"
+            if pa.types.is_string(field.type):
+                assert not ids & {v for v in values if v}, f"{path.name}:{field.name}"
+    assert dates_scanned >= 8

@@ -111,3 +111,41 @@ def test_concurrent_writers_keep_verifiable_chains(db_url: str) -> None:
         result = verify_audit(conn)
     assert result.ok and result.entries == 60, result.problems
     reg.dispose()
+
+
+def _rehash_without_the_key(conn: Connection) -> None:
+    """An attacker with DDL rights but without the encryption key: delete an entry and
+    re-hash the rest of the chain so every link and ``seq`` holds again."""
+    import hashlib
+    import json
+
+    conn.exec_driver_sql("DELETE FROM audit_log WHERE id = 2")
+    rows = conn.exec_driver_sql("SELECT id, chain, at, actor, action, record_type, record_id "
+                                "FROM audit_log ORDER BY chain, seq").all()
+    prev = "0" * 64
+    for seq, (rid, chain, at, actor, action, rtype, record) in enumerate(rows, start=1):
+        payload = json.dumps([chain, seq, at, actor, action, rtype, record, prev],
+                             separators=(",", ":"), ensure_ascii=True)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        conn.exec_driver_sql("UPDATE audit_log SET seq = ?, prev_hash = ?, hash = ? "
+                             "WHERE id = ?" if conn.dialect.name == "sqlite" else
+                             "UPDATE audit_log SET seq = %s, prev_hash = %s, hash = %s "
+                             "WHERE id = %s", (seq, prev, digest, rid))
+        prev = digest
+
+
+def test_a_rehashed_chain_fails_without_a_noted_head(db_url: str) -> None:
+    """Security finding 13: the chain is keyed, so re-hashing after a deletion (triggers
+    dropped) is caught by `zicht audit verify` alone, without --head."""
+    reg = filled(db_url)
+    with reg.begin() as conn:
+        drop_guards(conn)
+        _rehash_without_the_key(conn)
+    with reg.read() as conn:
+        result = verify_audit(conn)
+    assert not result.ok and result.entries == 4
+    assert all("its content does not match its hash" in p for p in result.problems)
+    reg.dispose()
+    out = runner.invoke(app, ["audit", "verify", "--db", db_url])
+    assert out.exit_code == 1
+

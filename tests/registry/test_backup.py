@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import json
+import stat
 import sys
 import zipfile
 from pathlib import Path
@@ -19,8 +21,16 @@ from security_seed import KINDS, TEST_KEY, database, report_row
 from zicht.cli import app
 from zicht.core.errors import ConfigError, ConflictError, ValidationError
 from zicht.registry import import_rows, open_registry, read_reports, verify_audit
-from zicht.registry.backup import backup_registry, decode_value, encode_value, restore_registry
+from zicht.registry.backup import (
+    archive_key,
+    backup_registry,
+    decode_value,
+    encode_value,
+    restore_registry,
+)
 from zicht.registry.db import make_engine
+from zicht.registry.keys import create_key, list_keys
+from zicht.registry.sealed import MAGIC, open_sealed, read_key_id, seal_file
 
 
 @pytest.fixture(autouse=True)
@@ -105,19 +115,84 @@ def test_restore_refuses_a_damaged_backup_or_the_wrong_key(tmp_path: Path,
     out = tmp_path / "a.zip"
     backup_registry(src, out, actor="test")
     damaged = tmp_path / "damaged.zip"
-    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(damaged, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item)
-            if item.filename == "tables/reports.jsonl":
-                data = data.replace(b'"sexual"', b'"labour"', 1)
-            zout.writestr(item, data)
+    blob = bytearray(out.read_bytes())
+    blob[len(blob) // 2] ^= 0x01
+    damaged.write_bytes(bytes(blob))
     dst = f"sqlite:///{tmp_path / 'b.db'}"
-    with pytest.raises(ValidationError, match="damaged"):
+    with pytest.raises(ConfigError, match="fails authentication"):
+        restore_registry(damaged, dst, actor="test")
+    damaged.write_bytes(out.read_bytes()[:-100])
+    with pytest.raises(ConfigError, match=r"authentication|cut off"):
         restore_registry(damaged, dst, actor="test")
     assert not (tmp_path / "b.db").exists()  # refused before touching the target
     monkeypatch.setenv("ZICHT_ENCRYPTION_KEY", "6b" * 32)
     with pytest.raises(ConfigError, match="key id"):
         restore_registry(out, dst, actor="test")
+
+
+def _tampered(out: Path, tmp: Path) -> tuple[bytes, bytes]:
+    """Security finding 12: open the backup (as someone holding the archive), add a
+    registrar key to ``tables/api_keys.jsonl`` and recompute the manifest's hash. Returns
+    the new manifest and the whole new archive."""
+    plain = tmp / "opened.zip"
+    open_sealed(out, plain, archive_key(bytes.fromhex(TEST_KEY)))
+    with zipfile.ZipFile(plain) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    info = manifest["tables"]["api_keys"]
+    first = json.loads(files["tables/api_keys.jsonl"].splitlines()[0])
+    row = dict(zip(info["columns"], first, strict=True))
+    row.update(id="feedfacecafe", role="registrar")
+    line = json.dumps([row[c] for c in info["columns"]], separators=(",", ":")).encode()
+    files["tables/api_keys.jsonl"] += line + b"\n"
+    info["sha256"] = hashlib.sha256(files["tables/api_keys.jsonl"]).hexdigest()
+    info["rows"] += 1
+    files["manifest.json"] = json.dumps(manifest, indent=1).encode()
+    archive = tmp / "forged.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return files["manifest.json"], archive.read_bytes()
+
+
+def test_restore_refuses_an_injected_key_with_a_recomputed_manifest(
+        tmp_path: Path) -> None:
+    src, dst = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    _seed(src, 3)
+    reg = open_registry(src)
+    with reg.begin() as conn:
+        create_key(conn, role="reporter", org="police:amsterdam", actor="test")
+    reg.dispose()
+    out = tmp_path / "a.zip"
+    backup_registry(src, out, actor="test")
+    assert out.read_bytes()[:len(MAGIC)] == MAGIC and b"api_keys" not in out.read_bytes()
+    _, archive = _tampered(out, tmp_path)
+    # As in the finding: the forged zip itself, with its recomputed hash.
+    forged = tmp_path / "forged-backup.zip"
+    forged.write_bytes(archive)
+    with pytest.raises(ConfigError, match="not a sealed zicht file"):
+        restore_registry(forged, dst, actor="test")
+    # Sealed again under the archive key: the manifest's MAC (another derived key) fails.
+    seal_file(tmp_path / "forged.zip", forged, archive_key(bytes.fromhex(TEST_KEY)),
+              read_key_id(out))
+    with pytest.raises(ValidationError, match="MAC"):
+        restore_registry(forged, dst, actor="test")
+    assert not (tmp_path / "b.db").exists()
+    restore_registry(out, dst, actor="test")  # the untouched backup still restores
+    reg = open_registry(dst)
+    with reg.begin() as conn:
+        assert [k.role for k in list_keys(conn)] == ["reporter"]
+    reg.dispose()
+
+
+def test_backup_file_is_private(tmp_path: Path) -> None:
+    src = f"sqlite:///{tmp_path / 'a.db'}"
+    _seed(src, 2)
+    out = tmp_path / "a.zip"
+    out.write_bytes(b"old")
+    out.chmod(0o644)
+    backup_registry(src, out, actor="test")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
 def test_cli_backup_and_restore(tmp_path: Path) -> None:

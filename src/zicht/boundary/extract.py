@@ -2,8 +2,9 @@
 
 Writes the files of ``docs/data-flow.md`` §2: ``reports.parquet`` (one row per report,
 anonymous ones included), ``victims.parquet`` (one row per unique victim),
-``sources/*.parquet`` (the linked sources with ``bsn`` pseudonymised by the same key
-and ``birth_date`` reduced to ``birth_year``) and ``manifest.json``.
+``sources/*.parquet`` (the linked sources through their allow-lists: ``bsn``
+pseudonymised by the same key, record ids pseudonymised, person-bound dates coarsened,
+anything unlisted refused) and ``manifest.json``.
 
 Names are never read. BSNs and birth dates are decrypted in memory only, to make the
 person pseudonym, the birth year and the age at the report.
@@ -25,9 +26,12 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection
 
 from zicht import __version__
+from zicht.boundary.allowlist import Rule, Transform, check_source_schema
 from zicht.boundary.pseudonym import KEY_HELP, PseudonymKey, key_file_inside
 from zicht.core.config import get_settings
 from zicht.core.errors import ConfigError, ConflictError
+from zicht.core.private import private_dir, private_file
+from zicht.core.progress import Tick, no_progress
 from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.reports import read_reports
@@ -117,32 +121,88 @@ def _victims_table(reports: pa.Table) -> pa.Table:
     return pa.Table.from_pandas(grouped, schema=VICTIM_SCHEMA, preserve_index=False)
 
 
-def _pseudonymise_source(src: Path, dst: Path, key: PseudonymKey) -> int:
-    """Stream one source file: ``bsn`` -> ``person_pid``, ``birth_date`` -> ``birth_year``."""
+def _births_of(source: pq.ParquetFile, population: Path | None) -> pa.Table | None:
+    """``bsn, birth_date`` from the population register for the persons of ``source``
+    (one row per BSN), or None when there is nothing to compare with."""
+    if population is None or "bsn" not in source.schema_arrow.names:
+        return None
+    bsns = pc.unique(source.read(columns=["bsn"]).column("bsn").combine_chunks().drop_null())
+    pop = pq.read_table(population, columns=["bsn", "birth_date"])
+    pop = pop.filter(pc.and_(pc.is_in(pop.column("bsn"), value_set=bsns),
+                             pc.is_valid(pop.column("birth_date"))))
+    return pop.group_by("bsn").aggregate([("birth_date", "min")]).rename_columns(
+        ["bsn", "birth_date"])
+
+
+def _off_birth_dates(column: pa.ChunkedArray, births: pa.Array) -> tuple[pa.Array, int]:
+    """An event date on the person's own birth date crosses one day later: it would
+    otherwise carry the birth date across (``docs/boundary.md``)."""
+    dates = column.combine_chunks()
+    same = pc.fill_null(pc.equal(dates, births), False)
+    moved = int(pc.sum(same).as_py() or 0)
+    if not moved:
+        return dates, 0
+    later = pc.add(dates.cast(pa.int32()), pa.scalar(1, pa.int32())).cast(pa.date32())
+    return pc.if_else(same, later, dates), moved
+
+
+def _apply_rules(table: pa.Table, rules: dict[str, Rule], key: PseudonymKey,
+                 births: pa.Table | None = None) -> tuple[pa.Table, int]:
+    """One batch through the allow-list: every column transformed as declared; and how
+    many event dates were moved off a birth date."""
+    birth_of_row: pa.Array | None = None
+    if births is not None and births.num_rows and "bsn" in table.column_names:
+        index = pc.index_in(table.column("bsn"), value_set=births.column("bsn"))
+        birth_of_row = births.column("birth_date").combine_chunks().take(index)
+    names: list[str] = []
+    columns: list[pa.Array | pa.ChunkedArray] = []
+    moved = 0
+    for name in table.column_names:
+        rule, column = rules[name], table.column(name)
+        if rule.transform is Transform.DROP:
+            continue
+        if rule.transform is Transform.PERSON:
+            column = pa.array(key.pseudonyms("person", column.to_pylist()), pa.string())
+        elif rule.transform is Transform.PSEUDONYM:
+            column = pa.array(key.pseudonyms(rule.domain or name, column.to_pylist()),
+                              pa.string())
+        elif rule.transform is Transform.YEAR:
+            column = pc.year(column).cast(pa.int16())
+        elif rule.transform is Transform.MONTH:
+            column = pc.strftime(column, format="%Y-%m")
+        elif birth_of_row is not None and column.type == pa.date32():
+            column, n = _off_birth_dates(column, birth_of_row)
+            moved += n
+        names.append(rule.out_name(name))
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=names), moved
+
+
+def _pseudonymise_source(src: Path, dst: Path, key: PseudonymKey,
+                         population: Path | None = None) -> tuple[int, int]:
+    """Stream one source file through its allow-list (``zicht.boundary.allowlist``);
+    the rows written and the event dates moved off a birth date."""
     reader = pq.ParquetFile(src)
+    rules = check_source_schema(src.stem, reader.schema_arrow)
+    births = _births_of(reader, population)
     writer: pq.ParquetWriter | None = None
-    rows = 0
-    try:
-        for batch in reader.iter_batches(batch_size=500_000):
-            table = pa.Table.from_batches([batch])
-            if "bsn" in table.column_names:
-                pids = key.pseudonyms("person", table.column("bsn").to_pylist())
-                idx = table.column_names.index("bsn")
-                table = table.set_column(idx, "person_pid", pa.array(pids, pa.string()))
-            if "birth_date" in table.column_names:
-                idx = table.column_names.index("birth_date")
-                years = pc.year(table.column("birth_date")).cast(pa.int16())
-                table = table.set_column(idx, "birth_year", years)
-            if writer is None:
-                writer = pq.ParquetWriter(dst, table.schema)
-            writer.write_table(table)
-            rows += table.num_rows
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # an empty source still crosses as an empty file with its schema
-        pq.write_table(reader.schema_arrow.empty_table(), dst)
-    return rows
+    rows = moved = 0
+    with private_file(dst) as fh:
+        try:
+            for batch in reader.iter_batches(batch_size=500_000):
+                table, n = _apply_rules(pa.Table.from_batches([batch]), rules, key, births)
+                if writer is None:
+                    writer = pq.ParquetWriter(fh, table.schema)
+                writer.write_table(table)
+                rows += table.num_rows
+                moved += n
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:  # an empty source still crosses as an empty file with its schema
+            empty, _ = _apply_rules(reader.schema_arrow.empty_table(), rules, key)
+            pq.write_table(empty, fh)
+    return rows, moved
 
 
 def _sha256(path: Path) -> str:
@@ -154,12 +214,19 @@ def _sha256(path: Path) -> str:
 
 
 def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
-                  sources_dir: Path | None = None, actor: str | None = None) -> ExtractResult:
+                  sources_dir: Path | None = None, actor: str | None = None,
+                  progress: Tick | None = None) -> ExtractResult:
     """Write the pseudonymised extract of ``registry`` to ``out_dir``."""
+    tick = progress or no_progress
     if key_file_inside(out_dir, get_settings()):
         raise ConfigError(f"The pseudonym key file lies inside the extract directory "
                           f"{out_dir}; it would cross the boundary. " + KEY_HELP)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    sources = sorted(Path(sources_dir).glob("*.parquet")) if sources_dir is not None else []
+    for src in sources:  # refuse before anything is read or written
+        check_source_schema(src.stem, pq.read_schema(src))
+    private_dir(out_dir)
+    steps = 2 + len(sources)
+    tick("reading the registry", 0, steps)
     with registry.begin() as conn:
         reports, unlinked = _reports_table(conn, registry, key, actor or cli_actor())
         if unlinked:
@@ -170,9 +237,11 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         snapshot_id = uuid.uuid4().hex
         append_audit(conn, actor=actor or cli_actor(), action="extract.write",
                      record_type="extract", record_id=snapshot_id)
+    tick("reports and victims", 1, steps)
     victims = _victims_table(reports)
-    pq.write_table(reports, out_dir / "reports.parquet")
-    pq.write_table(victims, out_dir / "victims.parquet")
+    for name, table in (("reports", reports), ("victims", victims)):
+        with private_file(out_dir / f"{name}.parquet") as fh:
+            pq.write_table(table, fh)
     counts: dict[str, Any] = {
         "reports": reports.num_rows,
         "anonymous_reports": int(pc.sum(reports.column("anonymous")).as_py() or 0),
@@ -180,12 +249,18 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
     }
     files = ["reports.parquet", "victims.parquet"]
     if sources_dir is not None:
-        (out_dir / "sources").mkdir(exist_ok=True)
+        private_dir(out_dir / "sources")
         counts["sources"] = {}
-        for src in sorted(Path(sources_dir).glob("*.parquet")):
-            counts["sources"][src.stem] = _pseudonymise_source(
-                src, out_dir / "sources" / src.name, key)
+        counts["event_dates_moved_off_birth_dates"] = {}
+        population = next((p for p in sources if p.stem == "population"), None)
+        for i, src in enumerate(sources):
+            tick(f"source {src.stem}", 2 + i, steps)
+            rows, moved = _pseudonymise_source(src, out_dir / "sources" / src.name, key,
+                                               population)
+            counts["sources"][src.stem] = rows
+            counts["event_dates_moved_off_birth_dates"][src.stem] = moved
             files.append(f"sources/{src.name}")
+    tick("manifest", steps, steps)
     manifest = {
         "snapshot_id": snapshot_id,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -194,5 +269,6 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         "counts": counts,
         "files": {name: {"sha256": _sha256(out_dir / name)} for name in files},
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    with private_file(out_dir / "manifest.json") as fh:
+        fh.write(json.dumps(manifest, indent=2).encode())
     return ExtractResult(out_dir=out_dir, manifest=manifest)

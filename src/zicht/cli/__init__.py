@@ -27,11 +27,29 @@ from zicht.cli import (  # noqa: F401  (imported for their side effect)
 )
 # isort: on
 
-__all__ = ["app", "main"]
+__all__ = ["START_HERE", "app", "main"]
+
+START_HERE = """\
+[bold]zicht[/]: making human trafficking visible, on synthetic data.
+
+[bold]Start here[/]
+  zicht demo --out zicht-demo   the whole chain on a synthetic world; then
+                                open zicht-demo/report/report.html
+  make demo, make test          the two commands of a fresh clone (README.md)
+  zicht VERB --help             what a verb does and takes
+  docs/                         a page per stage; docs/cli.md: every verb
+"""
 
 
 def main() -> None:
-    """Entry point: run the app and turn a ``ZichtError`` into a clear message and exit code."""
+    """Entry point: run the app and turn a ``ZichtError`` into a clear message and exit code.
+
+    With no arguments, a short "start here" comes before the list of verbs."""
+    if len(sys.argv) <= 1:
+        from zicht.cli.app import console
+
+        console.print(START_HERE, highlight=False)
+        sys.argv.append("--help")
     try:
         app(standalone_mode=True)
     except ValidationError as exc:

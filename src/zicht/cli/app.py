@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from zicht.core.config import DEFAULT_DATABASE_URL
+from zicht.core.defaults import DEFAULT_DATABASE_URL
 
 app = typer.Typer(
     name="zicht",

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zicht.cli.app import DB_OPTION, app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.safe_text import printable
 
 review_app = typer.Typer(help="The dedupe review queue: pairs of reports to decide on.",
@@ -47,7 +48,8 @@ def dedupe(
     try:
         options = DedupeOptions(backend=backend, spark=spark,  # type: ignore[arg-type]
                                 full=full)
-        summary = run_dedupe(registry, options, links_out=links_out)
+        with progress_bar("dedupe", quiet=as_json) as tick:
+            summary = run_dedupe(registry, options, links_out=links_out, progress=tick)
     finally:
         registry.dispose()
     if as_json:
@@ -91,6 +93,7 @@ def review_list(
     if not items:
         console.print(f"No {status} review pairs.")
         return
+
     for item in items:
         table = Table(title=f"pair {item.id}: p={item.match_probability:.3f}, "
                       f"{'linked' if item.linked else 'not linked'}")

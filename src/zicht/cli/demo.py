@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from zicht.cli.app import app, console
 from zicht.core.errors import ConfigError
+from zicht.core.progress import Tick
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from zicht.publish.report import ReportFiles
 
 BOOTSTRAP = 1000  # BCa replicates of the published estimate (docs/estimation.md)
@@ -63,6 +64,9 @@ def demo(
             raise ConfigError(f"{out} already exists and is not empty. Pass --force to "
                               "replace it, or choose another --out.")
         shutil.rmtree(out)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     timings: dict[str, float] = {}
     with Progress(TextColumn("{task.description:<34}"), BarColumn(), TimeElapsedColumn(),
                   console=console) as bar:
@@ -82,7 +86,6 @@ def demo(
                   f"`zicht serve --publish-dir {out / 'released'}` for the dashboard.")
 
 
-Tick = Callable[[str, int, int], None]  # (what, done, total): a stage's progress
 Stage = Callable[[str, Callable[[Tick], object]], object]
 
 
@@ -143,14 +146,15 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
                 import_file(registry, path, actor=cli_actor())
 
         stage("import", import_all)
-        stage("dedupe", lambda _tick: run_dedupe(registry))
+        stage("dedupe", lambda tick: run_dedupe(registry, progress=tick))
         # The pseudonym key stays in the registry zone, never beside the extract.
         key_path = registry_dir / "pseudonym.key"
         key_path.write_text(secrets.token_hex(32))
         key_path.chmod(0o600)
         key = PseudonymKey.from_hex(key_path.read_text(), str(key_path))
-        stage("extract", lambda _tick: write_extract(registry, extract_dir, key,
-                                                     sources_dir=world / "sources"))
+        stage("extract", lambda tick: write_extract(registry, extract_dir, key,
+                                                    sources_dir=world / "sources",
+                                                    progress=tick))
     finally:
         registry.dispose()
 
@@ -163,10 +167,10 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
         # charts=False: the report draws every figure once, in report/figures.
         release_monitor(result, released / "monitor", charts=False)
 
-    def linked(_tick: Tick) -> None:
+    def linked(tick: Tick) -> None:
         store = open_extract(extract_dir)
         try:
-            result = run_linked(store, LinkedSpec(seed=seed))
+            result = run_linked(store, LinkedSpec(seed=seed), progress=tick)
         finally:
             store.close()
         release_linked(result, released / "linked", charts=False)
@@ -177,7 +181,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     # model selection and covered the truth in fewer than half of the synthetic years.
     stage("estimate", lambda _tick: estimate_extract(extract_dir, released / "estimate",
                                                      seed=seed, bootstrap=BOOTSTRAP))
-    report = stage("report", lambda _tick: build_report(released, out / "report", lang,
-                                                        pdf=pdf))
+    report = stage("report", lambda tick: build_report(released, out / "report", lang,
+                                                       pdf=pdf, progress=tick))
     assert isinstance(report, ReportFiles)
     return report

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from zicht.cli.app import app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.errors import EstimationError
-from zicht.disclosure import Release, TableSpec, apply_rules, write_release
-from zicht.research.estimate import CaptureTable, estimate, estimate_strata
-from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
-from zicht.research.estimate.extract import ExtractTables, tables_from_extract
-from zicht.research.estimate.strata import StratifiedEstimate
+
+if TYPE_CHECKING:
+    from zicht.disclosure import Release
+    from zicht.research.estimate.covariate import CovariateEstimate
+    from zicht.research.estimate.extract import ExtractTables
+    from zicht.research.estimate.strata import StratifiedEstimate
 
 _COUNT_COLUMNS = ("observed", "estimate", "ci_low", "ci_high")
 
@@ -28,6 +30,8 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
                    options: dict[str, Any],
                    covariate: CovariateEstimate | None = None) -> Release:
     """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
+    from zicht.disclosure import TableSpec, apply_rules, write_release
+
     rows = []
     extra_rows = covariate.rows() if covariate else []
     for row in [*result.rows(), *extra_rows]:
@@ -60,6 +64,10 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                      level: float = 0.95, covariate: bool = False,
                      **options: Any) -> tuple[Release, StratifiedEstimate]:
     """Estimate per stratum from a research extract and release it through the gate."""
+    from zicht.research.estimate import estimate_strata
+    from zicht.research.estimate.covariate import estimate_covariate
+    from zicht.research.estimate.extract import tables_from_extract
+
     tables = tables_from_extract(extract, by, min_list)
     strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
                             level=level, **options)
@@ -110,8 +118,14 @@ def estimate_cmd(
         raise EstimationError("Give either a capture table CSV or --extract DIR (not both). "
                               "Example: zicht estimate table.csv --method stepwise.")
     if table is not None:
-        result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
-                          level=level, **options)
+        # Only what a capture table needs: no extract, no gate, no pandas.
+        from zicht.research.estimate import CaptureTable, estimate
+
+        with progress_bar("estimate", quiet=as_json or not bootstrap) as tick:
+            # The fit takes milliseconds; a bootstrap repeats it: an elapsed-time bar.
+            tick(f"{bootstrap:,} bootstrap replicates", 0, 0)
+            result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
+                              level=level, **options)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2))
         else:
@@ -120,9 +134,12 @@ def estimate_cmd(
     assert extract is not None
     if out is None:
         raise EstimationError("--extract needs --out DIR for the released estimate.json.")
-    release, strat = estimate_extract(extract, out, by=by, method=method, min_list=min_list,
-                                      seed=seed, level=level, covariate=covariate,
-                                      **options)
+    with progress_bar("estimate", quiet=as_json) as tick:
+        tick(f"strata by {by}" + (f", {bootstrap:,} bootstrap replicates each"
+                                  if bootstrap else ""), 0, 0)
+        release, strat = estimate_extract(extract, out, by=by, method=method,
+                                          min_list=min_list, seed=seed, level=level,
+                                          covariate=covariate, **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return

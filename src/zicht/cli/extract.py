@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from zicht.cli.app import DB_OPTION, app, console
+from zicht.cli.progress import progress_bar
 
 
 @app.command("extract")
@@ -29,7 +30,8 @@ def extract(
     key = load_pseudonym_key()
     registry = open_registry(db)
     try:
-        result = write_extract(registry, out, key, sources_dir=sources)
+        with progress_bar("extract") as tick:
+            result = write_extract(registry, out, key, sources_dir=sources, progress=tick)
     finally:
         registry.dispose()
     console.print(result.summary())

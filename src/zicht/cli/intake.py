@@ -9,10 +9,8 @@ from typing import Annotated
 import typer
 
 from zicht.cli.app import DB_OPTION, app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.errors import ValidationError
-from zicht.registry import import_file, open_registry
-from zicht.registry.audit import cli_actor
-from zicht.registry.intake import summarise_refusal
 
 
 @app.command("import")
@@ -32,9 +30,15 @@ def import_(
     A re-sent reporter + report_ref updates that report (its history is kept). If any
     row has a problem nothing is stored, every problem is listed and the exit code is 2.
     """
+    from zicht.registry import import_file, open_registry
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.intake import summarise_refusal
+
     registry = open_registry(db)
     try:
-        summary = import_file(registry, file, actor=cli_actor(), only_org=org)
+        with progress_bar("import", quiet=as_json) as tick:
+            summary = import_file(registry, file, actor=cli_actor(), only_org=org,
+                                  progress=tick)
     except ValidationError as exc:
         if as_json:
             console.print_json(json.dumps(summarise_refusal(exc).to_dict()))

@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from zicht.cli.app import DB_OPTION, app, console
-from zicht.registry import open_registry
-from zicht.registry.access import Role
-from zicht.registry.audit import cli_actor
-from zicht.registry.keys import create_key, list_keys, revoke_key
+from zicht.core.roles import Role
 
 keys_app = typer.Typer(help="Create, list and revoke API keys (stored hashed with argon2).",
                        no_args_is_help=True)
@@ -28,6 +24,10 @@ def create(
     db: str = DB_OPTION,
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
+    from zicht.registry import open_registry
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.keys import create_key
+
     registry = open_registry(db)
     try:
         with registry.begin() as conn:
@@ -42,12 +42,17 @@ def create(
 @keys_app.command("list")
 def list_(db: str = DB_OPTION) -> None:
     """List keys: id, prefix, role, organisation, created, revoked."""
+    from zicht.registry import open_registry
+    from zicht.registry.keys import list_keys
+
     registry = open_registry(db)
     try:
         with registry.begin() as conn:
             keys = list_keys(conn)
     finally:
         registry.dispose()
+    from rich.table import Table
+
     table = Table("id", "prefix", "role", "org", "created", "revoked")
     for k in keys:
         table.add_row(k.id, k.prefix, k.role, k.org, f"{k.created_at:%Y-%m-%d %H:%M}",
@@ -59,6 +64,10 @@ def list_(db: str = DB_OPTION) -> None:
 def revoke(key_id: Annotated[str, typer.Argument(help="The key id from `zicht keys list`.")],
            db: str = DB_OPTION) -> None:
     """Revoke a key; it stops working at once."""
+    from zicht.registry import open_registry
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.keys import revoke_key
+
     registry = open_registry(db)
     try:
         with registry.begin() as conn:

@@ -3,28 +3,27 @@ research extract, released only through the disclosure gate (JSON, CSV, XLSX, SV
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from zicht.cli.app import app, console
-from zicht.disclosure import (
-    Release,
-    TableSpec,
-    apply_rules,
-    gate_statistics,
-    write_release,
-)
-from zicht.publish import write_charts, write_workbook
-from zicht.research.linked import LinkedResult, LinkedSpec, format_test, run_linked
-from zicht.research.linked.charts import write_linked_charts
-from zicht.research.store import open_extract
+from zicht.cli.progress import progress_bar
+
+if TYPE_CHECKING:
+    from zicht.disclosure import Release
+    from zicht.research.linked import LinkedResult
 
 
 def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None = None,
                    charts: bool = True) -> Release:
+    from zicht.disclosure import TableSpec, apply_rules, gate_statistics, write_release
+    from zicht.publish import write_charts, write_workbook
+    from zicht.research.linked import format_test
+    from zicht.research.linked.charts import write_linked_charts
+
     """Gate every table and test, write ``linked.json`` + CSV + log, workbook, charts."""
     gated = [apply_rules(TableSpec(**asdict(t)), threshold=threshold) for t in result.tables]
     tests = gate_statistics([t.to_dict() for t in result.tests], policy="protected",
@@ -56,25 +55,34 @@ def linked(
                                       "analyses.")],
     sources: Annotated[Path | None, typer.Option("--sources", help="Pseudonymised sources "
                                                  "folder; default EXTRACT/sources.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the control draw (same data "
-                                      "+ same seed = same controls).")] = LinkedSpec.seed,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed of the control draw (same data + same seed = same controls; "
+        "default 20160101).")] = None,
     threshold: Annotated[int | None, typer.Option(
         "--threshold", help="Suppress counts below this; default "
         "ZICHT_SUPPRESSION_THRESHOLD or 10.")] = None,
-    controls_per_victim: Annotated[int, typer.Option(
-        "--controls-per-victim", help="Matched controls per victim.")] = (
-        LinkedSpec.controls_per_victim),
-    aid_period_by: Annotated[str, typer.Option(
-        "--aid-period-by", help="Select chapter-3 incidents by 'offence_start' (the seed) "
-        "or 'registration_date'.")] = LinkedSpec.aid_period_by,
+    controls_per_victim: Annotated[int | None, typer.Option(
+        "--controls-per-victim", help="Matched controls per victim (default: 1,000, "
+        "as in the seed).")] = None,
+    aid_period_by: Annotated[str | None, typer.Option(
+        "--aid-period-by", help="Select chapter-3 incidents by 'offence_start' (the seed, "
+        "the default) or 'registration_date'.")] = None,
     charts: Annotated[bool, typer.Option("--charts/--no-charts",
                                          help="Write one SVG per table.")] = True,
 ) -> None:
     """Linked analyses: aid vs matched controls, revictimisation."""
+    from zicht.research.linked import LinkedSpec, run_linked
+    from zicht.research.store import open_extract
+
+    # Options not given keep LinkedSpec's defaults (one place for them).
+    spec = LinkedSpec()
+    spec = replace(spec, seed=spec.seed if seed is None else seed,
+                   controls_per_victim=controls_per_victim or spec.controls_per_victim,
+                   aid_period_by=aid_period_by or spec.aid_period_by)
     store = open_extract(extract, sources)
     try:
-        result = run_linked(store, LinkedSpec(seed=seed, controls_per_victim=controls_per_victim,
-                                              aid_period_by=aid_period_by))
+        with progress_bar("linked") as tick:
+            result = run_linked(store, spec, progress=tick)
     finally:
         store.close()
     release = release_linked(result, out, threshold=threshold, charts=charts)

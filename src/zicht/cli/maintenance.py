@@ -10,11 +10,6 @@ from pathlib import Path
 import typer
 
 from zicht.cli.app import DB_OPTION, app, console
-from zicht.registry.audit import cli_actor
-from zicht.registry.backup import backup_registry, restore_registry
-from zicht.registry.db import open_registry
-from zicht.registry.retention import apply_retention, load_policy
-from zicht.registry.rotation import rotate_registry_key
 
 retention_app = typer.Typer(help="Erase identifying fields of records past their retention.",
                             no_args_is_help=True)
@@ -34,6 +29,10 @@ def retention_apply(
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
     """Erase the identifying fields of expired records; keep the research data (audited)."""
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.db import open_registry
+    from zicht.registry.retention import apply_retention, load_policy
+
     rules = load_policy(policy)
     when = as_of.replace(tzinfo=dt.UTC) if as_of and as_of.tzinfo is None else as_of
     registry = open_registry(db)
@@ -54,11 +53,15 @@ def retention_apply(
 
 @app.command("backup")
 def backup(
-    out: Path = typer.Option(..., "--out", help="The backup file to write (a zip)."),
+    out: Path = typer.Option(..., "--out", help="The backup file to write (sealed: "
+                             "encrypted and authenticated, owner-only)."),
     db: str = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Back up the registry to one portable file (identifying fields stay encrypted)."""
+    """Back up the registry to one portable file, encrypted and authenticated."""
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.backup import backup_registry
+
     summary = backup_registry(db, out, actor=cli_actor())
     if as_json:
         console.print_json(json.dumps(summary.to_dict()))
@@ -77,6 +80,9 @@ def restore(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Restore a backup into an empty registry database (all or nothing)."""
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.backup import restore_registry
+
     summary = restore_registry(file, db, actor=cli_actor(), force=force)
     if as_json:
         console.print_json(json.dumps(summary.to_dict()))
@@ -93,6 +99,9 @@ def rotate_encryption(
         "ZICHT_ENCRYPTION_KEY); default: replace the current key file in place."),
 ) -> None:
     """Re-encrypt every identifying field under a new key, in one transaction (audited)."""
+    from zicht.registry.audit import cli_actor
+    from zicht.registry.rotation import rotate_registry_key
+
     outcome, files = rotate_registry_key(db, actor=cli_actor(), new_key_file=new_key_file)
     console.print(f"Re-encrypted {outcome.values} values in {outcome.rows} rows; key id "
                   f"{outcome.old_key_id} -> {outcome.new_key_id}.")

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from zicht.cli.app import app, console
-from zicht.disclosure import Release, TableSpec, apply_rules, write_release
-from zicht.publish import write_charts, write_workbook
-from zicht.research import classify
-from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
-from zicht.research.store import open_extract
+
+if TYPE_CHECKING:
+    from zicht.disclosure import Release
+    from zicht.research.monitor import MonitorResult
 
 NO_CHART = ("regional/municipality/",)
 
 
 def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True) -> Release:
     """Gate every table, write ``monitor.json`` + CSV + log, then the workbook and charts."""
+    from zicht.disclosure import TableSpec, apply_rules, write_release
+    from zicht.publish import write_workbook
+    from zicht.research import classify
+
     # Shallow field copy: dataclasses.asdict would deep-copy every row (seconds at scale).
     gated = [apply_rules(TableSpec(**{f.name: getattr(t, f.name) for f in fields(t)}))
              for t in result.tables]
@@ -36,6 +40,8 @@ def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True
 def write_monitor_charts(release: Release, out_dir: Path) -> list[Path]:
     """One SVG per table, except the municipality tables: hundreds of municipalities make
     an unreadable bar chart (the dashboard shows those as tables)."""
+    from zicht.publish import write_charts
+
     charted = tuple(t for t in release.tables if not t.name.startswith(NO_CHART))
     return write_charts(replace(release, tables=charted), out_dir)
 
@@ -52,6 +58,9 @@ def monitor(
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write one SVG per table."),
 ) -> None:
     """Compute the monitor's figures from a research extract."""
+    from zicht.research.monitor import MonitorOptions, compute_monitor
+    from zicht.research.store import open_extract
+
     store = open_extract(extract, sources)
     try:
         result = compute_monitor(store, MonitorOptions(focus_year=focus_year))

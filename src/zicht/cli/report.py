@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from zicht.cli.app import app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.errors import ConfigError
 
 
@@ -27,5 +28,6 @@ def report(
 
     if lang not in ("nl", "en"):
         raise ConfigError(f"--lang is {lang!r}; expected nl or en.")
-    result = build_report(in_dir, out, lang, pdf=pdf)
+    with progress_bar("report") as tick:
+        result = build_report(in_dir, out, lang, pdf=pdf, progress=tick)
     console.print(result.summary())

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from zicht.cli.app import DB_OPTION, app, console, err_console
-from zicht.registry import open_registry, verify_audit
 
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -23,6 +22,8 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check every entry's hash and link; exit 1 if any entry was edited or deleted."""
+    from zicht.registry import open_registry, verify_audit
+
     registry = open_registry(db)
     try:
         with registry.begin() as conn:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zicht.cli.app import app, console
+from zicht.cli.progress import progress_bar
 from zicht.core.errors import ConfigError
 
 
@@ -36,12 +36,6 @@ def synth(
 
     spec = SynthSpec(out=out, seed=seed, scale=scale, population_scale=population_scale,
                      years=_parse_years(years))
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("synth", total=1)
-
-        def tick(description: str, done: int, total: int) -> None:
-            bar.update(task, description=description, completed=done, total=total)
-
+    with progress_bar("synth") as tick:
         result = generate_world(spec, progress=tick)
     console.print(result.summary())

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///zicht.db"
+from zicht.core.defaults import DEFAULT_DATABASE_URL  # re-exported: one place
 
 
 class Settings(BaseSettings):

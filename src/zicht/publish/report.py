@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 import zicht
+from zicht.core.progress import Tick, no_progress
 from zicht.disclosure import DisclosedTable, Release, csv_name, get_policy
 from zicht.publish.chapters import (
     CHAPTERS,
@@ -79,8 +80,11 @@ class ReportFiles:
 
 
 def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
-                 pdf: bool = True) -> ReportFiles:
+                 pdf: bool = True, progress: Tick | None = None) -> ReportFiles:
     """Build report.html, report.pdf, tables.xlsx, figures/ and csv/ in ``out_dir``."""
+    tick = progress or no_progress
+    steps = 4 if pdf else 3
+    tick("reading the releases", 0, steps)
     start = time.perf_counter()
     timings: dict[str, float] = {}
     releases = load_releases(in_dir)
@@ -91,6 +95,7 @@ def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
     t = time.perf_counter()
     tables = [tb for _s, tb in all_tables(releases)
               if in_report(tb) and plan_chart(tb).kind != "none"]
+    tick(f"drawing {len(tables)} figures", 1, steps)
     drawn = render_charts(tables, lang)
     svgs = {name: _svg_element(d["svg"]) for name, d in drawn.items()}
     pngs = {name: d["png"] for name, d in drawn.items()}
@@ -102,6 +107,7 @@ def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
         figures.append(path)
     timings["charts"] = time.perf_counter() - t
 
+    tick("writing HTML, XLSX and CSV", 2, steps)
     t = time.perf_counter()
     html_path = out_dir / "report.html"
     html_path.write_text(render_html(releases, lang, svgs), encoding="utf-8")
@@ -111,10 +117,12 @@ def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
 
     pdf_path = None
     if pdf:
+        tick("writing the PDF", 3, steps)
         t = time.perf_counter()
         printable = render_html(releases, lang, svgs, pngs=pngs)
         pdf_path = write_pdf(printable, out_dir / "report.pdf")
         timings["pdf"] = time.perf_counter() - t
+    tick("done", steps, steps)
     return ReportFiles(html_path, pdf_path, xlsx, tuple(figures), tuple(csvs),
                        tuple(releases), time.perf_counter() - start, timings)
 

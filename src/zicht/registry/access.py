@@ -13,17 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from zicht.core.errors import AccessDenied, Problem, ValidationError
+from zicht.core.roles import Role
 from zicht.registry.organisations import UNASSIGNED, org_problem
-
-
-class Role(StrEnum):
-    """A key's role (issue 9)."""
-
-    REPORTER = "reporter"  # submits reports; sees its own organisation's reports
-    REGISTRAR = "registrar"  # the registry zone: every report, dedupe review, consent
-    ANALYST = "analyst"  # the research zone only: pseudonyms, never identities
-    MUNICIPALITY = "municipality"  # published tables of its own region
-    ADMIN = "admin"  # keys, retention, audit; no report content
 
 
 class Action(StrEnum):

@@ -1,10 +1,19 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, keyed hash chain of the audit log.
 
 Each entry holds who (an API key id or ``cli:USER``), what (``action``), which record
 (``record_type``, ``record_id``) and when, never sensitive content. Its ``hash`` is
-SHA-256 over those fields, its place (``chain``, ``seq``) and the previous entry's hash,
-so editing or deleting any entry breaks its chain from there on; :func:`verify_audit`
-finds every break. ``seq`` counts 1, 2, ... within a chain, so a deleted entry also
+HMAC-SHA256 over those fields, its place (``chain``, ``seq``) and the previous entry's
+hash, so editing or deleting any entry breaks its chain from there on; :func:`verify_audit`
+finds every break. The HMAC key (the *audit key*) is derived (HKDF) from the registry's
+encryption key when the registry is first opened, and kept in ``registry_meta`` wrapped
+(AES-GCM) under the current encryption key, so a key rotation re-wraps it and old entries
+still verify. Someone who can write the database but does not hold the encryption key
+cannot re-hash a chain they edited: without the key it no longer verifies, even with
+the append-only triggers dropped and without a noted head. A deleted audit key row is
+made again from the current key: before any rotation it is the same key, after one the
+old entries fail, so deleting it hides nothing.
+
+``seq`` counts 1, 2, ... within a chain, so a deleted entry also
 leaves a gap. Removing entries at the *end* is detectable only against a head kept
 elsewhere: write down the ``head`` that ``zicht audit verify`` prints (or ship it to a
 log server) and pass it back later with ``--head``.
@@ -18,21 +27,84 @@ SQLite writers are serialised by the database anyway and use chain 0 only.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import getpass
 import hashlib
+import hmac
 import json
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, delete, select
 
+from zicht.core.errors import ConfigError
+from zicht.registry.crypto import FieldCipher
 from zicht.registry.db import driver_of
-from zicht.registry.models import AuditEntry, table_of
+from zicht.registry.models import AuditEntry, RegistryMeta, table_of
 
 GENESIS = "0" * 64
 CHAINS = 8  # PostgreSQL; see the module docstring
+AUDIT_KEY = "audit_key"  # the registry_meta row holding the wrapped audit key
+_WRAP_COLUMN = "registry_meta.audit_key"
 _TABLE = table_of(AuditEntry)
+_META = table_of(RegistryMeta)
+_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
+
+
+def bind_audit_key(conn: Connection, cipher: FieldCipher) -> bytes:
+    """Load the registry's audit key (making it on first use) and bind it to the engine
+    of ``conn``, so every audit write and check through that engine uses it."""
+    stored = conn.scalar(select(_META.c.value).where(_META.c.name == AUDIT_KEY))
+    if stored is None:
+        key = cipher.audit_key
+        conn.execute(_META.insert().values(name=AUDIT_KEY, value=_wrap(key, cipher)))
+    else:
+        key = _unwrap(stored, cipher)
+    _KEYS[conn.engine] = key
+    return key
+
+
+def share_audit_key(source: Engine, target: Engine) -> None:
+    """Bind ``source``'s audit key to another engine on the same registry."""
+    if source in _KEYS:
+        _KEYS[target] = _KEYS[source]
+
+
+def rewrap_audit_key(conn: Connection, old: FieldCipher, new: FieldCipher) -> None:
+    """Key rotation: the same audit key, wrapped under the new encryption key."""
+    stored = conn.scalar(select(_META.c.value).where(_META.c.name == AUDIT_KEY))
+    key = _unwrap(stored, old) if stored is not None else old.audit_key
+    conn.execute(delete(_META).where(_META.c.name == AUDIT_KEY))
+    conn.execute(_META.insert().values(name=AUDIT_KEY, value=_wrap(key, new)))
+    _KEYS[conn.engine] = key
+
+
+def _wrap(key: bytes, cipher: FieldCipher) -> str:
+    blob = cipher.encrypt(_WRAP_COLUMN, key.hex())
+    assert blob is not None
+    return base64.b64encode(blob).decode()
+
+
+def _unwrap(stored: str, cipher: FieldCipher) -> bytes:
+    try:
+        plain = cipher.decrypt(_WRAP_COLUMN, base64.b64decode(stored))
+    except (ConfigError, ValueError):
+        plain = None
+    if plain is None:
+        raise ConfigError("The audit key in registry_meta cannot be unwrapped with the "
+                          "configured encryption key: it was replaced or damaged, so the "
+                          "audit log cannot be trusted. Restore the registry from a backup.")
+    return bytes.fromhex(plain)
+
+
+def _key_of(conn: Connection) -> bytes:
+    key = _KEYS.get(conn.engine)
+    if key is None:
+        raise ConfigError("No audit key is bound to this database connection: open the "
+                          "registry with zicht.registry.open_registry (it loads the key).")
+    return key
 
 
 def cli_actor() -> str:
@@ -43,12 +115,12 @@ def cli_actor() -> str:
         return "cli:unknown"
 
 
-def hash_entry(chain: int, seq: int, at: str, actor: str, action: str, record_type: str,
-               record_id: str, prev_hash: str) -> str:
-    """The chained hash of one entry (SHA-256 over an unambiguous JSON list)."""
+def hash_entry(key: bytes, chain: int, seq: int, at: str, actor: str, action: str,
+               record_type: str, record_id: str, prev_hash: str) -> str:
+    """The chained hash of one entry (HMAC-SHA256 over an unambiguous JSON list)."""
     payload = json.dumps([chain, seq, at, actor, action, record_type, record_id, prev_hash],
                          separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
 # Statements built once: building (and cache-keying) them per call costs more than
@@ -87,6 +159,7 @@ def append_audit(conn: Connection, *, actor: str, action: str, record_type: str,
 
     Call it last in a transaction: the chain's lock is held until commit.
     """
+    key = _key_of(conn)
     chain = _take_chain(conn)
     last = conn.execute(_LAST_OF_CHAIN, {"chain": chain}).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
@@ -95,7 +168,7 @@ def append_audit(conn: Connection, *, actor: str, action: str, record_type: str,
     entry_id: int = conn.execute(_INSERT_ENTRY, {
         "chain": chain, "seq": seq, "at": at, "actor": actor, "action": action,
         "record_type": record_type, "record_id": rid, "prev_hash": prev,
-        "hash": hash_entry(chain, seq, at, actor, action, record_type, rid, prev),
+        "hash": hash_entry(key, chain, seq, at, actor, action, record_type, rid, prev),
     }).scalar_one()
     return entry_id
 
@@ -119,6 +192,7 @@ def append_audit_many(conn: Connection, events: Sequence[AuditEvent]) -> None:
     if not events:
         return
     pg = conn.dialect.name == "postgresql"
+    key = _key_of(conn)
     chain = _take_chain(conn)
     driver = driver_of(conn)
     if pg:  # straight through the driver: this runs for every group of API requests
@@ -131,7 +205,7 @@ def append_audit_many(conn: Connection, events: Sequence[AuditEvent]) -> None:
     rows = []
     for event in events:
         seq, rid = seq + 1, str(event.record_id)
-        digest = hash_entry(chain, seq, at, event.actor, event.action, event.record_type,
+        digest = hash_entry(key, chain, seq, at, event.actor, event.action, event.record_type,
                             rid, prev)
         rows.append({"chain": chain, "seq": seq, "at": at, "actor": event.actor,
                      "action": event.action, "record_type": event.record_type,
@@ -173,6 +247,7 @@ def verify_audit(conn: Connection, *, expected_head: str | None = None) -> Audit
     ``expected_head``: a ``head`` printed by an earlier verify; each of its hashes must
     still be in the log (entries appended since are fine; entries cut off are not).
     """
+    key = _key_of(conn)
     problems: list[str] = []
     heads: dict[int, str] = {}
     seen: dict[int, set[str]] = {}
@@ -190,7 +265,7 @@ def verify_audit(conn: Connection, *, expected_head: str | None = None) -> Audit
         if row.prev_hash != prev:
             problems.append(f"{where}: its prev_hash does not match the hash of the entry "
                             "before it (an entry was edited or deleted)")
-        recomputed = hash_entry(row.chain, row.seq, row.at, row.actor, row.action,
+        recomputed = hash_entry(key, row.chain, row.seq, row.at, row.actor, row.action,
                                 row.record_type, row.record_id, row.prev_hash)
         if recomputed != row.hash:
             problems.append(f"{where}: its content does not match its hash (edited)")

@@ -39,7 +39,8 @@ KEY_HELP = (
 NONCE_BYTES = 12
 
 
-def _derive(master: bytes, purpose: bytes) -> bytes:
+def derive_key(master: bytes, purpose: bytes) -> bytes:
+    """A 32-byte key for one ``purpose``, derived from the master key (HKDF-SHA256)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
 
@@ -50,8 +51,11 @@ class FieldCipher:
         if len(master_key) < 32:
             raise ConfigError(f"The encryption key has {len(master_key)} bytes; expected 32. "
                               + KEY_HELP)
-        self._aead = AESGCM(_derive(master_key, b"zicht fields aes-256-gcm v1"))
-        self._index_key = _derive(master_key, b"zicht bsn blind index v1")
+        self._aead = AESGCM(derive_key(master_key, b"zicht fields aes-256-gcm v1"))
+        self._index_key = derive_key(master_key, b"zicht bsn blind index v1")
+        #: The audit chain's HMAC key as first derived; the registry keeps it wrapped
+        #: (``zicht.registry.audit``), so a later key rotation does not change it.
+        self.audit_key = derive_key(master_key, b"zicht audit chain hmac v1")
         #: A fingerprint of the key (not the key): stored in the registry to catch a wrong key.
         self.key_id = hmac.new(master_key, b"zicht key id", hashlib.sha256).hexdigest()[:16]
 

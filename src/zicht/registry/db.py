@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from zicht.core.config import Settings, get_settings
 from zicht.core.errors import ConfigError
+from zicht.core.private import private_dir, touch_private
 from zicht.registry.crypto import FieldCipher, resolve_key
 from zicht.registry.models import RegistryMeta, table_of
 
@@ -43,7 +44,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only from the first byte; SQLite gives its -wal and -shm files the
+        # database file's mode.
+        private_dir(Path(database).parent)
+        touch_private(Path(database))
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
                            **kwargs)
 
@@ -132,6 +136,9 @@ class Registry:
             if self._lookup_engine is None:
                 self._lookup_engine = make_engine(self.url, isolation_level="AUTOCOMMIT",
                                                   pool_size=5, max_overflow=10)
+                from zicht.registry.audit import share_audit_key
+
+                share_audit_key(self.engine, self._lookup_engine)
             engine = self._lookup_engine
         with engine.connect() as conn:
             yield conn
@@ -143,7 +150,10 @@ class Registry:
 
 
 def open_registry(url: str, *, settings: Settings | None = None) -> Registry:
-    """Open (and migrate) the registry at ``url`` with its encryption key."""
+    """Open (and migrate) the registry at ``url`` with its encryption key (and the audit
+    key it wraps)."""
+    from zicht.registry.audit import bind_audit_key  # audit builds on this module
+
     settings = settings or get_settings()
     engine = make_engine(url)
     upgrade(engine)
@@ -160,4 +170,5 @@ def open_registry(url: str, *, settings: Settings | None = None) -> Registry:
                 f"registry was written with (id {stored}). Configure the original key "
                 "(ZICHT_ENCRYPTION_KEY or ZICHT_ENCRYPTION_KEY_FILE)."
             )
+        bind_audit_key(conn, cipher)
     return Registry(engine=engine, cipher=cipher, url=url)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from zicht.core.errors import ConflictError, Problem, ValidationError
+from zicht.core.progress import Tick, no_progress
 from zicht.registry.audit import AuditEvent, append_audit, append_audit_many
 from zicht.registry.db import Registry
 from zicht.registry.files import read_rows
@@ -235,8 +236,15 @@ class ReportWriter:
 
 
 def import_file(registry: Registry, source: Path | bytes, *, actor: str,
-                name: str | None = None, only_org: str | None = None) -> ImportSummary:
+                name: str | None = None, only_org: str | None = None,
+                progress: Tick | None = None) -> ImportSummary:
     """Import a CSV, XLSX or JSON Lines file (a path, or uploaded bytes named ``name``)."""
+    tick = progress or no_progress
+    tick("reading rows", 0, 0)
     raw = read_rows(source, name)
-    return import_rows(registry, raw.rows, raw.row_numbers, actor=actor, only_org=only_org,
-                       ignored_columns=raw.ignored_columns)
+    n = len(raw.rows)
+    tick(f"validating and storing {n:,} rows", 0, n)
+    summary = import_rows(registry, raw.rows, raw.row_numbers, actor=actor,
+                          only_org=only_org, ignored_columns=raw.ignored_columns)
+    tick(f"stored {n:,} rows", n, n)
+    return summary

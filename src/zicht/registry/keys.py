@@ -43,6 +43,11 @@ class KeyInfo:
     revoked_at: dt.datetime | None
 
 
+def key_prefix(key_id: str) -> str:
+    """How a key starts, to recognise it (``zk_<id>``): its public id, no secret character."""
+    return f"zk_{key_id}"
+
+
 def create_key(conn: Connection, *, role: Role | str, org: str, actor: str,
                hasher: PasswordHasher = _HASHER) -> tuple[KeyInfo, str]:
     """Create a key; return its info and the key itself (shown once, never stored).
@@ -54,7 +59,7 @@ def create_key(conn: Connection, *, role: Role | str, org: str, actor: str,
     org = check_org(role, org)
     key_id = secrets.token_hex(6)
     key = f"zk_{key_id}_{secrets.token_urlsafe(32)}"
-    info = KeyInfo(id=key_id, prefix=key[:20], role=role.value, org=org,
+    info = KeyInfo(id=key_id, prefix=key_prefix(key_id), role=role.value, org=org,
                    created_at=utcnow(), revoked_at=None)
     conn.execute(_TABLE.insert().values(
         id=info.id, prefix=info.prefix, hash=hasher.hash(key), role=info.role, org=org,

@@ -278,7 +278,9 @@ def _problem_of(error: Any, row: int | None, today: dt.date) -> Problem:
     elif error["type"] == "less_than_equal" and name == "birth_year":
         message = f"is in the future (after {today.year})"
     elif error["type"] == "string_pattern_mismatch" and name == "report_ref":
-        message = REPORT_REF_RULE
+        has_control = any(ord(ch) < 32 or ord(ch) == 127 for ch in str(error.get("input", "")))
+        message = ("holds a control character (such as NUL, tab or escape); it "
+                   f"{REPORT_REF_RULE}") if has_control else REPORT_REF_RULE
     # Never echo the input: it may be personal data.
     return Problem(row, name, message)
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from zicht.core.config import Settings, get_settings
 from zicht.core.errors import ConfigError
-from zicht.registry.audit import append_audit
+from zicht.registry.audit import append_audit, rewrap_audit_key
 from zicht.registry.crypto import FieldCipher
 from zicht.registry.db import KEY_ID, normalise_url, open_registry
 from zicht.registry.models import RegistryMeta, table_of
@@ -120,6 +120,7 @@ def rotate_encryption_key(conn: Connection, old: FieldCipher, new: FieldCipher, 
         conn.execute(meta.insert().values(name=KEY_ID, value=new.key_id))
     else:
         conn.execute(update(meta).where(meta.c.name == KEY_ID).values(value=new.key_id))
+    rewrap_audit_key(conn, old, new)
     append_audit(conn, actor=actor, action="key.rotate_encryption", record_type="registry",
                  record_id=f"{old.key_id}->{new.key_id}")
     return RotationOutcome(old_key_id=old.key_id, new_key_id=new.key_id, values=values,

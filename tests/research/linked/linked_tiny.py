@@ -6,13 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from linked_world import REPORT_COLUMNS, SCHEMAS, write_table
+from linked_world import REPORT_COLUMNS, SCHEMAS, as_crossed, write_table
 
 
 def person(pid: str, sex: str, birth_year: int, *, registered_from: date = date(1990, 1, 1),
            registered_until: date | None = None) -> dict[str, Any]:
-    return {"person_pid": pid, "sex": sex, "birth_year": birth_year, "municipality": "GM0363",
-            "registered_from": registered_from, "registered_until": registered_until}
+    return as_crossed({"person_pid": pid, "sex": sex, "birth_year": birth_year,
+                       "municipality": "GM0363", "registered_from": registered_from,
+                       "registered_until": registered_until})
 
 
 def incident(iid: str, pid: str | None, code: str, reg: date, start: date | None = None,

@@ -29,8 +29,8 @@ REPORT_COLUMNS: dict[str, pa.DataType] = {
 }
 SCHEMAS: dict[str, dict[str, pa.DataType]] = {
     "population": {"person_pid": pa.string(), "sex": pa.string(), "birth_year": pa.int16(),
-                   "municipality": pa.string(), "registered_from": pa.date32(),
-                   "registered_until": pa.date32()},
+                   "municipality": pa.string(), "registered_from_year": pa.int16(),
+                   "registered_until_month": pa.string()},
     "police_incidents": {"incident_id": pa.string(), "person_pid": pa.string(),
                          "role": pa.string(), "offence_code": pa.string(),
                          "offence_group": pa.string(), "registration_date": pa.date32(),
@@ -67,6 +67,14 @@ class World:
     extract: Path
     planted: Planted
     victims: list[str] = field(default_factory=list)
+
+
+def as_crossed(person: dict[str, Any]) -> dict[str, Any]:
+    """A population row as the boundary lets it cross: the year of registration and the
+    month of departure (``zicht.boundary.allowlist``)."""
+    since, until = person.get("registered_from"), person.get("registered_until")
+    return {**person, "registered_from_year": since.year if since else None,
+            "registered_until_month": f"{until:%Y-%m}" if until else None}
 
 
 def write_table(path: Path, rows: list[dict[str, Any]], schema: dict[str, pa.DataType]) -> None:
@@ -170,7 +178,8 @@ def make_world(root: Path, *, n_pop: int = 8000, n_victims: int = 80, n_old: int
             costs.append({"person_pid": p["person_pid"], "year": 2017,
                           "mental_health_specialist_eur": 6000.0,
                           "mental_health_basic_eur": 0.0, "total_eur": 7000.0})
-    for name, rows in (("population", pop), ("police_incidents", incidents),
-                       ("youth_care", youth), ("wmo_shelter", shelter), ("health_costs", costs)):
+    for name, rows in (("population", [as_crossed(p) for p in pop]),
+                       ("police_incidents", incidents), ("youth_care", youth),
+                       ("wmo_shelter", shelter), ("health_costs", costs)):
         write_table(extract / "sources" / f"{name}.parquet", rows, SCHEMAS[name])
     return World(extract, planted, sorted(victims))

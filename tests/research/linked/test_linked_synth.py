@@ -42,8 +42,19 @@ synth = pytest.importorskip("zicht.synth")
 SOURCES = ("population", "police_incidents", "youth_care", "wmo_shelter", "health_costs")
 
 
+#: The boundary's transforms of these sources (``zicht.boundary.allowlist``), with the
+#: BSN itself as ``person_pid`` so that the truth can be joined back.
+CROSSED = {
+    "bsn": "bsn AS person_pid",
+    "birth_date": "CAST(EXTRACT(YEAR FROM birth_date) AS SMALLINT) AS birth_year",
+    "registered_from": "CAST(EXTRACT(YEAR FROM registered_from) AS SMALLINT) "
+                       "AS registered_from_year",
+    "registered_until": "strftime(registered_until, '%Y-%m') AS registered_until_month",
+}
+
+
 def as_extract(synth_dir: Path, extract: Path) -> Path:
-    """A research extract from synth's sources: bsn -> person_pid, birth_date -> birth_year."""
+    """A research extract from synth's sources, through the boundary's transforms."""
     from linked_world import REPORT_COLUMNS, write_table
 
     (extract / "sources").mkdir(parents=True, exist_ok=True)
@@ -52,10 +63,7 @@ def as_extract(synth_dir: Path, extract: Path) -> Path:
     for name in SOURCES:
         src = synth_dir / "sources" / f"{name}.parquet"
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{src}'").fetchall()]
-        select = ", ".join(
-            "bsn AS person_pid" if c == "bsn" else
-            "CAST(EXTRACT(YEAR FROM birth_date) AS SMALLINT) AS birth_year"
-            if c == "birth_date" else c for c in cols)
+        select = ", ".join(CROSSED.get(c, c) for c in cols)
         con.execute(f"COPY (SELECT {select} FROM '{src}') TO "
                     f"'{extract / 'sources' / f'{name}.parquet'}' (FORMAT parquet)")
     con.close()

@@ -12,12 +12,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, insert, select, update
 
+from zicht.core.progress import Tick, no_progress
 from zicht.core.safe_text import safe_cell
 from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
@@ -215,13 +216,34 @@ def _plan_increment(conn: Connection, linkable: pd.DataFrame, prints: dict[int, 
                      n_before=len(seen))
 
 
+class PhaseTimings(dict[str, float]):
+    """The seconds of each phase; each phase's end also moves ``progress`` to the next."""
+
+    NEXT: ClassVar[dict[str, str]] = {
+        "read": "normalising", "normalise": "training (lambda)",
+            "train_lambda": "training (u, by sampling)", "train_u": "training (EM)",
+            "train_em": "blocking and scoring pairs", "predict": "scored",
+            "splink": "clustering", "cluster": "writing victims", "write": "done"}
+
+    def __init__(self, progress: Tick | None) -> None:
+        super().__init__()
+        self.progress = progress or no_progress
+        self.progress("reading reports", 0, len(self.NEXT))
+
+    def __setitem__(self, phase: str, seconds: float) -> None:
+        super().__setitem__(phase, seconds)
+        if phase in self.NEXT:
+            self.progress(self.NEXT[phase], list(self.NEXT).index(phase) + 1, len(self.NEXT))
+
+
 def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
-               actor: str | None = None, links_out: Path | None = None) -> DedupeSummary:
+               actor: str | None = None, links_out: Path | None = None,
+               progress: Tick | None = None) -> DedupeSummary:
     """Dedupe every report of ``registry`` into unique victims (one transaction)."""
     options = options or DedupeOptions()
     actor = actor or cli_actor()
     started = time.perf_counter()
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = PhaseTimings(progress)
     with registry.begin() as conn:
         t0 = time.perf_counter()
         reports = read_reports(conn, registry.cipher, actor=actor)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
+from scipy.special import ndtri  # the normal quantile, without importing scipy.stats
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.bootstrap import bootstrap as run_bootstrap
@@ -216,7 +216,7 @@ def estimate_covariate(tables: Mapping[tuple[tuple[str, Any], ...], CaptureTable
         lo, hi = bca_interval(boot.replicates, total, accel, level)
         how = "bca"
     else:
-        z = float(norm.ppf(0.5 + level / 2))
+        z = float(ndtri(0.5 + level / 2))
         hid = float(fit.hidden.sum())
         rel = math.sqrt(fit.var_hidden_total) / hid if hid > 0 else 0.0
         lo, hi = sum(observed) + hid * math.exp(-z * rel), sum(observed) + hid * math.exp(z * rel)

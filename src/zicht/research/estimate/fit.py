@@ -21,7 +21,6 @@ from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 from scipy.special import gammaln
 
 from zicht.research.estimate.design import Model, design, main_effects, sort_terms
@@ -129,6 +128,8 @@ def mle_exists_lp(p: Prepared) -> bool:
     a_ub = np.hstack([-np.eye(n_cells), np.ones((n_cells, 1))])
     b_ub = np.zeros(n_cells)
     bounds = [(0, None)] * n_cells + [(0, 1)]
+    from scipy.optimize import linprog  # slow to import; only this check needs it
+
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
                   method="highs")
     return bool(res.status == 0 and -res.fun > 1e-9)

@@ -12,9 +12,11 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2, norm
+
+# The normal distribution through scipy.special (ndtr = its cdf, ndtri = its quantile):
+# scipy.stats and scipy.optimize take seconds to import, longer than most fits here;
+# scipy.optimize is imported where the profile interval needs it.
+from scipy.special import gammaln, ndtr, ndtri
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.fit import ModelFit, newton, prepare
@@ -50,11 +52,13 @@ def profile_interval(k: int, counts: npt.NDArray[np.int64], fit: ModelFit,
         logp = x0 @ out[0] - math.log(float(out[1].sum()))
         return float(gammaln(big_n + 1) - gammaln(z + 1) + yy @ logp)
 
+    from scipy.optimize import brentq, minimize_scalar
+
     top = n + 20.0 * (fit.hidden + 10.0)
     best = minimize_scalar(lambda v: -loglik(v), bounds=(n, top), method="bounded",
                            options={"xatol": 1e-6 * top})
     n_hat, ll_max = float(best.x), -float(best.fun)
-    crit = float(chi2.ppf(level, 1))
+    crit = float(ndtri(0.5 + level / 2)) ** 2  # the chi-squared(1) quantile at level
 
     def excess(v: float) -> float:
         return 2.0 * (ll_max - loglik(v)) - crit
@@ -78,7 +82,7 @@ def _unit_row(n: int) -> FloatArray:
 def wald_interval(fit: ModelFit, level: float = 0.95) -> tuple[float, float]:
     """Normal interval on the log hidden number (SparseMSE ``estimatepopulation.0``)."""
     _check_level(level)
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     se = math.sqrt(fit.var_intercept)
     b0 = float(fit.coef[0])
     return fit.observed + math.exp(b0 - z * se), fit.observed + math.exp(b0 + z * se)
@@ -94,10 +98,10 @@ def bca_interval(replicates: FloatArray, estimate: float, acceleration: float,
                               "are needed for a BCa interval. Increase --bootstrap.")
     below = float(np.mean(reps < estimate))
     below = min(max(below, 0.5 / reps.size), 1 - 0.5 / reps.size)
-    z0 = float(norm.ppf(below))
+    z0 = float(ndtri(below))
     alpha = np.array([(1 - level) / 2, (1 + level) / 2])
-    za = norm.ppf(alpha) + z0
-    q = norm.cdf(z0 + za / (1 - acceleration * za))
+    za = ndtri(alpha) + z0
+    q = ndtr(z0 + za / (1 - acceleration * za))
     lo, hi = np.quantile(reps, q, method="median_unbiased")
     return float(lo), float(hi)
 

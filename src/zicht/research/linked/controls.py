@@ -57,10 +57,17 @@ class ControlDraw:
 
 
 def resident_sql(on: date, alias: str = "p") -> str:
-    """An SQL predicate: the person was registered in the population register on ``on``."""
-    d = f"DATE '{on.isoformat()}'"
-    return (f"({alias}.registered_from IS NULL OR {alias}.registered_from <= {d}) AND "
-            f"({alias}.registered_until IS NULL OR {alias}.registered_until > {d})")
+    """An SQL predicate: the person was in the population register on ``on``, a 1 January.
+
+    The boundary lets only the year of registration and the month of departure cross
+    (``docs/boundary.md``): registered in an earlier year, and not gone before the month
+    of ``on``."""
+    if (on.month, on.day) != (1, 1):
+        raise ValueError(f"The reference date must be a 1 January (the register's year of "
+                         f"registration is all that crosses the boundary), not {on}.")
+    return (f"({alias}.registered_from_year IS NULL OR {alias}.registered_from_year < "
+            f"{on.year}) AND ({alias}.registered_until_month IS NULL OR "
+            f"{alias}.registered_until_month >= '{on:%Y-%m}')")
 
 
 def draw_controls(

@@ -16,8 +16,9 @@ incident id) is the victim's incident. A missing end date is taken as the start 
 
 ``rv_victims`` (chapter 4): victims with a trafficking registration in
 ``rv_from``-``rv_to``; the *index incident* is the first one by registration date.
-``censor_date`` is the end of the period or the day the person left the register,
-whichever comes first (after it, a new victimisation cannot be seen).
+``censor_date`` is the end of the period or the first day of the month the person left
+the register, whichever comes first (after it, a new victimisation cannot be seen; the
+boundary lets only the month of leaving cross, ``docs/boundary.md``).
 
 Age is the age on 1 January of the incident year (birth year only:
 ``year - birth_year - 1``), the age the controls are matched on.
@@ -53,17 +54,18 @@ def _day(d: date) -> str:
 
 def build_persons(store: ResearchStore) -> None:
     """``persons``: one row per police-registered person in the register (first sex and
-    birth year known; registered until the last day of the last registration, NULL while
-    resident). Only persons in the police source are needed, which keeps this table
-    small at 17.5 million residents (the controls read ``population`` directly)."""
+    birth year known; ``registered_until`` the first day of the month of the last
+    departure, NULL while resident). Only persons in the police source are needed, which
+    keeps this table small at 17.5 million residents (the controls read ``population`` directly)."""
     store.con.execute("""
         CREATE OR REPLACE TEMP TABLE persons AS
         SELECT person_pid,
-               min_by(sex, CASE WHEN sex IS NOT NULL THEN registered_from END) AS sex,
+               min_by(sex, CASE WHEN sex IS NOT NULL THEN registered_from_year END) AS sex,
                min(birth_year) AS birth_year,
-               min(registered_from) AS registered_from,
-               CASE WHEN bool_or(registered_until IS NULL) THEN NULL
-                    ELSE max(registered_until) END AS registered_until
+               min(registered_from_year) AS registered_from_year,
+               CASE WHEN bool_or(registered_until_month IS NULL) THEN NULL
+                    ELSE CAST(max(registered_until_month) || '-01' AS DATE)
+               END AS registered_until
         FROM population
         WHERE person_pid IN (SELECT person_pid FROM police_incidents)
         GROUP BY person_pid

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from zicht.core.errors import NotFoundError
+from zicht.core.progress import Tick, no_progress
 from zicht.research.linked import rules
 from zicht.research.linked.aid import build_aid_persons, compute_aid
 from zicht.research.linked.controls import draw_controls
@@ -47,9 +48,11 @@ class LinkedSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def run_linked(store: ResearchStore, spec: LinkedSpec | None = None) -> LinkedResult:
+def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
+               progress: Tick | None = None) -> LinkedResult:
     """Populations, controls, aid (chapter 3) and revictimisation (chapter 4)."""
     spec = spec or LinkedSpec()
+    tick = progress or no_progress
     missing = [s for s in SOURCES if not store.has(s)]
     if missing:
         raise NotFoundError(
@@ -58,21 +61,25 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None) -> LinkedRe
             "pseudonymised sources/*.parquet of the extract (docs/data-flow.md §2).")
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    tick("study populations", 0, 4)
     build_persons(store)
     aid_pop = build_aid_population(store, spec.aid_from, spec.aid_to,
                                    period_by=spec.aid_period_by)
     rv_pop = build_revictimisation_population(store, spec.rv_from, spec.rv_to)
     timings["populations_s"] = round(time.perf_counter() - started, 2)
     t = time.perf_counter()
+    tick(f"drawing {spec.controls_per_victim:,} controls per victim", 1, 4)
     draw = draw_controls(store, per_victim=spec.controls_per_victim, seed=spec.seed,
                          reference_date=spec.control_reference_date)
     timings["controls_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
+    tick("aid against the controls", 2, 4)
     build_aid_persons(store, control_year=spec.control_year,
                       control_window=spec.control_window)
     aid = compute_aid(store)
     timings["aid_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
+    tick("revictimisation", 3, 4)
     rv = compute_revictimisation(store, first=spec.rv_from, last=spec.rv_to,
                                  follow_up=spec.follow_up_years,
                                  detail_years=spec.detail_years, form_from=spec.form_from,
@@ -80,6 +87,7 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None) -> LinkedRe
     km = kaplan_meier(store, step_months=spec.km_step_months,
                       summary_years=spec.follow_up_years)
     timings["revictimisation_s"] = round(time.perf_counter() - t, 2)
+    tick("done", 4, 4)
     tables = (
         _population_table(store, "aid/population", "aid_victims", aid_pop,
                           "Police-registered trafficking victims in the aid analysis "
