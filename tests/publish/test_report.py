@@ -59,7 +59,8 @@ def test_method_annex_comes_from_release_rules(built_report: ReportFiles,
     method = json.loads((releases_dir / "monitor" / "monitor.json").read_text())["method"]
     for rule in method["form"]:
         assert rule["nl"] in html and rule["sql"] in html
-    assert "Gekoppelde of regionale aantallen" in html  # the disclosure policy, from code
+    # the disclosure policy, worded from the rounding base the gate applied
+    assert "kleine gebieden: afgerond op een veelvoud van 5" in html
     assert "<code>level</code></td><td>0.95" in html  # estimate parameters
 
 

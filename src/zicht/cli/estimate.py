@@ -15,7 +15,8 @@ import typer
 
 from zicht.cli.app import app, console
 from zicht.core.errors import EstimationError
-from zicht.disclosure import Release, TableSpec, apply_rules, write_release
+from zicht.core.table import TableSpec
+from zicht.disclosure import Release, apply_rules, write_release
 from zicht.research.estimate import CaptureTable, estimate, estimate_strata
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.extract import ExtractTables, tables_from_extract
@@ -36,7 +37,7 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
         model = row.pop("model")
         rows.append({**row, "model": " + ".join(model) if model else None})
     spec = TableSpec(
-        name="figures/estimate", rows=rows, count_columns=_COUNT_COLUMNS, policy="protected",
+        name="figures/estimate", rows=rows, count_columns=_COUNT_COLUMNS,
         title_en="Estimated number of victims (multiple systems estimation, reporter types "
                  "as lists), per stratum, their sum and the pooled estimate",
         title_nl="Geschat aantal slachtoffers (multiple systems estimation, meldertypen als "

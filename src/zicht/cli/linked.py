@@ -3,7 +3,6 @@ research extract, released only through the disclosure gate (JSON, CSV, XLSX, SV
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,6 @@ import typer
 from zicht.cli.app import app, console
 from zicht.disclosure import (
     Release,
-    TableSpec,
     apply_rules,
     gate_statistics,
     write_release,
@@ -26,8 +24,8 @@ from zicht.research.store import open_extract
 def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None = None,
                    charts: bool = True) -> Release:
     """Gate every table and test, write ``linked.json`` + CSV + log, workbook, charts."""
-    gated = [apply_rules(TableSpec(**asdict(t)), threshold=threshold) for t in result.tables]
-    tests = gate_statistics([t.to_dict() for t in result.tests], policy="protected",
+    gated = [apply_rules(t, threshold=threshold) for t in result.tables]
+    tests = gate_statistics([t.to_dict() for t in result.tests], population="linked_microdata",
                             threshold=threshold)
     for t in tests:  # the footnote text from the gated N, as the seed prints it
         if t.get("chi2") is not None:
@@ -36,7 +34,7 @@ def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None
     extra: dict[str, Any] = {"tests": tests, "method": result.meta.get("method", {})}
     meta = {k: v for k, v in result.meta.items() if k != "method"}
     controls = {k: v for k, v in meta["controls"].items() if k != "strata"}
-    meta["controls"] = gate_statistics([controls], policy="protected",
+    meta["controls"] = gate_statistics([controls], population="linked_microdata",
                                        count_keys=("victims", "controls", "shortfall"),
                                        threshold=threshold)[0]
     release = write_release(gated, out_dir, document_name="linked", meta=meta, extra=extra)

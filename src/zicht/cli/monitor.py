@@ -3,13 +3,13 @@ the disclosure gate (JSON, CSV, XLSX, SVG)."""
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from zicht.cli.app import app, console
-from zicht.disclosure import Release, TableSpec, apply_rules, write_release
+from zicht.disclosure import Release, apply_rules, write_release
 from zicht.publish import write_charts, write_workbook
 from zicht.research import classify
 from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
@@ -20,9 +20,7 @@ NO_CHART = ("regional/municipality/",)
 
 def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True) -> Release:
     """Gate every table, write ``monitor.json`` + CSV + log, then the workbook and charts."""
-    # Shallow field copy: dataclasses.asdict would deep-copy every row (seconds at scale).
-    gated = [apply_rules(TableSpec(**{f.name: getattr(t, f.name) for f in fields(t)}))
-             for t in result.tables]
+    gated = [apply_rules(t) for t in result.tables]
     release = write_release(
         gated, out_dir, document_name="monitor", meta=result.meta,
         extra={"method": classify.rules_document()},

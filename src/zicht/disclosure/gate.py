@@ -3,6 +3,8 @@
 Research stages hand in a ``TableSpec`` (tidy rows plus which columns are counts);
 ``apply_rules`` returns a ``DisclosedTable``, the only type the release writer and
 ``zicht.publish`` accept. A ``DisclosedTable`` cannot be built outside this module.
+The policy comes from the table's name (``rules.py``), never from the caller, and the
+threshold and rounding base never go below the floor, whatever the settings say.
 """
 
 from __future__ import annotations
@@ -15,32 +17,18 @@ from typing import Any
 
 from zicht.core.config import get_settings
 from zicht.core.errors import DisclosureError
-from zicht.disclosure.rules import get_policy, round_to_base
+from zicht.core.table import TableSpec
+from zicht.disclosure.rules import (
+    check_floor,
+    get_policy,
+    get_population,
+    policy_for,
+    round_to_base,
+    rule_for,
+)
 
 _GATE_TOKEN = object()  # only this module holds it
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A research result handed to the gate.
-
-    ``name`` is a path in the output document: ``figures/2.1`` lands at
-    ``document["figures"]["2.1"]``; ``anonymous_reports`` at the top level.
-    ``shares`` maps a percentage column to the count column it was computed from
-    (from unrounded counts, before the gate); it is suppressed with its count.
-    """
-
-    name: str
-    rows: Sequence[Mapping[str, Any]]
-    count_columns: tuple[str, ...]
-    policy: str
-    title_en: str
-    title_nl: str
-    source: str = ""
-    notes: str = ""
-    n: int | None = None
-    shares: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +48,7 @@ class DisclosedTable:
     columns: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]
     policy: str
+    population: str
     title_en: str
     title_nl: str
     source: str
@@ -86,28 +75,52 @@ class DisclosedTable:
             "notes": self.notes,
             "n": self.n,
             "policy": self.policy,
+            "population": self.population,
             "count_columns": list(self.count_columns),
             "columns": list(self.columns),
         }
+
+    def policy_text(self, lang: str = "en") -> str:
+        """The policy in words, with the threshold and rounding base this table got."""
+        return get_policy(self.policy).describe(self.threshold, self.rounding_base, lang)
 
     def log_entry(self) -> dict[str, Any]:
         return {
             "table": self.name,
             "policy": self.policy,
+            "population": self.population,
             "threshold": self.threshold,
             "rounding_base": self.rounding_base,
             "suppressed": [s.__dict__ for s in self.suppressed],
         }
 
 
+def gate_parameters(threshold: int | None = None,
+                    rounding_base: int | None = None) -> tuple[int, int]:
+    """The threshold and rounding base to apply: the argument, else the setting; either
+    below the floor is refused, naming the variable or option it came from."""
+    settings = get_settings()
+    check_floor(
+        settings.suppression_threshold if threshold is None else threshold,
+        settings.rounding_base if rounding_base is None else rounding_base,
+        threshold_from="ZICHT_SUPPRESSION_THRESHOLD" if threshold is None else "--threshold",
+        rounding_from="ZICHT_ROUNDING_BASE" if rounding_base is None else "rounding_base",
+    )
+    return (settings.suppression_threshold if threshold is None else threshold,
+            settings.rounding_base if rounding_base is None else rounding_base)
+
+
 def apply_rules(
     spec: TableSpec, *, threshold: int | None = None, rounding_base: int | None = None
 ) -> DisclosedTable:
-    """Apply the policy of ``spec``: round counts, suppress small cells, log each one."""
-    settings = get_settings()
-    threshold = settings.suppression_threshold if threshold is None else threshold
-    base = settings.rounding_base if rounding_base is None else rounding_base
-    policy = get_policy(spec.policy)
+    """Apply the policy of the table's population: round counts, suppress small cells,
+    log each one. The policy is looked up from ``spec.name`` in ``rules.py``."""
+    if not isinstance(spec, TableSpec):
+        raise DisclosureError(
+            f"apply_rules() takes a zicht.core.TableSpec without a policy, got "
+            f"{type(spec).__name__}: the gate decides the policy (disclosure/rules.py).")
+    threshold, base = gate_parameters(threshold, rounding_base)
+    policy = policy_for(spec.name)
     columns = _columns(spec)
     missing = [c for c in (*spec.count_columns, *spec.shares) if c not in columns]
     if spec.rows and missing:
@@ -147,6 +160,7 @@ def apply_rules(
         columns=tuple(columns),
         rows=tuple(rows),
         policy=policy.code,
+        population=rule_for(spec.name).population,
         title_en=spec.title_en,
         title_nl=spec.title_nl,
         source=spec.source,
@@ -163,7 +177,7 @@ def apply_rules(
 def gate_statistics(
     records: Sequence[Mapping[str, Any]],
     *,
-    policy: str,
+    population: str,
     count_keys: tuple[str, ...] = ("n",),
     threshold: int | None = None,
     rounding_base: int | None = None,
@@ -175,10 +189,8 @@ def gate_statistics(
     table cell. A record whose count is below the threshold keeps its labels only:
     its numbers are set to None and ``suppressed`` says why (zero counts are kept).
     """
-    settings = get_settings()
-    threshold = settings.suppression_threshold if threshold is None else threshold
-    base = settings.rounding_base if rounding_base is None else rounding_base
-    rule = get_policy(policy)
+    threshold, base = gate_parameters(threshold, rounding_base)
+    rule = get_policy(get_population(population).policy)
     out: list[dict[str, Any]] = []
     for record in records:
         row = dict(record)
@@ -197,6 +209,36 @@ def gate_statistics(
     return out
 
 
+def check_invariants(table: DisclosedTable) -> None:
+    """Refuse a released table that its policy could not have produced: a policy other
+    than the one its name gets today, a threshold or base below the floor, or a count
+    that is neither suppressed, zero nor a rounded count at or above the threshold."""
+    expected = policy_for(table.name)
+    if table.policy != expected.code:
+        raise DisclosureError(
+            f"Released table {table.name!r} has policy {table.policy!r}, but the gate's "
+            f"rules give it {expected.code!r}. Re-run the stage that released it.")
+    if not (expected.round_counts or expected.suppress_small):
+        return
+    check_floor(table.threshold, table.rounding_base,
+                threshold_from=f"the threshold of {table.name!r}",
+                rounding_from=f"the rounding base of {table.name!r}")
+    cells = [(i, col, row.get(col)) for i, row in enumerate(table.rows)
+             for col in table.count_columns]
+    if table.n is not None:
+        cells.append((-1, "n", table.n))
+    for i, col, value in cells:
+        if value is None or value == 0:
+            continue
+        if (not isinstance(value, int) or value < table.threshold
+                or value % table.rounding_base):
+            where = "its N" if i < 0 else f"row {i + 1}, column {col!r}"
+            raise DisclosureError(
+                f"Released table {table.name!r} ({table.policy}) has {where} = {value}, "
+                f"which is not a count rounded to {table.rounding_base} at or above "
+                f"{table.threshold}. Re-run the stage that released it.")
+
+
 def _columns(spec: TableSpec) -> list[str]:
     return _columns_of(spec.rows)
 
@@ -209,6 +251,7 @@ def _rebuild(meta: Mapping[str, Any], name: str, rows: Sequence[Mapping[str, Any
         columns=tuple(meta.get("columns") or _columns_of(rows)),
         rows=tuple(dict(r) for r in rows),
         policy=str(meta["policy"]),
+        population=str(meta.get("population", "")),
         title_en=str(meta.get("title_en", name)),
         title_nl=str(meta.get("title_nl", name)),
         source=str(meta.get("source", "")),

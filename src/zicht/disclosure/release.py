@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from zicht.core.errors import DisclosureError, NotFoundError
-from zicht.disclosure.gate import DisclosedTable, _rebuild
+from zicht.disclosure.gate import DisclosedTable, _rebuild, check_invariants
 
 LOG_NAME = "disclosure_log.json"
 
@@ -109,6 +109,8 @@ def load_release(directory: Path, document_name: str) -> Release:
         _rebuild(meta, name, _lookup(document, name), entries.get(name, {}))
         for name, meta in document.get("figure_meta", {}).items()
     )
+    for table in tables:
+        check_invariants(table)
     return Release(directory, document_name, document, tables)
 
 
