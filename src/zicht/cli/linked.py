@@ -12,6 +12,7 @@ from zicht.cli.app import app, console
 from zicht.disclosure import (
     Release,
     apply_rules,
+    gate_parameters,
     gate_statistics,
     write_release,
 )
@@ -58,7 +59,7 @@ def linked(
                                       "+ same seed = same controls).")] = LinkedSpec.seed,
     threshold: Annotated[int | None, typer.Option(
         "--threshold", help="Suppress counts below this; default "
-        "ZICHT_SUPPRESSION_THRESHOLD or 10.")] = None,
+        "ZICHT_SUPPRESSION_THRESHOLD or 10; never below 10 (the gate's floor).")] = None,
     controls_per_victim: Annotated[int, typer.Option(
         "--controls-per-victim", help="Matched controls per victim.")] = (
         LinkedSpec.controls_per_victim),
@@ -69,6 +70,7 @@ def linked(
                                          help="Write one SVG per table.")] = True,
 ) -> None:
     """Linked analyses: aid vs matched controls, revictimisation."""
+    gate_parameters(threshold)  # below the gate's floor: refused before any work
     store = open_extract(extract, sources)
     try:
         result = run_linked(store, LinkedSpec(seed=seed, controls_per_victim=controls_per_victim,

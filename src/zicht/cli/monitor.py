@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from zicht.cli.app import app, console
-from zicht.disclosure import Release, apply_rules, write_release
+from zicht.disclosure import Release, apply_rules, gate_parameters, write_release
 from zicht.publish import write_charts, write_workbook
 from zicht.research import classify
 from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
@@ -50,6 +50,7 @@ def monitor(
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write one SVG per table."),
 ) -> None:
     """Compute the monitor's figures from a research extract."""
+    gate_parameters()  # a setting below the gate's floor is refused before any work
     store = open_extract(extract, sources)
     try:
         result = compute_monitor(store, MonitorOptions(focus_year=focus_year))
