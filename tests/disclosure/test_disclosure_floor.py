@@ -19,6 +19,7 @@ from zicht.cli import app
 from zicht.core.errors import DisclosureError
 from zicht.core.table import TableSpec
 from zicht.disclosure import apply_rules, gate_statistics, load_release, write_release
+from zicht.disclosure.signing import gate_key, sign
 
 ROWS = [{"year": 2020, "municipality": "GM0363", "victims": 23},
         {"year": 2020, "municipality": "GM0599", "victims": 4}]
@@ -68,7 +69,8 @@ def test_monitor_with_the_gate_switched_off_is_refused(
 
 
 def _forge(directory: Path, edit_doc: object = None, edit_log: object = None) -> None:
-    """Edit a release and recompute the hash in its log (what an analyst can do)."""
+    """Edit a release, recompute the hash in its log and sign it again with the gate's
+    key: a release that an older or misconfigured gate could have written."""
     doc_path, log_path = directory / "monitor.json", directory / "disclosure_log.json"
     doc, log = json.loads(doc_path.read_text()), json.loads(log_path.read_text())
     if callable(edit_doc):
@@ -77,7 +79,7 @@ def _forge(directory: Path, edit_doc: object = None, edit_log: object = None) ->
         edit_log(log)
     doc_path.write_text(json.dumps(doc))
     log["files"]["monitor.json"] = hashlib.sha256(doc_path.read_bytes()).hexdigest()
-    log_path.write_text(json.dumps(log))
+    log_path.write_text(json.dumps(sign(log, gate_key(directory.parent, create=False))))
 
 
 @pytest.mark.parametrize(("case", "message"), [

@@ -16,7 +16,7 @@ import typer
 from zicht.cli.app import app, console
 from zicht.core.errors import EstimationError
 from zicht.core.table import TableSpec
-from zicht.disclosure import Release, apply_rules, write_release
+from zicht.disclosure import Release, release_stage
 from zicht.research.estimate import CaptureTable, estimate, estimate_strata
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.extract import ExtractTables, tables_from_extract
@@ -51,7 +51,7 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
         methods["covariate_model"] = {"lists": list(tables.pooled.lists),
                                       "interactions": list(covariate.model),
                                       "interval": covariate.interval}
-    return write_release([apply_rules(spec)], out_dir, document_name="estimate",
+    return release_stage([spec], out_dir, document_name="estimate",
                          meta={"stage": "estimate", "by": list(result.by)},
                          extra={"method": methods})
 

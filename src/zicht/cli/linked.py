@@ -11,10 +11,9 @@ import typer
 from zicht.cli.app import app, console
 from zicht.disclosure import (
     Release,
-    apply_rules,
     gate_parameters,
     gate_statistics,
-    write_release,
+    release_stage,
 )
 from zicht.publish import write_charts, write_workbook
 from zicht.research.linked import LinkedResult, LinkedSpec, format_test, run_linked
@@ -25,7 +24,6 @@ from zicht.research.store import open_extract
 def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None = None,
                    charts: bool = True) -> Release:
     """Gate every table and test, write ``linked.json`` + CSV + log, workbook, charts."""
-    gated = [apply_rules(t, threshold=threshold) for t in result.tables]
     tests = gate_statistics([t.to_dict() for t in result.tests], population="linked_microdata",
                             threshold=threshold)
     for t in tests:  # the footnote text from the gated N, as the seed prints it
@@ -38,13 +36,19 @@ def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None
     meta["controls"] = gate_statistics([controls], population="linked_microdata",
                                        count_keys=("victims", "controls", "shortfall"),
                                        threshold=threshold)[0]
-    release = write_release(gated, out_dir, document_name="linked", meta=meta, extra=extra)
-    write_workbook(release, out_dir / "linked.xlsx")
-    if charts:  # the generic charts, then ours where a share or a step curve fits better
-        write_charts(release, out_dir / "svg")
-        write_linked_charts({t.name: (t.rows, t.title_en) for t in release.tables},
-                            out_dir / "svg")
-    return release
+    def workbook(release: Release, folder: Path) -> list[Path]:
+        return [write_workbook(release, folder / "linked.xlsx")]
+
+    def svg(release: Release, folder: Path) -> list[Path]:
+        # the generic charts, then ours where a share or a step curve fits better
+        paths = write_charts(release, folder / "svg")
+        paths += write_linked_charts({t.name: (t.rows, t.title_en) for t in release.tables},
+                                     folder / "svg")
+        return sorted(set(paths))
+
+    return release_stage(result.tables, out_dir, document_name="linked", meta=meta,
+                         extra=extra, threshold=threshold,
+                         writers=[workbook, svg] if charts else [workbook])
 
 
 @app.command("linked")

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from zicht.cli.app import app, console
-from zicht.disclosure import Release, apply_rules, gate_parameters, write_release
+from zicht.disclosure import Release, gate_parameters, release_stage
 from zicht.publish import write_charts, write_workbook
 from zicht.research import classify
 from zicht.research.monitor import MonitorOptions, MonitorResult, compute_monitor
@@ -19,16 +19,16 @@ NO_CHART = ("regional/municipality/",)
 
 
 def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True) -> Release:
-    """Gate every table, write ``monitor.json`` + CSV + log, then the workbook and charts."""
-    gated = [apply_rules(t) for t in result.tables]
-    release = write_release(
-        gated, out_dir, document_name="monitor", meta=result.meta,
-        extra={"method": classify.rules_document()},
-    )
-    write_workbook(release, out_dir / "monitor.xlsx")
-    if charts:
-        write_monitor_charts(release, out_dir / "svg")
-    return release
+    """Release the monitor through the gate: JSON, CSV, workbook, charts, signed log."""
+    def workbook(release: Release, folder: Path) -> list[Path]:
+        return [write_workbook(release, folder / "monitor.xlsx")]
+
+    def svg(release: Release, folder: Path) -> list[Path]:
+        return write_monitor_charts(release, folder / "svg")
+
+    return release_stage(result.tables, out_dir, document_name="monitor", meta=result.meta,
+                         extra={"method": classify.rules_document()},
+                         writers=[workbook, svg] if charts else [workbook])
 
 
 def write_monitor_charts(release: Release, out_dir: Path) -> list[Path]:

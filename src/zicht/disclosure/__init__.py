@@ -6,6 +6,7 @@ anything the gate did not write.
 """
 
 from zicht.core.table import TableSpec
+from zicht.disclosure.differencing import recoverable
 from zicht.disclosure.gate import (
     DisclosedTable,
     Suppression,
@@ -23,6 +24,7 @@ from zicht.disclosure.rules import (
     policy_for,
     round_to_base,
 )
+from zicht.disclosure.stage import release_stage, released_tables
 
 __all__ = [
     "POLICIES",
@@ -40,6 +42,9 @@ __all__ = [
     "get_policy",
     "load_release",
     "policy_for",
+    "recoverable",
+    "release_stage",
+    "released_tables",
     "round_to_base",
     "write_release",
 ]

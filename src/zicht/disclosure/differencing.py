@@ -3,7 +3,8 @@
 An attacker holds every released table. For each cell he knows an interval: an exact
 count is itself; a rounded count ``r`` (base ``b``, threshold ``t``) is the true
 counts that round to ``r`` and are at least ``t``; a cell suppressed for being small
-is ``1 .. t-1``; a cell suppressed to protect another is ``0 ..`` (anything); a row a
+is ``1 .. t-1`` (``0 .. t-1`` in a grid table, which lists zeros too); a cell
+suppressed to protect another is ``t ..`` (only published counts are chosen); a row a
 table does not list is 0 (tables list every non-zero cell).
 
 Tables that count the same unit ("universe", declared per count column in
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from zicht.disclosure.gate import DisclosedTable
+from zicht.core.errors import DisclosureError
+from zicht.disclosure.gate import DisclosedTable, suppress_cells
 from zicht.disclosure.rules import get_policy, rounding_interval, rule_for
 
 #: An upper bound no count reaches; stands for "unbounded" without float infinities.
@@ -92,8 +94,10 @@ def cell_bounds(table: DisclosedTable, row: int, column: str,
     value = table.rows[row].get(column)
     if value is None:
         reason = reasons.get((row, column), "")
-        if reason.startswith("count below"):
-            return 1, table.threshold - 1
+        if reason.startswith("count below"):  # a grid lists zeros, suppressed too
+            return (0 if table.grid else 1), table.threshold - 1
+        if reason == SECONDARY:  # only published counts are chosen, so at least t
+            return table.threshold, UNBOUNDED
         return 0, UNBOUNDED
     count = int(value)
     policy = get_policy(table.policy)
@@ -199,3 +203,45 @@ def _propagate(bounds: dict[Cell, tuple[int, int]],
 def _term(bound: tuple[int, int], sign: int) -> tuple[int, int]:
     lo, hi = bound
     return (lo, hi) if sign > 0 else (-hi, -lo)
+
+
+def protect(tables: Sequence[DisclosedTable], released: Sequence[DisclosedTable] = (),
+            *, max_rounds: int = 50) -> list[DisclosedTable]:
+    """Secondary suppression: while a suppressed cell of ``tables`` can be recovered from
+    ``tables`` and the ``released`` ones (earlier stages of the same release), suppress
+    the smallest published cell of a protected table of ``tables`` that shares an
+    equation with it. Refuse (``DisclosureError``) what cannot be protected that way."""
+    current = {t.name: t for t in tables}
+    for _ in range(max_rounds):
+        result = audit([*released, *current.values()])
+        leaks = result.recovered()
+        if not leaks:
+            return [current[t.name] for t in tables]
+        chosen: dict[str, set[tuple[int, str]]] = defaultdict(set)
+        for leak in leaks:
+            partner = _partner(result, (leak.table, leak.row, leak.column), current)
+            if partner is None:
+                raise DisclosureError(
+                    f"The release would give away the suppressed cell {leak.describe()} "
+                    "by differencing with other released tables, and no published cell "
+                    "of a protected table of this stage shares an equation with it. "
+                    "Change the table's rule in zicht/disclosure/rules.py (docs/disclosure.md).")
+            chosen[partner[0]].add((partner[1], partner[2]))
+        for name, cells in chosen.items():
+            current[name] = suppress_cells(current[name], sorted(cells), SECONDARY)
+    raise DisclosureError(f"Secondary suppression did not settle in {max_rounds} rounds.")
+
+
+def _partner(result: Audit, cell: Cell,
+             current: dict[str, DisclosedTable]) -> Cell | None:
+    """The smallest published protected cell of this stage in an equation with ``cell``."""
+    candidates = []
+    for eq in result.equations_of(cell):
+        for other, _ in eq:
+            table = current.get(other[0])
+            if other == cell or table is None or not get_policy(table.policy).suppress_small:
+                continue
+            value = table.rows[other[1]].get(other[2])
+            if value:  # published and not zero: zeros and gaps give nothing to hide behind
+                candidates.append((int(value), other))
+    return min(candidates)[1] if candidates else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zicht.core.config import get_settings
@@ -58,6 +58,8 @@ class DisclosedTable:
     suppressed: tuple[Suppression, ...]
     threshold: int
     rounding_base: int
+    #: Columns crossed completely per year, zeros included (a suppressed cell may be 0).
+    grid: tuple[str, ...] = ()
     _token: object = field(repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
@@ -91,6 +93,7 @@ class DisclosedTable:
             "population": self.population,
             "threshold": self.threshold,
             "rounding_base": self.rounding_base,
+            "grid": list(self.grid),
             "suppressed": [s.__dict__ for s in self.suppressed],
         }
 
@@ -121,6 +124,9 @@ def apply_rules(
             f"{type(spec).__name__}: the gate decides the policy (disclosure/rules.py).")
     threshold, base = gate_parameters(threshold, rounding_base)
     policy = policy_for(spec.name)
+    rule = rule_for(spec.name)
+    if rule.grid:
+        spec = _complete_grid(spec, rule.grid)
     columns = _columns(spec)
     missing = [c for c in (*spec.count_columns, *spec.shares) if c not in columns]
     if spec.rows and missing:
@@ -138,7 +144,7 @@ def apply_rules(
                 row[col] = None
                 continue
             count = int(value)
-            if policy.suppress_small and 0 < count < threshold:
+            if policy.suppress_small and (count > 0 or rule.grid) and count < threshold:
                 row[col] = None
                 suppressed.append(Suppression(i, col, f"count below {threshold}"))
                 for share, of in spec.shares.items():
@@ -147,6 +153,8 @@ def apply_rules(
                         suppressed.append(Suppression(i, share, f"{col} suppressed"))
                 continue
             row[col] = round_to_base(count, base) if policy.round_counts else count
+        if policy.round_counts:
+            _whole(row, spec.shares)
         rows.append(row)
 
     if suppressed:  # table names and cell positions only: never a value
@@ -170,6 +178,7 @@ def apply_rules(
         suppressed=tuple(suppressed),
         threshold=threshold,
         rounding_base=base,
+        grid=rule.grid,
         _token=_GATE_TOKEN,
     )
 
@@ -209,6 +218,17 @@ def gate_statistics(
     return out
 
 
+def suppress_cells(table: DisclosedTable, cells: Sequence[tuple[int, str]],
+                   reason: str) -> DisclosedTable:
+    """The table with more cells suppressed (secondary suppression), each logged."""
+    rows = [dict(r) for r in table.rows]
+    added = []
+    for i, column in cells:
+        rows[i][column] = None
+        added.append(Suppression(i, column, reason))
+    return replace(table, rows=tuple(rows), suppressed=(*table.suppressed, *added))
+
+
 def check_invariants(table: DisclosedTable) -> None:
     """Refuse a released table that its policy could not have produced: a policy other
     than the one its name gets today, a threshold or base below the floor, or a count
@@ -239,6 +259,43 @@ def check_invariants(table: DisclosedTable) -> None:
                 f"{table.threshold}. Re-run the stage that released it.")
 
 
+def _whole(row: dict[str, Any], shares: Mapping[str, str]) -> None:
+    """Percentages (and means) of rounded counts as whole numbers: one decimal of a
+    share of a small group pins its denominator, and with it the unrounded counts."""
+    for column in shares:
+        value = row.get(column)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and not math.isnan(value):
+            row[column] = math.floor(value + 0.5)
+
+
+def _complete_grid(spec: TableSpec, grid: tuple[str, ...]) -> TableSpec:
+    """List every combination of the values the ``grid`` columns take in any year, in
+    every year, adding zero rows: a missing row no longer says "exactly 0", and being
+    listed in a year no longer says "at least one"."""
+    seen: dict[Any, list[dict[str, Any]]] = {}
+    for row in spec.rows:
+        seen.setdefault(row.get("year"), []).append(dict(row))
+    values = [list(dict.fromkeys(r.get(g) for r in spec.rows)) for g in grid]
+    rows: list[dict[str, Any]] = []
+    for year, year_rows in seen.items():
+        listed = {tuple(r.get(g) for g in grid): r for r in year_rows}
+        for combo in _product(values):
+            row = listed.get(combo)
+            if row is None:
+                row = {"year": year, **dict(zip(grid, combo, strict=True)),
+                       **{c: 0 for c in spec.count_columns}}
+            rows.append(row)
+    return replace(spec, rows=tuple(rows))
+
+
+def _product(values: list[list[Any]]) -> list[tuple[Any, ...]]:
+    combos: list[tuple[Any, ...]] = [()]
+    for options in values:
+        combos = [(*c, v) for c in combos for v in options]
+    return combos
+
+
 def _columns(spec: TableSpec) -> list[str]:
     return _columns_of(spec.rows)
 
@@ -261,6 +318,7 @@ def _rebuild(meta: Mapping[str, Any], name: str, rows: Sequence[Mapping[str, Any
         suppressed=tuple(Suppression(**s) for s in log.get("suppressed", ())),
         threshold=int(log.get("threshold", 0)),
         rounding_base=int(log.get("rounding_base", 1)),
+        grid=tuple(log.get("grid", ())),
         _token=_GATE_TOKEN,
     )
 

@@ -116,6 +116,10 @@ class TableRule:
     pattern: str
     population: str
     additive: dict[str, str] = field(default_factory=dict)
+    #: Columns whose every combination the gate lists per year, zeros included, and
+    #: suppresses below the threshold including 0: a missing row would say "0", and a
+    #: line of small cells against an exact national total would give each one away.
+    grid: tuple[str, ...] = ()
 
 
 TABLE_RULES: tuple[TableRule, ...] = (
@@ -134,6 +138,11 @@ TABLE_RULES: tuple[TableRule, ...] = (
     TableRule("figures/2.1[0-9]*", "residence_scheme"),  # 2.11-2.15 (2.10 matched above)
     TableRule("figures/2.[1-9]*", "registered_victims"),
     TableRule("regional/police_unit/*", "registered_victims", _VICTIM_UNIT_YEAR),
+    TableRule("regional/municipality/victims", "registered_victims_by_municipality",
+              _VICTIM_YEAR, grid=("municipality",)),
+    *(TableRule(f"regional/municipality/{c}", "registered_victims_by_municipality",
+                _VICTIM_YEAR, grid=("municipality", c))
+      for c in ("form", "sex", "age_group", "origin_region")),
     TableRule("regional/municipality/*", "registered_victims_by_municipality",
               _VICTIM_YEAR),
     TableRule("anonymous_reports", "anonymous_reports", {"reports": "anonymous_report"}),
