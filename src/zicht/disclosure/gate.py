@@ -154,7 +154,7 @@ def apply_rules(
                 continue
             row[col] = round_to_base(count, base) if policy.round_counts else count
         if policy.round_counts:
-            _whole(row, spec.shares)
+            _shares_from_released(row, source_row, spec.shares, base)
         rows.append(row)
 
     if suppressed:  # table names and cell positions only: never a value
@@ -259,14 +259,27 @@ def check_invariants(table: DisclosedTable) -> None:
                 f"{table.threshold}. Re-run the stage that released it.")
 
 
-def _whole(row: dict[str, Any], shares: Mapping[str, str]) -> None:
-    """Percentages (and means) of rounded counts as whole numbers: one decimal of a
-    share of a small group pins its denominator, and with it the unrounded counts."""
-    for column in shares:
-        value = row.get(column)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and not math.isnan(value):
-            row[column] = math.floor(value + 0.5)
+def is_share(column: str) -> bool:
+    """A percentage of a count (not a mean or a survival estimate)."""
+    return "share" in column or column.endswith("_rate")
+
+
+def _shares_from_released(row: dict[str, Any], source: Mapping[str, Any],
+                          shares: Mapping[str, str], base: int) -> None:
+    """Recompute each percentage from the released (rounded) count and the rounded
+    denominator: one decimal of a share of unrounded counts pins a small denominator,
+    and with it the exact counts. The denominator is the one the share was computed
+    on (count / share), so the share means what it meant, to the rounding."""
+    for column, of in shares.items():
+        share, count, released = source.get(column), source.get(of), row.get(of)
+        if not is_share(column) or row.get(column) is None or released is None \
+                or not isinstance(share, (int, float)) or count is None:
+            continue
+        if share <= 0 or int(count) == 0:
+            row[column] = 0.0
+            continue
+        denominator = round_to_base(round(100 * int(count) / share), base)
+        row[column] = round(100 * released / denominator, 1) if denominator else None
 
 
 def _complete_grid(spec: TableSpec, grid: tuple[str, ...]) -> TableSpec:
