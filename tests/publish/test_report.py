@@ -109,6 +109,7 @@ def test_xlsx_matches_monitor_json(built_report: ReportFiles, releases_dir: Path
 def test_missing_stages_say_they_were_not_run(releases_dir: Path, tmp_path: Path) -> None:
     only = tmp_path / "in"
     shutil.copytree(releases_dir / "monitor", only / "monitor")
+    shutil.copy(releases_dir / "gate.key", only / "gate.key")  # the operator's key
     result = build_report(only, tmp_path / "out", "nl", pdf=False)  # charts are remembered
     html = result.html.read_text()
     assert result.stages == ("monitor",)

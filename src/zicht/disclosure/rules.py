@@ -155,6 +155,7 @@ TABLE_RULES: tuple[TableRule, ...] = (
     TableRule("population/*", "linked_microdata"),
     TableRule("figures/estimate*", "hidden_number"),
     TableRule("estimate/*", "hidden_number"),
+    TableRule("hidden_number/*", "hidden_number"),
 )
 
 
