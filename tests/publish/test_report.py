@@ -134,6 +134,7 @@ def test_english_report(releases_dir: Path) -> None:
 
 def test_cli_report(releases_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(releases_dir / "estimate", tmp_path / "in" / "estimate")
+    shutil.copy(releases_dir / "gate.key", tmp_path / "in" / "gate.key")
     out = tmp_path / "cli"
     result = CliRunner().invoke(app, ["report", "--in", str(tmp_path / "in"), "--out", str(out),
                                       "--lang", "en", "--no-pdf"])
