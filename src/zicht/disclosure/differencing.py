@@ -245,3 +245,29 @@ def _partner(result: Audit, cell: Cell,
             if value:  # published and not zero: zeros and gaps give nothing to hide behind
                 candidates.append((int(value), other))
     return min(candidates)[1] if candidates else None
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m zicht.disclosure.differencing RELEASED_DIR``: the check over every
+    verified stage of a release folder; exit 1 when a cell is recoverable."""
+    from pathlib import Path
+
+    from zicht.disclosure.release import LOG_NAME, load_release
+
+    root = Path(argv[0])
+    tables = [t for folder in sorted(root.iterdir()) if (folder / LOG_NAME).is_file()
+              for t in load_release(folder, folder.name).tables]
+    result = audit(tables)
+    leaks = result.recovered()
+    print(f"{len(tables)} tables, {len(result.suppressed)} suppressed cells in tables that "
+          f"add up, {len(result.equations)} equations, {result.conflicts} conflicts: "
+          f"{len(leaks)} recoverable")
+    for leak in leaks[:20]:
+        print(f"  {leak.describe()} = {leak.value}")
+    return 1 if leaks else 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
