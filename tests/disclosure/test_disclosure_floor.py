@@ -85,8 +85,8 @@ def _forge(directory: Path, edit_doc: object = None, edit_log: object = None) ->
 @pytest.mark.parametrize(("case", "message"), [
     ("unrounded cell", "row 2, column 'victims' = 4"),
     ("threshold lowered in the log", "base of .* is below the disclosure gate.s floor of 5"),
-    ("policy switched to registry", "has policy 'registry', but the gate's rules give it "
-                                    "'protected'"),
+    ("policy switched to registry", r"has policy 'registry' \(grid .*\), but the gate's "
+                                    "rules give it 'protected'"),
 ])
 def test_a_release_that_breaks_its_policy_is_refused_on_load_and_by_report(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, message: str) -> None:

@@ -168,7 +168,7 @@ def apply_rules(
         columns=tuple(columns),
         rows=tuple(rows),
         policy=policy.code,
-        population=rule_for(spec.name).population,
+        population=rule.population,
         title_en=spec.title_en,
         title_nl=spec.title_nl,
         source=spec.source,
@@ -234,10 +234,11 @@ def check_invariants(table: DisclosedTable) -> None:
     than the one its name gets today, a threshold or base below the floor, or a count
     that is neither suppressed, zero nor a rounded count at or above the threshold."""
     expected = policy_for(table.name)
-    if table.policy != expected.code:
+    if table.policy != expected.code or table.grid != rule_for(table.name).grid:
         raise DisclosureError(
-            f"Released table {table.name!r} has policy {table.policy!r}, but the gate's "
-            f"rules give it {expected.code!r}. Re-run the stage that released it.")
+            f"Released table {table.name!r} has policy {table.policy!r} (grid "
+            f"{list(table.grid)}), but the gate's rules give it {expected.code!r} (grid "
+            f"{list(rule_for(table.name).grid)}). Re-run the stage that released it.")
     if not (expected.round_counts or expected.suppress_small):
         return
     check_floor(table.threshold, table.rounding_base,
@@ -248,7 +249,7 @@ def check_invariants(table: DisclosedTable) -> None:
     if table.n is not None:
         cells.append((-1, "n", table.n))
     for i, col, value in cells:
-        if value is None or value == 0:
+        if value is None or (value == 0 and not (table.grid and i >= 0)):
             continue
         if (not isinstance(value, int) or value < table.threshold
                 or value % table.rounding_base):
