@@ -25,9 +25,10 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
-## make docs: regenerate docs/cli.md from the CLI (a test checks it is current)
+## make docs: regenerate docs/cli.md and the policy table of docs/disclosure.md (tests check both)
 docs: install
 	$(BIN)/typer zicht.cli utils docs --name zicht --output docs/cli.md
+	$(BIN)/python -m zicht.disclosure.doc docs/disclosure.md
 
 ## make bench: every benchmark, one table, benchmarks/results.json
 # The peers come with their dependencies from the `bench` extra (pyproject.toml);

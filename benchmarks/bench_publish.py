@@ -3,7 +3,7 @@ report.html, report.pdf, tables.xlsx and figures/*.svg, on this machine.
 
 Input: the monitor release of the numpy extract of ``bench_monitor`` (15 years,
 ~1,300 victims a year, every figure, the justice chain, chat signals, the regional
-view), plus the sample linked and estimate releases of ``zicht.publish.sample``, so
+view), plus the sample linked and estimate releases of ``tests/sample_releases.py``, so
 every chapter is present. ``--quick`` uses the sample releases only.
 
 There is no peer: the issue's budget is the whole `zicht demo` in < 2 minutes; the row
@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.sample_releases import write_sample_releases
+
 from zicht.publish.report import build_report
-from zicht.publish.sample import write_sample_releases
 
 TARGET_SECONDS = 30.0
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from tests.sample_releases import write_sample_releases
 
 from zicht.api import create_app
 from zicht.api.dashboard import configure_dashboard
-from zicht.publish.sample import write_sample_releases
 from zicht.registry import open_registry
 from zicht.registry.keys import create_key, revoke_key
 

@@ -14,7 +14,7 @@ from zicht.disclosure import TableSpec, apply_rules, load_release, write_release
 
 def _gated() -> list:  # type: ignore[type-arg]
     spec = TableSpec("aid/x", [{"k": "a", "persons": 23}, {"k": "b", "persons": 4}],
-                     ("persons",), "protected", "X", "X")
+                     ("persons",), "X", "X")
     return [apply_rules(spec, threshold=10)]
 
 
@@ -31,7 +31,7 @@ def test_release_round_trip_with_log(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("table", [
     {"name": "aid/x", "rows": [{"persons": 4}]},
-    TableSpec("aid/x", [{"persons": 4}], ("persons",), "protected", "X", "X"),
+    TableSpec("aid/x", [{"persons": 4}], ("persons",), "X", "X"),
 ])
 def test_writing_an_ungated_table_fails(tmp_path: Path, table: object) -> None:
     with pytest.raises(DisclosureError, match="only gated tables can be released"):

@@ -21,3 +21,13 @@ def test_policies_are_data_and_unknown_is_an_error() -> None:
     assert protected.round_counts and protected.suppress_small
     with pytest.raises(ValueError, match="Unknown disclosure policy 'protectd'"):
         get_policy("protectd")
+
+
+def test_the_policy_table_in_the_docs_is_current() -> None:
+    """docs/disclosure.md shows the rules table of rules.py; `make docs` regenerates it."""
+    from pathlib import Path
+
+    from zicht.disclosure.doc import render
+
+    page = (Path(__file__).parents[2] / "docs" / "disclosure.md").read_text()
+    assert render(page) == page, "docs/disclosure.md is stale: run `make docs`"

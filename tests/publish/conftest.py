@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.sample_releases import write_sample_releases
 
 from zicht.publish.report import ReportFiles, build_report
-from zicht.publish.sample import write_sample_releases
 
 
 @pytest.fixture(scope="session")

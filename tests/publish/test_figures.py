@@ -66,7 +66,7 @@ def test_filtered_rows_change_the_chart(monitor: Release) -> None:
 
 def test_suppressed_cells_are_gaps_not_zeros() -> None:
     rows = [{"year": y, "victims": v} for y, v in ((2018, 40), (2019, 3), (2020, 50))]
-    table = apply_rules(TableSpec("t", rows, ("victims",), "protected", "T", "T"))
+    table = apply_rules(TableSpec("aid/t", rows, ("victims",), "T", "T"))
     assert table.rows[1]["victims"] is None
     svg = render_svg(table, "en")
     # a line with a gap is drawn as two pieces: no point at y = 0 for 2019
@@ -75,7 +75,7 @@ def test_suppressed_cells_are_gaps_not_zeros() -> None:
 
 def test_write_charts_one_svg_per_chartable_table(monitor: Release, tmp_path: Path) -> None:
     tables = [monitor.table("figures/2.1"), monitor.table("anonymous_reports"),
-              apply_rules(TableSpec("empty", [], (), "registry", "E", "E"))]
+              apply_rules(TableSpec("figures/2.99", [], (), "E", "E"))]
     release = write_release(tables, tmp_path / "r", document_name="monitor", meta={})
     paths = write_charts(release, tmp_path / "svg", "en")
     assert paths == [tmp_path / "svg" / "figures_2.1.svg",

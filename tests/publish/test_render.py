@@ -12,7 +12,7 @@ def test_estimate_table_shows_labels_first_and_drops_an_empty_column() -> None:
             {"year": None, "row": "pooled", "observed": 16600, "estimate": 118000,
              "ci_low": 96800, "ci_high": 159000, "error": None, "model": "police:kmar"}]
     table = apply_rules(TableSpec("figures/estimate", rows, ("observed", "estimate",
-                                  "ci_low", "ci_high"), "protected", "E", "S"))
+                                  "ci_low", "ci_high"), "E", "S"))
     shown = show_table(table, "en")
     assert shown.headings[:3] == ("Year", "Estimate of", "Model (list interactions)")
     assert "Not estimable because" not in shown.headings  # no stratum failed

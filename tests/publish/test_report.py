@@ -59,7 +59,8 @@ def test_method_annex_comes_from_release_rules(built_report: ReportFiles,
     method = json.loads((releases_dir / "monitor" / "monitor.json").read_text())["method"]
     for rule in method["form"]:
         assert rule["nl"] in html and rule["sql"] in html
-    assert "Gekoppelde of regionale aantallen" in html  # the disclosure policy, from code
+    # the disclosure policy, worded from the rounding base the gate applied
+    assert "kleine gebieden: afgerond op een veelvoud van 5" in html
     assert "<code>level</code></td><td>0.95" in html  # estimate parameters
 
 
@@ -108,6 +109,7 @@ def test_xlsx_matches_monitor_json(built_report: ReportFiles, releases_dir: Path
 def test_missing_stages_say_they_were_not_run(releases_dir: Path, tmp_path: Path) -> None:
     only = tmp_path / "in"
     shutil.copytree(releases_dir / "monitor", only / "monitor")
+    shutil.copy(releases_dir / "gate.key", only / "gate.key")  # the operator's key
     result = build_report(only, tmp_path / "out", "nl", pdf=False)  # charts are remembered
     html = result.html.read_text()
     assert result.stages == ("monitor",)
@@ -132,6 +134,7 @@ def test_english_report(releases_dir: Path) -> None:
 
 def test_cli_report(releases_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(releases_dir / "estimate", tmp_path / "in" / "estimate")
+    shutil.copy(releases_dir / "gate.key", tmp_path / "in" / "gate.key")
     out = tmp_path / "cli"
     result = CliRunner().invoke(app, ["report", "--in", str(tmp_path / "in"), "--out", str(out),
                                       "--lang", "en", "--no-pdf"])

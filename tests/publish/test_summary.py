@@ -6,8 +6,8 @@ from zicht.disclosure import TableSpec, apply_rules
 from zicht.publish.summary import find_changes, headline
 
 
-def _table(name: str, rows: list[dict[str, object]], policy: str = "registry"):  # type: ignore[no-untyped-def]
-    return apply_rules(TableSpec(name, rows, ("reports",), policy, "Reports by reporter",
+def _table(name: str, rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+    return apply_rules(TableSpec(name, rows, ("reports",), "Reports by reporter",
                                  "Meldingen naar melder"))
 
 
@@ -46,14 +46,14 @@ def test_rise_is_worded_with_percentage() -> None:
 
 
 def test_year_with_suppressed_cell_is_not_compared() -> None:
-    t = _table("regional/x", [{"year": 2019, "unit": "a", "reports": 100},
-                              {"year": 2020, "unit": "a", "reports": 4}], policy="protected")
+    t = _table("regional/municipality/x", [{"year": 2019, "unit": "a", "reports": 100},
+                              {"year": 2020, "unit": "a", "reports": 4}])
     assert find_changes([t], "en") == []
 
 
 def test_headline_states_last_year_victims() -> None:
     t = apply_rules(TableSpec("figures/2.1", [{"year": 2023, "victims": 868}], ("victims",),
-                              "registry", "Victims", "Slachtoffers"))
+                              "Victims", "Slachtoffers"))
     assert headline([t], "en") == ["In 2023, 868 unique victims were registered."]
 
 
@@ -63,7 +63,7 @@ def test_headline_estimate_is_the_last_years_not_the_pooled_sum() -> None:
     rows.append({"year": None, "row": "pooled", "observed": 1800, "estimate": 90000,
                  "ci_low": 80000, "ci_high": 99000})
     t = apply_rules(TableSpec("figures/estimate", rows, ("observed", "estimate", "ci_low",
-                                                         "ci_high"), "protected", "E", "S"))
+                                                         "ci_high"), "E", "S"))
     assert headline([t], "en") == ["Estimated number of victims (2024): 6,500 "
                                    "(interval 6,000-7,000)."]
 

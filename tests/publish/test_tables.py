@@ -50,7 +50,7 @@ def test_codes_become_labels(releases_dir: Path, tmp_path: Path) -> None:
 def test_suppressed_cells_marked_and_explained(tmp_path: Path) -> None:
     rows = [{"year": 2020, "police_unit": "limburg", "victims": 3},
             {"year": 2020, "police_unit": "amsterdam", "victims": 42}]
-    table = apply_rules(TableSpec("regional/police_unit/2.1", rows, ("victims",), "protected",
+    table = apply_rules(TableSpec("regional/municipality/2.1", rows, ("victims",),
                                   "Victims by unit", "Slachtoffers naar eenheid",
                                   notes="A note."))
     release = write_release([table], tmp_path / "r", document_name="monitor", meta={})
@@ -60,5 +60,6 @@ def test_suppressed_cells_marked_and_explained(tmp_path: Path) -> None:
     assert values == [[2020, "Limburg", "x"], [2020, "Amsterdam", 40]]
     notes = [ws.cell(row=r, column=1).value for r in range(HEADER_ROW + 4, HEADER_ROW + 8)]
     assert "Notes: A note." in notes
-    assert any(n and n.startswith("Disclosure: Linked or small-area") for n in notes)
+    assert any(n and n.startswith("Disclosure: Linked microdata or small areas: rounded to a "
+                                  "multiple of 5") for n in notes)
     assert "x = suppressed by the disclosure gate (fewer than 10)." in notes

@@ -37,10 +37,14 @@ def test_zicht_monitor_writes_a_gated_release(builder: ExtractBuilder, tmp_path:
                                       "victims_incl_kmar_only": 26}]
     assert doc["anonymous_reports"] == [{"year": 2020, "reports": 1}]
     assert doc["figure_meta"]["figures/2.1"]["policy"] == "registry"
-    # Registry figures are exact; the regional view is rounded to 5 and small cells go.
+    # Registry figures are exact, by police unit too (one population, one policy, as the
+    # seed's figure 2.10); municipalities are small areas: rounded to 5, small cells go.
     assert {r["police_unit"]: r["victims"] for r in doc["regional"]["police_unit"]["victims"]} \
-        == {"amsterdam": 25, "limburg": None}
-    assert doc["chat"]["visitors"][0]["visitors"] == 10
+        == {"amsterdam": 23, "limburg": 3}
+    assert {r["municipality"]: r["victims"]
+            for r in doc["regional"]["municipality"]["victims"]} == {"GM0363": 25,
+                                                                     "unknown": None}
+    assert doc["chat"]["visitors"][0]["visitors"] == 12  # exact, as the seed prints it
     assert doc["method"]["form"]["rules"][0]["code"] == "domestic_sexual"
     assert any("ind_decisions" in s for s in doc["meta"]["skipped"])
     log = json.loads((out / "disclosure_log.json").read_text())

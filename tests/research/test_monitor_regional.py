@@ -23,4 +23,3 @@ def test_regional_views(builder: ExtractBuilder, run_monitor: RunMonitor):
     assert towns == {"GM0599": 1, "GM0363": 1}
     assert value(res, R + "municipality/form", "victims", year=2020, municipality="GM0363",
                  form="labour") == 1
-    assert all(t.policy == "protected" for t in res.tables if t.name.startswith(R))

@@ -136,9 +136,10 @@ def start_server(app: Any) -> LiveServer:
 
 def attach_dashboard(app: Any, publish_dir: Path) -> dict[str, list[str]]:
     """Point the dashboard at sample releases; return path values for its routes."""
+    from tests.sample_releases import write_sample_releases
+
     from zicht.api.dashboard import configure_dashboard
     from zicht.publish.chapters import CHAPTERS, table_slug
-    from zicht.publish.sample import write_sample_releases
 
     dash = configure_dashboard(app, write_sample_releases(publish_dir), secret="test")
     tables = dash.published.tables()

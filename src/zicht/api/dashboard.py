@@ -36,7 +36,7 @@ from zicht.core.errors import (
     TooManyRequests,
     ZichtError,
 )
-from zicht.disclosure import DisclosedTable, get_policy
+from zicht.disclosure import DisclosedTable
 from zicht.publish.chapters import CHAPTERS, table_slug
 from zicht.publish.labels import chapter_title, column_label, format_number, text
 from zicht.publish.render import show_table
@@ -402,11 +402,7 @@ def _figure(dash: Dashboard, table: DisclosedTable, rows: Sequence[Mapping[str, 
     query = urlencode({k: v for k, v in {
         "lang": lang, "year_from": filters.year_from or "", "year_to": filters.year_to or "",
         "form": filters.form or "", **extra}.items() if v})
-    try:
-        policy = get_policy(table.policy)
-        policy_text = policy.nl if lang == "nl" else policy.en
-    except ValueError:
-        policy_text = table.policy
+    policy_text = table.policy_text(lang)
     slug = table_slug(table.name)
     return {
         "id": "fig-" + slug,

@@ -30,7 +30,8 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
                    options: dict[str, Any],
                    covariate: CovariateEstimate | None = None) -> Release:
     """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
-    from zicht.disclosure import TableSpec, apply_rules, write_release
+    from zicht.core.table import TableSpec
+    from zicht.disclosure import release_stage
 
     rows = []
     extra_rows = covariate.rows() if covariate else []
@@ -40,7 +41,7 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
         model = row.pop("model")
         rows.append({**row, "model": " + ".join(model) if model else None})
     spec = TableSpec(
-        name="figures/estimate", rows=rows, count_columns=_COUNT_COLUMNS, policy="protected",
+        name="figures/estimate", rows=rows, count_columns=_COUNT_COLUMNS,
         title_en="Estimated number of victims (multiple systems estimation, reporter types "
                  "as lists), per stratum, their sum and the pooled estimate",
         title_nl="Geschat aantal slachtoffers (multiple systems estimation, meldertypen als "
@@ -54,7 +55,7 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
         methods["covariate_model"] = {"lists": list(tables.pooled.lists),
                                       "interactions": list(covariate.model),
                                       "interval": covariate.interval}
-    return write_release([apply_rules(spec)], out_dir, document_name="estimate",
+    return release_stage([spec], out_dir, document_name="estimate",
                          meta={"stage": "estimate", "by": list(result.by)},
                          extra={"method": methods})
 

@@ -3,7 +3,7 @@ research extract, released only through the disclosure gate (JSON, CSV, XLSX, SV
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,14 +19,13 @@ if TYPE_CHECKING:
 
 def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None = None,
                    charts: bool = True) -> Release:
-    from zicht.disclosure import TableSpec, apply_rules, gate_statistics, write_release
+    """Gate every table and test, write ``linked.json`` + CSV + log, workbook, charts."""
+    from zicht.disclosure import gate_statistics, release_stage
     from zicht.publish import write_charts, write_workbook
     from zicht.research.linked import format_test
     from zicht.research.linked.charts import write_linked_charts
 
-    """Gate every table and test, write ``linked.json`` + CSV + log, workbook, charts."""
-    gated = [apply_rules(TableSpec(**asdict(t)), threshold=threshold) for t in result.tables]
-    tests = gate_statistics([t.to_dict() for t in result.tests], policy="protected",
+    tests = gate_statistics([t.to_dict() for t in result.tests], population="linked_microdata",
                             threshold=threshold)
     for t in tests:  # the footnote text from the gated N, as the seed prints it
         if t.get("chi2") is not None:
@@ -35,16 +34,23 @@ def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None
     extra: dict[str, Any] = {"tests": tests, "method": result.meta.get("method", {})}
     meta = {k: v for k, v in result.meta.items() if k != "method"}
     controls = {k: v for k, v in meta["controls"].items() if k != "strata"}
-    meta["controls"] = gate_statistics([controls], policy="protected",
+    meta["controls"] = gate_statistics([controls], population="linked_microdata",
                                        count_keys=("victims", "controls", "shortfall"),
                                        threshold=threshold)[0]
-    release = write_release(gated, out_dir, document_name="linked", meta=meta, extra=extra)
-    write_workbook(release, out_dir / "linked.xlsx")
-    if charts:  # the generic charts, then ours where a share or a step curve fits better
-        write_charts(release, out_dir / "svg")
-        write_linked_charts({t.name: (t.rows, t.title_en) for t in release.tables},
-                            out_dir / "svg")
-    return release
+
+    def workbook(release: Release, folder: Path) -> list[Path]:
+        return [write_workbook(release, folder / "linked.xlsx")]
+
+    def svg(release: Release, folder: Path) -> list[Path]:
+        # the generic charts, then ours where a share or a step curve fits better
+        paths = write_charts(release, folder / "svg")
+        paths += write_linked_charts({t.name: (t.rows, t.title_en) for t in release.tables},
+                                     folder / "svg")
+        return sorted(set(paths))
+
+    return release_stage(result.tables, out_dir, document_name="linked", meta=meta,
+                         extra=extra, threshold=threshold,
+                         writers=[workbook, svg] if charts else [workbook])
 
 
 @app.command("linked")
@@ -60,7 +66,7 @@ def linked(
         "default 20160101).")] = None,
     threshold: Annotated[int | None, typer.Option(
         "--threshold", help="Suppress counts below this; default "
-        "ZICHT_SUPPRESSION_THRESHOLD or 10.")] = None,
+        "ZICHT_SUPPRESSION_THRESHOLD or 10; never below 10 (the gate's floor).")] = None,
     controls_per_victim: Annotated[int | None, typer.Option(
         "--controls-per-victim", help="Matched controls per victim (default: 1,000, "
         "as in the seed).")] = None,
@@ -71,9 +77,11 @@ def linked(
                                          help="Write one SVG per table.")] = True,
 ) -> None:
     """Linked analyses: aid vs matched controls, revictimisation."""
+    from zicht.disclosure import gate_parameters
     from zicht.research.linked import LinkedSpec, run_linked
     from zicht.research.store import open_extract
 
+    gate_parameters(threshold)  # below the gate's floor: refused before any work
     # Options not given keep LinkedSpec's defaults (one place for them).
     spec = LinkedSpec()
     spec = replace(spec, seed=spec.seed if seed is None else seed,

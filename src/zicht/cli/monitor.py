@@ -3,7 +3,7 @@ the disclosure gate (JSON, CSV, XLSX, SVG)."""
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,22 +19,20 @@ NO_CHART = ("regional/municipality/",)
 
 
 def release_monitor(result: MonitorResult, out_dir: Path, *, charts: bool = True) -> Release:
-    """Gate every table, write ``monitor.json`` + CSV + log, then the workbook and charts."""
-    from zicht.disclosure import TableSpec, apply_rules, write_release
+    """Release the monitor through the gate: JSON, CSV, workbook, charts, signed log."""
+    from zicht.disclosure import release_stage
     from zicht.publish import write_workbook
     from zicht.research import classify
 
-    # Shallow field copy: dataclasses.asdict would deep-copy every row (seconds at scale).
-    gated = [apply_rules(TableSpec(**{f.name: getattr(t, f.name) for f in fields(t)}))
-             for t in result.tables]
-    release = write_release(
-        gated, out_dir, document_name="monitor", meta=result.meta,
-        extra={"method": classify.rules_document()},
-    )
-    write_workbook(release, out_dir / "monitor.xlsx")
-    if charts:
-        write_monitor_charts(release, out_dir / "svg")
-    return release
+    def workbook(release: Release, folder: Path) -> list[Path]:
+        return [write_workbook(release, folder / "monitor.xlsx")]
+
+    def svg(release: Release, folder: Path) -> list[Path]:
+        return write_monitor_charts(release, folder / "svg")
+
+    return release_stage(result.tables, out_dir, document_name="monitor", meta=result.meta,
+                         extra={"method": classify.rules_document()},
+                         writers=[workbook, svg] if charts else [workbook])
 
 
 def write_monitor_charts(release: Release, out_dir: Path) -> list[Path]:
@@ -58,9 +56,11 @@ def monitor(
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write one SVG per table."),
 ) -> None:
     """Compute the monitor's figures from a research extract."""
+    from zicht.disclosure import gate_parameters
     from zicht.research.monitor import MonitorOptions, compute_monitor
     from zicht.research.store import open_extract
 
+    gate_parameters()  # a setting below the gate's floor is refused before any work
     store = open_extract(extract, sources)
     try:
         result = compute_monitor(store, MonitorOptions(focus_year=focus_year))

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # Disclosure gate.
     suppression_threshold: int = 10
     rounding_base: int = 5
+    # Signs the release log (HMAC-SHA-256), so research users cannot forge a release.
+    # Hex, >= 32 random bytes; or a file holding that hex. Development: released/gate.key.
+    gate_key: str | None = None
+    gate_key_file: Path | None = None
     # Publication: the dashboard reads the releases here (monitor/, linked/, estimate/)
     # and signs its session cookie with this secret (random per process when unset).
     publish_dir: Path | None = None

@@ -5,18 +5,31 @@ and the gate's log; ``load_release`` reads them back for ``zicht.publish``, refu
 anything the gate did not write.
 """
 
+from zicht.core.table import TableSpec
+from zicht.disclosure.differencing import recoverable
 from zicht.disclosure.gate import (
     DisclosedTable,
     Suppression,
-    TableSpec,
     apply_rules,
+    gate_parameters,
     gate_statistics,
 )
 from zicht.disclosure.release import Release, csv_name, load_release, write_release
-from zicht.disclosure.rules import POLICIES, Policy, get_policy, round_to_base
+from zicht.disclosure.rules import (
+    POLICIES,
+    POPULATIONS,
+    TABLE_RULES,
+    Policy,
+    get_policy,
+    policy_for,
+    round_to_base,
+)
+from zicht.disclosure.stage import release_stage, released_tables
 
 __all__ = [
     "POLICIES",
+    "POPULATIONS",
+    "TABLE_RULES",
     "DisclosedTable",
     "Policy",
     "Release",
@@ -24,9 +37,14 @@ __all__ = [
     "TableSpec",
     "apply_rules",
     "csv_name",
+    "gate_parameters",
     "gate_statistics",
     "get_policy",
     "load_release",
+    "policy_for",
+    "recoverable",
+    "release_stage",
+    "released_tables",
     "round_to_base",
     "write_release",
 ]

@@ -3,6 +3,8 @@
 Research stages hand in a ``TableSpec`` (tidy rows plus which columns are counts);
 ``apply_rules`` returns a ``DisclosedTable``, the only type the release writer and
 ``zicht.publish`` accept. A ``DisclosedTable`` cannot be built outside this module.
+The policy comes from the table's name (``rules.py``), never from the caller, and the
+threshold and rounding base never go below the floor, whatever the settings say.
 """
 
 from __future__ import annotations
@@ -10,37 +12,23 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zicht.core.config import get_settings
 from zicht.core.errors import DisclosureError
-from zicht.disclosure.rules import get_policy, round_to_base
+from zicht.core.table import TableSpec
+from zicht.disclosure.rules import (
+    check_floor,
+    get_policy,
+    get_population,
+    policy_for,
+    round_to_base,
+    rule_for,
+)
 
 _GATE_TOKEN = object()  # only this module holds it
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A research result handed to the gate.
-
-    ``name`` is a path in the output document: ``figures/2.1`` lands at
-    ``document["figures"]["2.1"]``; ``anonymous_reports`` at the top level.
-    ``shares`` maps a percentage column to the count column it was computed from
-    (from unrounded counts, before the gate); it is suppressed with its count.
-    """
-
-    name: str
-    rows: Sequence[Mapping[str, Any]]
-    count_columns: tuple[str, ...]
-    policy: str
-    title_en: str
-    title_nl: str
-    source: str = ""
-    notes: str = ""
-    n: int | None = None
-    shares: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +48,7 @@ class DisclosedTable:
     columns: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]
     policy: str
+    population: str
     title_en: str
     title_nl: str
     source: str
@@ -69,6 +58,8 @@ class DisclosedTable:
     suppressed: tuple[Suppression, ...]
     threshold: int
     rounding_base: int
+    #: Columns crossed completely per year, zeros included (a suppressed cell may be 0).
+    grid: tuple[str, ...] = ()
     _token: object = field(repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
@@ -86,28 +77,56 @@ class DisclosedTable:
             "notes": self.notes,
             "n": self.n,
             "policy": self.policy,
+            "population": self.population,
             "count_columns": list(self.count_columns),
             "columns": list(self.columns),
         }
+
+    def policy_text(self, lang: str = "en") -> str:
+        """The policy in words, with the threshold and rounding base this table got."""
+        return get_policy(self.policy).describe(self.threshold, self.rounding_base, lang)
 
     def log_entry(self) -> dict[str, Any]:
         return {
             "table": self.name,
             "policy": self.policy,
+            "population": self.population,
             "threshold": self.threshold,
             "rounding_base": self.rounding_base,
+            "grid": list(self.grid),
             "suppressed": [s.__dict__ for s in self.suppressed],
         }
+
+
+def gate_parameters(threshold: int | None = None,
+                    rounding_base: int | None = None) -> tuple[int, int]:
+    """The threshold and rounding base to apply: the argument, else the setting; either
+    below the floor is refused, naming the variable or option it came from."""
+    settings = get_settings()
+    check_floor(
+        settings.suppression_threshold if threshold is None else threshold,
+        settings.rounding_base if rounding_base is None else rounding_base,
+        threshold_from="ZICHT_SUPPRESSION_THRESHOLD" if threshold is None else "--threshold",
+        rounding_from="ZICHT_ROUNDING_BASE" if rounding_base is None else "rounding_base",
+    )
+    return (settings.suppression_threshold if threshold is None else threshold,
+            settings.rounding_base if rounding_base is None else rounding_base)
 
 
 def apply_rules(
     spec: TableSpec, *, threshold: int | None = None, rounding_base: int | None = None
 ) -> DisclosedTable:
-    """Apply the policy of ``spec``: round counts, suppress small cells, log each one."""
-    settings = get_settings()
-    threshold = settings.suppression_threshold if threshold is None else threshold
-    base = settings.rounding_base if rounding_base is None else rounding_base
-    policy = get_policy(spec.policy)
+    """Apply the policy of the table's population: round counts, suppress small cells,
+    log each one. The policy is looked up from ``spec.name`` in ``rules.py``."""
+    if not isinstance(spec, TableSpec):
+        raise DisclosureError(
+            f"apply_rules() takes a zicht.core.TableSpec without a policy, got "
+            f"{type(spec).__name__}: the gate decides the policy (disclosure/rules.py).")
+    threshold, base = gate_parameters(threshold, rounding_base)
+    policy = policy_for(spec.name)
+    rule = rule_for(spec.name)
+    if rule.grid:
+        spec = _complete_grid(spec, rule.grid)
     columns = _columns(spec)
     missing = [c for c in (*spec.count_columns, *spec.shares) if c not in columns]
     if spec.rows and missing:
@@ -125,7 +144,7 @@ def apply_rules(
                 row[col] = None
                 continue
             count = int(value)
-            if policy.suppress_small and 0 < count < threshold:
+            if policy.suppress_small and (count > 0 or rule.grid) and count < threshold:
                 row[col] = None
                 suppressed.append(Suppression(i, col, f"count below {threshold}"))
                 for share, of in spec.shares.items():
@@ -134,6 +153,8 @@ def apply_rules(
                         suppressed.append(Suppression(i, share, f"{col} suppressed"))
                 continue
             row[col] = round_to_base(count, base) if policy.round_counts else count
+        if policy.round_counts:
+            _shares_from_released(row, source_row, spec.shares, base)
         rows.append(row)
 
     if suppressed:  # table names and cell positions only: never a value
@@ -147,6 +168,7 @@ def apply_rules(
         columns=tuple(columns),
         rows=tuple(rows),
         policy=policy.code,
+        population=rule.population,
         title_en=spec.title_en,
         title_nl=spec.title_nl,
         source=spec.source,
@@ -156,6 +178,7 @@ def apply_rules(
         suppressed=tuple(suppressed),
         threshold=threshold,
         rounding_base=base,
+        grid=rule.grid,
         _token=_GATE_TOKEN,
     )
 
@@ -163,7 +186,7 @@ def apply_rules(
 def gate_statistics(
     records: Sequence[Mapping[str, Any]],
     *,
-    policy: str,
+    population: str,
     count_keys: tuple[str, ...] = ("n",),
     threshold: int | None = None,
     rounding_base: int | None = None,
@@ -175,10 +198,8 @@ def gate_statistics(
     table cell. A record whose count is below the threshold keeps its labels only:
     its numbers are set to None and ``suppressed`` says why (zero counts are kept).
     """
-    settings = get_settings()
-    threshold = settings.suppression_threshold if threshold is None else threshold
-    base = settings.rounding_base if rounding_base is None else rounding_base
-    rule = get_policy(policy)
+    threshold, base = gate_parameters(threshold, rounding_base)
+    rule = get_policy(get_population(population).policy)
     out: list[dict[str, Any]] = []
     for record in records:
         row = dict(record)
@@ -197,6 +218,98 @@ def gate_statistics(
     return out
 
 
+def suppress_cells(table: DisclosedTable, cells: Sequence[tuple[int, str]],
+                   reason: str) -> DisclosedTable:
+    """The table with more cells suppressed (secondary suppression), each logged."""
+    rows = [dict(r) for r in table.rows]
+    added = []
+    for i, column in cells:
+        rows[i][column] = None
+        added.append(Suppression(i, column, reason))
+    return replace(table, rows=tuple(rows), suppressed=(*table.suppressed, *added))
+
+
+def check_invariants(table: DisclosedTable) -> None:
+    """Refuse a released table that its policy could not have produced: a policy other
+    than the one its name gets today, a threshold or base below the floor, or a count
+    that is neither suppressed, zero nor a rounded count at or above the threshold."""
+    expected = policy_for(table.name)
+    if table.policy != expected.code or table.grid != rule_for(table.name).grid:
+        raise DisclosureError(
+            f"Released table {table.name!r} has policy {table.policy!r} (grid "
+            f"{list(table.grid)}), but the gate's rules give it {expected.code!r} (grid "
+            f"{list(rule_for(table.name).grid)}). Re-run the stage that released it.")
+    if not (expected.round_counts or expected.suppress_small):
+        return
+    check_floor(table.threshold, table.rounding_base,
+                threshold_from=f"the threshold of {table.name!r}",
+                rounding_from=f"the rounding base of {table.name!r}")
+    cells = [(i, col, row.get(col)) for i, row in enumerate(table.rows)
+             for col in table.count_columns]
+    if table.n is not None:
+        cells.append((-1, "n", table.n))
+    for i, col, value in cells:
+        if value is None or (value == 0 and not (table.grid and i >= 0)):
+            continue
+        if (not isinstance(value, int) or value < table.threshold
+                or value % table.rounding_base):
+            where = "its N" if i < 0 else f"row {i + 1}, column {col!r}"
+            raise DisclosureError(
+                f"Released table {table.name!r} ({table.policy}) has {where} = {value}, "
+                f"which is not a count rounded to {table.rounding_base} at or above "
+                f"{table.threshold}. Re-run the stage that released it.")
+
+
+def is_share(column: str) -> bool:
+    """A percentage of a count (not a mean or a survival estimate)."""
+    return "share" in column or column.endswith("_rate")
+
+
+def _shares_from_released(row: dict[str, Any], source: Mapping[str, Any],
+                          shares: Mapping[str, str], base: int) -> None:
+    """Recompute each percentage from the released (rounded) count and the rounded
+    denominator: one decimal of a share of unrounded counts pins a small denominator,
+    and with it the exact counts. The denominator is the one the share was computed
+    on (count / share), so the share means what it meant, to the rounding."""
+    for column, of in shares.items():
+        share, count, released = source.get(column), source.get(of), row.get(of)
+        if not is_share(column) or row.get(column) is None or released is None \
+                or not isinstance(share, (int, float)) or count is None:
+            continue
+        if share <= 0 or int(count) == 0:
+            row[column] = 0.0
+            continue
+        denominator = round_to_base(round(100 * int(count) / share), base)
+        row[column] = round(100 * released / denominator, 1) if denominator else None
+
+
+def _complete_grid(spec: TableSpec, grid: tuple[str, ...]) -> TableSpec:
+    """List every combination of the values the ``grid`` columns take in any year, in
+    every year, adding zero rows: a missing row no longer says "exactly 0", and being
+    listed in a year no longer says "at least one"."""
+    seen: dict[Any, list[dict[str, Any]]] = {}
+    for row in spec.rows:
+        seen.setdefault(row.get("year"), []).append(dict(row))
+    values = [list(dict.fromkeys(r.get(g) for r in spec.rows)) for g in grid]
+    rows: list[dict[str, Any]] = []
+    for year, year_rows in seen.items():
+        listed = {tuple(r.get(g) for g in grid): r for r in year_rows}
+        for combo in _product(values):
+            row = listed.get(combo)
+            if row is None:
+                row = {"year": year, **dict(zip(grid, combo, strict=True)),
+                       **{c: 0 for c in spec.count_columns}}
+            rows.append(row)
+    return replace(spec, rows=tuple(rows))
+
+
+def _product(values: list[list[Any]]) -> list[tuple[Any, ...]]:
+    combos: list[tuple[Any, ...]] = [()]
+    for options in values:
+        combos = [(*c, v) for c in combos for v in options]
+    return combos
+
+
 def _columns(spec: TableSpec) -> list[str]:
     return _columns_of(spec.rows)
 
@@ -209,6 +322,7 @@ def _rebuild(meta: Mapping[str, Any], name: str, rows: Sequence[Mapping[str, Any
         columns=tuple(meta.get("columns") or _columns_of(rows)),
         rows=tuple(dict(r) for r in rows),
         policy=str(meta["policy"]),
+        population=str(meta.get("population", "")),
         title_en=str(meta.get("title_en", name)),
         title_nl=str(meta.get("title_nl", name)),
         source=str(meta.get("source", "")),
@@ -218,6 +332,7 @@ def _rebuild(meta: Mapping[str, Any], name: str, rows: Sequence[Mapping[str, Any
         suppressed=tuple(Suppression(**s) for s in log.get("suppressed", ())),
         threshold=int(log.get("threshold", 0)),
         rounding_base=int(log.get("rounding_base", 1)),
+        grid=tuple(log.get("grid", ())),
         _token=_GATE_TOKEN,
     )
 

@@ -106,7 +106,8 @@ def _policies(releases: Mapping[str, Release], lang: str) -> tuple[PolicyRow, ..
     for p in POLICIES:
         tables = [t for r in releases.values() for t in r.tables if t.policy == p.code]
         rows.append(PolicyRow(
-            p.code, p.nl if lang == "nl" else p.en, tuple(t.name for t in tables),
+            p.code, tables[0].policy_text(lang) if tables else (p.nl if lang == "nl" else p.en),
+            tuple(t.name for t in tables),
             tables[0].threshold if tables and p.suppress_small else None,
             tables[0].rounding_base if tables and p.round_counts else None,
         ))

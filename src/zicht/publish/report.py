@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 import zicht
 from zicht.core.progress import Tick, no_progress
-from zicht.disclosure import DisclosedTable, Release, csv_name, get_policy
+from zicht.disclosure import DisclosedTable, Release, csv_name
 from zicht.publish.chapters import (
     CHAPTERS,
     Chapter,
@@ -223,11 +223,7 @@ def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
 
 
 def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str) -> dict[str, Any]:
-    try:
-        policy = get_policy(table.policy)
-        policy_text = policy.nl if lang == "nl" else policy.en
-    except ValueError:
-        policy_text = table.policy
+    policy_text = table.policy_text(lang)
     return {
         "id": "fig-" + table_slug(table.name),
         "name": table.name,

@@ -17,7 +17,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
-from zicht.disclosure import DisclosedTable, Release, get_policy
+from zicht.disclosure import DisclosedTable, Release
 from zicht.publish.labels import column_label, format_number, text, value_label
 
 HEADER_ROW = 3  # 0-based: the headings are on spreadsheet row 4
@@ -164,11 +164,7 @@ def _notes(table: DisclosedTable, lang: str) -> list[str]:
     lines = []
     if table.notes:
         lines.append(f"{text('notes', lang)}: {table.notes}")
-    try:
-        policy = get_policy(table.policy)
-        lines.append(f"{text('policy', lang)}: {policy.nl if lang == 'nl' else policy.en}.")
-    except ValueError:
-        lines.append(f"{text('policy', lang)}: {table.policy}.")
+    lines.append(f"{text('policy', lang)}: {table.policy_text(lang)}.")
     if table.suppressed:
         lines.append(text("suppressed", lang, threshold=table.threshold))
     return lines

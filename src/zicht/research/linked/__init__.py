@@ -8,7 +8,7 @@ chi-square tests; ``zicht.cli.linked`` passes them through the disclosure gate.
 from zicht.research.linked.controls import ControlDraw, draw_controls
 from zicht.research.linked.run import SOURCES, LinkedSpec, run_linked
 from zicht.research.linked.stats import chi_square, format_test
-from zicht.research.linked.table import ChiSquare, LinkedResult, LinkedTable
+from zicht.research.linked.table import ChiSquare, LinkedResult, linked_table
 
 __all__ = [
     "SOURCES",
@@ -16,9 +16,9 @@ __all__ = [
     "ControlDraw",
     "LinkedResult",
     "LinkedSpec",
-    "LinkedTable",
     "chi_square",
     "draw_controls",
     "format_test",
+    "linked_table",
     "run_linked",
 ]

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from zicht.core import codes as c
+from zicht.core.table import TableSpec
 from zicht.research.linked.stats import chi_square
-from zicht.research.linked.table import ChiSquare, LinkedTable, share
+from zicht.research.linked.table import ChiSquare, linked_table, share
 from zicht.research.store import ResearchStore
 
 GROUPS = ("victims", "controls")
@@ -44,7 +45,7 @@ YC_CATEGORIES = ("none", "without_stay_only", "with_stay_only", "with_and_withou
 
 @dataclass(frozen=True)
 class AidResult:
-    tables: tuple[LinkedTable, ...]
+    tables: tuple[TableSpec, ...]
     tests: tuple[ChiSquare, ...]
 
 
@@ -147,7 +148,7 @@ def _sums(store: ResearchStore, universe: str, columns: Sequence[str],
 
 def _indicator_table(store: ResearchStore, name: str, dimension: str,
                      codes: Sequence[tuple[str, str]], universe: str, title_en: str,
-                     title_nl: str, notes: str = "") -> tuple[LinkedTable, list[ChiSquare]]:
+                     title_nl: str, notes: str = "") -> tuple[TableSpec, list[ChiSquare]]:
     """Per code: persons with the indicator among victims and controls, 2x2 tests."""
     sums = _sums(store, universe, [col for _, col in codes])
     rows: list[dict[str, object]] = []
@@ -164,13 +165,13 @@ def _indicator_table(store: ResearchStore, name: str, dimension: str,
         if test:
             tests.append(test)
     n_total = sum(s["persons"] for (_, cat), s in sums.items() if cat == "total")
-    table = LinkedTable(name, tuple(rows), ("persons", "persons_with"), title_en, title_nl,
+    table = linked_table(name, tuple(rows), ("persons", "persons_with"), title_en, title_nl,
                         notes=notes, n=n_total, shares={"share": "persons_with"})
     return table, tests
 
 
 def _breakdown_table(store: ResearchStore, name: str, column: str, universe: str,
-                     title_en: str, title_nl: str) -> tuple[LinkedTable, list[ChiSquare]]:
+                     title_en: str, title_nl: str) -> tuple[TableSpec, list[ChiSquare]]:
     """Persons with ``column`` by breakdown (total, minor/adult, sex, form) and group."""
     rows: list[dict[str, object]] = []
     tests: list[ChiSquare] = []
@@ -189,11 +190,11 @@ def _breakdown_table(store: ResearchStore, name: str, column: str, universe: str
                 tests.append(test)
     n_total = sum(int(r["persons"]) for r in rows  # type: ignore[call-overload]
                   if r["breakdown"] == "total")
-    return (LinkedTable(name, tuple(rows), ("persons", "persons_with"), title_en, title_nl,
+    return (linked_table(name, tuple(rows), ("persons", "persons_with"), title_en, title_nl,
                         n=n_total, shares={"share": "persons_with"}), tests)
 
 
-def _youth_care_categories(store: ResearchStore) -> tuple[LinkedTable, list[ChiSquare]]:
+def _youth_care_categories(store: ResearchStore) -> tuple[TableSpec, list[ChiSquare]]:
     """Figure 3.1: minors by youth care without / with stay, victims against controls."""
     category = ("CASE WHEN NOT youth_care THEN 'none' "
                 "WHEN with_stay AND without_stay THEN 'with_and_without_stay' "
@@ -208,7 +209,7 @@ def _youth_care_categories(store: ResearchStore) -> tuple[LinkedTable, list[ChiS
         rows += [{"youth_care": cat, "group": grp, "persons": k, "share": share(k, total)}
                  for cat, k in zip(YC_CATEGORIES, counts, strict=True)]
     test = chi_square("aid/youth_care", "youth_care", cells)
-    table = LinkedTable(
+    table = linked_table(
         "aid/youth_care", tuple(rows), ("persons",),
         "Youth care within a year after the end of the offence period, minors "
         "(victims; controls in 2019)",
@@ -220,10 +221,10 @@ def _youth_care_categories(store: ResearchStore) -> tuple[LinkedTable, list[ChiS
 
 def compute_aid(store: ResearchStore) -> AidResult:
     """Every chapter-3 table and test from ``aid_persons``."""
-    tables: list[LinkedTable] = []
+    tables: list[TableSpec] = []
     tests: list[ChiSquare] = []
 
-    def add(result: tuple[LinkedTable, list[ChiSquare]]) -> None:
+    def add(result: tuple[TableSpec, list[ChiSquare]]) -> None:
         tables.append(result[0])
         tests.extend(result[1])
 
@@ -266,7 +267,7 @@ def compute_aid(store: ResearchStore) -> AidResult:
     return AidResult(tuple(tables), tuple(tests))
 
 
-def _costs_table(store: ResearchStore) -> LinkedTable:
+def _costs_table(store: ResearchStore) -> TableSpec:
     """Mean yearly specialist mental-health cost, year of and after the end of the
     offence period; the mean is suppressed with its number of persons."""
     rows: list[dict[str, object]] = []
@@ -281,7 +282,7 @@ def _costs_table(store: ResearchStore) -> LinkedTable:
                          "group": r["grp"], "persons": int(r["persons"]),
                          "mean_eur": None if r["mean_eur"] is None else float(r["mean_eur"])})
     n = sum(int(r["persons"]) for r in rows if r["breakdown"] == "total")  # type: ignore[call-overload]
-    return LinkedTable(
+    return linked_table(
         "aid/mental_health_costs", tuple(rows), ("persons",),
         "Mean yearly specialist mental-health cost (EUR), year of and after the end of "
         "the offence period",

@@ -30,8 +30,9 @@ import numpy as np
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from zicht.core import codes as c
+from zicht.core.table import TableSpec
 from zicht.research.linked.stats import chi_square
-from zicht.research.linked.table import ChiSquare, LinkedTable, share
+from zicht.research.linked.table import ChiSquare, linked_table, share
 from zicht.research.store import ResearchStore
 
 FREQUENCIES = ("none", "once", "more_than_once")
@@ -41,7 +42,7 @@ DAYS_PER_MONTH = 365.25 / 12
 
 @dataclass(frozen=True)
 class RevictimisationResult:
-    tables: tuple[LinkedTable, ...]
+    tables: tuple[TableSpec, ...]
     tests: tuple[ChiSquare, ...]
 
 
@@ -69,7 +70,7 @@ _FREQ_SQL = ("CASE WHEN n_new = 0 THEN 'none' WHEN n_new = 1 THEN 'once' "
 
 
 def _cohorts(store: ResearchStore, first: int, last: int,
-             follow_up: Sequence[int]) -> LinkedTable:
+             follow_up: Sequence[int]) -> TableSpec:
     rows = []
     for k in follow_up:
         name = _followed(store, k, first, last - k)
@@ -86,7 +87,7 @@ def _cohorts(store: ResearchStore, first: int, last: int,
                      "more_than_once": more, "revictimised": once + more,
                      "share_revictimised": share(once + more, n), "share_once": share(once, n),
                      "share_more_than_once": share(more, n)})
-    return LinkedTable(
+    return linked_table(
         "revictimisation/cohorts", tuple(rows),
         ("cohort", "not_revictimised", "once", "more_than_once", "revictimised"),
         "Victims registered again as victim of any offence within 2, 5 and 7 years",
@@ -98,7 +99,7 @@ def _cohorts(store: ResearchStore, first: int, last: int,
         notes="Only victims whose index incident can be followed for the full period.")
 
 
-def _specific(store: ResearchStore, name: str, years: int) -> LinkedTable:
+def _specific(store: ResearchStore, name: str, years: int) -> TableSpec:
     sums = ", ".join(f"COUNT(*) FILTER (WHERE sp_{s}) AS {s}" for s in SPECIFIC)
     any_of = " OR ".join(f"sp_{s}" for s in SPECIFIC)
     r = store.rows(f"SELECT COUNT(*) AS n, {sums}, COUNT(*) FILTER (WHERE {any_of}) "
@@ -106,7 +107,7 @@ def _specific(store: ResearchStore, name: str, years: int) -> LinkedTable:
     n = int(r["n"])
     rows = tuple({"offence": s, "persons": int(r[s]), "share": share(int(r[s]), n)}
                  for s in (*SPECIFIC, "any_of_these"))
-    return LinkedTable(
+    return linked_table(
         "revictimisation/specific", rows, ("persons",),
         f"Victims registered again within {years} years as victim of trafficking, a "
         "sexual offence or violence",
@@ -114,7 +115,7 @@ def _specific(store: ResearchStore, name: str, years: int) -> LinkedTable:
         "van mensenhandel, zeden of geweld", n=n, shares={"share": "persons"})
 
 
-def _offence_types(store: ResearchStore, name: str, years: int) -> LinkedTable:
+def _offence_types(store: ResearchStore, name: str, years: int) -> TableSpec:
     counts = {str(r["offence_group"]): int(r["incidents"]) for r in store.rows(f"""
         SELECT COALESCE(n.offence_group, 'other') AS offence_group, COUNT(*) AS incidents
         FROM rv_new n JOIN rv_victims v USING (person_pid)
@@ -127,14 +128,14 @@ def _offence_types(store: ResearchStore, name: str, years: int) -> LinkedTable:
                                                                       c.OFFENCE_GROUPS})
     rows = tuple({"offence_group": g, "incidents": counts.get(g, 0),
                   "share": share(counts.get(g, 0), total)} for g in order)
-    return LinkedTable(
+    return linked_table(
         "revictimisation/offence_types", rows, ("incidents",),
         f"Offence groups of the new incidents within {years} years after trafficking",
         f"Type delicten bij de nieuwe incidenten binnen {years} jaar na mensenhandel",
         n=total, shares={"share": "incidents"})
 
 
-def _time_to_first(store: ResearchStore, name: str, years: int) -> LinkedTable:
+def _time_to_first(store: ResearchStore, name: str, years: int) -> TableSpec:
     days = np.array([r[0] for r in store.con.execute(
         f"SELECT first_days FROM {name} WHERE n_new > 0").fetchall()], dtype=float)
     n = int(days.size)
@@ -143,7 +144,7 @@ def _time_to_first(store: ResearchStore, name: str, years: int) -> LinkedTable:
     if n:
         row.update(median_days=float(np.median(days)), mean_days=round(float(days.mean()), 2),
                    sd_days=round(float(days.std(ddof=1)), 2) if n > 1 else None)
-    return LinkedTable(
+    return linked_table(
         "revictimisation/time_to_first", (row,), ("persons",),
         f"Days from the index incident to the first new incident, victims revictimised "
         f"within {years} years",
@@ -154,7 +155,7 @@ def _time_to_first(store: ResearchStore, name: str, years: int) -> LinkedTable:
 
 def _by_group(store: ResearchStore, name: str, table_name: str, column: str,
               tested: Sequence[str], title_en: str, title_nl: str
-              ) -> tuple[LinkedTable, list[ChiSquare]]:
+              ) -> tuple[TableSpec, list[ChiSquare]]:
     counts = {(str(r["g"]), str(r["f"])): int(r["persons"]) for r in store.rows(
         f"SELECT COALESCE({column}, 'unknown') AS g, {_FREQ_SQL} AS f, COUNT(*) AS persons "
         f"FROM {name} GROUP BY 1, 2")}
@@ -168,7 +169,7 @@ def _by_group(store: ResearchStore, name: str, table_name: str, column: str,
     cells = [[counts.get((g, f), 0) for f in FREQUENCIES] for g in tested]
     test = chi_square(table_name, column, cells)
     n = sum(counts.values())
-    table = LinkedTable(table_name, tuple(rows), ("persons",), title_en, title_nl, n=n,
+    table = linked_table(table_name, tuple(rows), ("persons",), title_en, title_nl, n=n,
                         shares={"share": "persons"},
                         notes=f"Chi-square test over {', '.join(tested)} only.")
     return table, [test] if test else []
@@ -224,7 +225,7 @@ def survival_data(store: ResearchStore) -> tuple[np.ndarray, np.ndarray]:
 
 
 def kaplan_meier(store: ResearchStore, *, step_months: int = 3, level: float = 0.95,
-                 summary_years: Sequence[int] = (2, 5, 7)) -> tuple[LinkedTable, LinkedTable]:
+                 summary_years: Sequence[int] = (2, 5, 7)) -> tuple[TableSpec, TableSpec]:
     """The cumulative revictimisation curve on a grid of ``step_months``, and its value
     at ``summary_years``; rows with few persons at risk are suppressed by the gate."""
     time, event = survival_data(store)
@@ -242,11 +243,11 @@ def kaplan_meier(store: ResearchStore, *, step_months: int = 3, level: float = 0
              f"{int(level * 100)}% Hall-Wellner simultaneous band.")
     n = int(time.size)
     return (
-        LinkedTable("revictimisation/km_curve", grid, ("at_risk", "events"),
+        linked_table("revictimisation/km_curve", grid, ("at_risk", "events"),
                     "Cumulative share revictimised after the index incident (Kaplan-Meier)",
                     "Cumulatief aandeel opnieuw slachtoffer na het peilincident "
                     "(Kaplan-Meier)", n=n, shares=shares, notes=notes),
-        LinkedTable("revictimisation/km_summary", summary, ("at_risk", "events"),
+        linked_table("revictimisation/km_summary", summary, ("at_risk", "events"),
                     "Cumulative share revictimised within 2, 5 and 7 years, all follow-up "
                     "used (Kaplan-Meier)",
                     "Cumulatief aandeel opnieuw slachtoffer binnen twee, vijf en zeven jaar "

@@ -9,6 +9,7 @@ from typing import Any
 
 from zicht.core.errors import NotFoundError
 from zicht.core.progress import Tick, no_progress
+from zicht.core.table import TableSpec
 from zicht.research.linked import rules
 from zicht.research.linked.aid import build_aid_persons, compute_aid
 from zicht.research.linked.controls import draw_controls
@@ -19,7 +20,7 @@ from zicht.research.linked.populations import (
     build_revictimisation_population,
 )
 from zicht.research.linked.revictimisation import compute_revictimisation, kaplan_meier
-from zicht.research.linked.table import LinkedResult, LinkedTable, share
+from zicht.research.linked.table import LinkedResult, linked_table, share
 from zicht.research.store import ResearchStore
 
 #: The sources the linked analyses read (docs/data-flow.md §1, keyed by person_pid).
@@ -123,7 +124,7 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
 
 
 def _population_table(store: ResearchStore, name: str, view: str, count: PopulationCount,
-                      title_en: str, title_nl: str) -> LinkedTable:
+                      title_en: str, title_nl: str) -> TableSpec:
     """Linked victims by minor/age group, sex and form, and the unlinkable ones."""
     rows: list[dict[str, Any]] = []
     linked = count.linked
@@ -140,7 +141,7 @@ def _population_table(store: ResearchStore, name: str, view: str, count: Populat
                  "persons": count.registrations_without_pid, "share": None})
     rows.append({"breakdown": "not_linkable", "category": "person_not_in_register",
                  "persons": count.pids_not_in_register, "share": None})
-    return LinkedTable(name, tuple(rows), ("persons",), title_en, title_nl, n=linked,
+    return linked_table(name, tuple(rows), ("persons",), title_en, title_nl, n=linked,
                        shares={"share": "persons"},
                        notes="Victims without a person number in the population register "
                              "cannot be linked and are left out (counted in the last rows).")

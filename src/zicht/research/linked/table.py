@@ -1,9 +1,8 @@
 """What a linked analysis hands on: tidy tables and test statistics, not yet gated.
 
-The research zone cannot import the disclosure gate (the gate sits above it in the
-import layers), so a ``LinkedTable`` carries exactly the fields of
-``zicht.disclosure.TableSpec`` and the CLI turns each into one; nothing is written
-without passing ``zicht.disclosure.apply_rules``. Test statistics (``ChiSquare``) are
+Tables are ``zicht.core.TableSpec`` (``linked_table`` only fills in the source); the
+gate decides their policy from their names, and nothing is written without passing
+``zicht.disclosure.apply_rules``. Test statistics (``ChiSquare``) are
 computed from unrounded counts, as the seed does; their ``n`` is a count and is
 rounded by the gate (``zicht.disclosure.gate_statistics``) before it is written.
 """
@@ -14,36 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Linked microdata: counts rounded to a multiple of 5, small cells suppressed.
-PROTECTED = "protected"
+from zicht.core.table import TableSpec
+
 SOURCE = "Police incidents linked to youth care, Wmo shelter, health costs and the " \
          "population register (pseudonymised)"
 
 
-@dataclass(frozen=True)
-class LinkedTable:
-    """One result table (fields as ``zicht.disclosure.TableSpec``)."""
-
-    name: str
-    rows: tuple[dict[str, Any], ...]
-    count_columns: tuple[str, ...]
-    title_en: str
-    title_nl: str
-    policy: str = PROTECTED
-    source: str = SOURCE
-    notes: str = ""
-    n: int | None = None
-    shares: Mapping[str, str] = field(default_factory=dict)
-
-    def column(self, name: str) -> list[Any]:
-        return [row.get(name) for row in self.rows]
-
-    def row(self, **match: Any) -> dict[str, Any]:
-        """The one row whose columns equal ``match`` (KeyError when none)."""
-        for r in self.rows:
-            if all(r.get(k) == v for k, v in match.items()):
-                return r
-        raise KeyError(f"Table {self.name!r} has no row {match!r}.")
+def linked_table(name: str, rows: tuple[dict[str, Any], ...],
+                 count_columns: tuple[str, ...], title_en: str, title_nl: str, *,
+                 source: str = SOURCE, notes: str = "", n: int | None = None,
+                 shares: Mapping[str, str] | None = None) -> TableSpec:
+    """A linked-analysis ``TableSpec`` with the linked sources as its source."""
+    return TableSpec(name, rows, count_columns, title_en, title_nl, source, notes, n,
+                     dict(shares or {}))
 
 
 @dataclass(frozen=True)
@@ -66,12 +48,12 @@ class ChiSquare:
 class LinkedResult:
     """Every table and test of one ``zicht linked`` run, and the run's metadata."""
 
-    tables: tuple[LinkedTable, ...]
+    tables: tuple[TableSpec, ...]
     tests: tuple[ChiSquare, ...]
     meta: dict[str, Any]
     statistics: dict[str, Any] = field(default_factory=dict)
 
-    def table(self, name: str) -> LinkedTable:
+    def table(self, name: str) -> TableSpec:
         for t in self.tables:
             if t.name == name:
                 return t

@@ -6,13 +6,10 @@ through the disclosure gate (``zicht.disclosure``) before anything is written.
 """
 
 from zicht.research.monitor.run import MonitorOptions, compute_monitor
-from zicht.research.monitor.table import PROTECTED, REGISTRY, MonitorResult, MonitorTable
+from zicht.research.monitor.table import MonitorResult
 
 __all__ = [
-    "PROTECTED",
-    "REGISTRY",
     "MonitorOptions",
     "MonitorResult",
-    "MonitorTable",
     "compute_monitor",
 ]

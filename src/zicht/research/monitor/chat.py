@@ -10,8 +10,9 @@ the % of the group (policy ``protected``).
 
 from __future__ import annotations
 
+from zicht.core.table import TableSpec
 from zicht.research import classify as cl
-from zicht.research.monitor.table import PROTECTED, MonitorTable, make_table, order_by_codes
+from zicht.research.monitor.table import make_table, order_by_codes
 from zicht.research.store import ResearchStore
 
 SOURCE = "Chat contacts (sources/chat_contacts.parquet)"
@@ -56,7 +57,7 @@ GROUP_MEASURES: dict[str, tuple[str, ...]] = {
 }
 
 
-def chat_tables(store: ResearchStore) -> list[MonitorTable]:
+def chat_tables(store: ResearchStore) -> list[TableSpec]:
     build_chat_visitor_year(store)
     parts = []
     for group in cl.CHAT_GROUP.rules:
@@ -79,11 +80,11 @@ def chat_tables(store: ResearchStore) -> list[MonitorTable]:
                SUM(CASE WHEN about_self AND minor THEN 1 ELSE 0 END) AS minors
         FROM chat_visitor_year GROUP BY year ORDER BY year""")
     return [
-        make_table(headline, "chat/visitors", ("visitors", "victims", "minors"), PROTECTED,
+        make_table(headline, "chat/visitors", ("visitors", "victims", "minors"),
                    "Unique chat visitors with a trafficking question (double counts removed)",
                    "Unieke chatbezoekers met een hulpvraag over mensenhandel",
                    source=SOURCE),
-        make_table(rows, "chat/signals", ("visitors",), PROTECTED,
+        make_table(rows, "chat/signals", ("visitors",),
                    "Chat signals: victims by group and breakdown of the factsheet",
                    "Chatsignalen: slachtoffers naar groep en uitsplitsing", source=SOURCE,
                    shares={"share": "visitors"},

@@ -13,8 +13,9 @@ the rates are computed from unrounded counts and suppressed with their count.
 
 from __future__ import annotations
 
+from zicht.core.table import TableSpec
 from zicht.research import classify as cl
-from zicht.research.monitor.table import PROTECTED, MonitorTable, make_table, order_by_codes
+from zicht.research.monitor.table import make_table, order_by_codes
 from zicht.research.store import ResearchStore
 
 SOURCE_POLICE = "Police incidents (sources/police_incidents.parquet)"
@@ -37,7 +38,7 @@ def _ordered(sql: str) -> str:
            f"ORDER BY year, {order_by_codes('form', FORMS)}"
 
 
-def incidents(store: ResearchStore) -> MonitorTable:
+def incidents(store: ResearchStore) -> TableSpec:
     codes = ", ".join(f"'{x}'" for x in cl.TRAFFICKING_CODES)
     # One row per (year, form, incident, victim) first, then plain counts: cheaper than
     # COUNT(DISTINCT) over concatenated keys, and exact. ``all`` is de-duplicated again
@@ -66,7 +67,7 @@ def incidents(store: ResearchStore) -> MonitorTable:
         r["victim_reports_share"] = round(100.0 * r["victim_reports"] / total, 1) if total \
             else None
     return make_table(
-        rows, "justice_chain/incidents", ("incidents", "victims", "victim_reports"), PROTECTED,
+        rows, "justice_chain/incidents", ("incidents", "victims", "victim_reports"),
         "Police-registered trafficking incidents, victims and reports by victims",
         "Geregistreerde mensenhandelincidenten, slachtoffers en aangiften door slachtoffers",
         source=SOURCE_POLICE, shares={"victim_reports_share": "victim_reports"},
@@ -75,7 +76,7 @@ def incidents(store: ResearchStore) -> MonitorTable:
               "incident; victim_reports_share = % of the year's reports by victims.")
 
 
-def chain(store: ResearchStore) -> list[MonitorTable]:
+def chain(store: ResearchStore) -> list[TableSpec]:
     cases = store.rows(_ordered(_with_all(
         """COUNT(*) AS cases,
            SUM(CASE WHEN suspect_known THEN 1 ELSE 0 END) AS suspects_known,
@@ -103,12 +104,12 @@ def chain(store: ResearchStore) -> list[MonitorTable]:
         "justice_cases", "court_year", "court_decision IS NOT NULL")))
     return [
         make_table(cases, "justice_chain/cases", ("cases", "suspects_known", "victim_reports"),
-                   PROTECTED, "Trafficking cases by incident year: suspects known, reports by "
+                   "Trafficking cases by incident year: suspects known, reports by "
                    "victims", "Mensenhandelzaken naar incidentjaar: verdachten bekend, aangiften",
                    source=SOURCE_CASES,
                    n=sum(int(r["cases"]) for r in cases if r["form"] == "all")),
         make_table(prosecution, "justice_chain/prosecution",
-                   ("decided", "summons", "dismissals", "other"), PROTECTED,
+                   ("decided", "summons", "dismissals", "other"),
                    "Prosecution decisions and summons rate",
                    "Beslissingen van het OM en dagvaardingspercentage", source=SOURCE_CASES,
                    shares={"summons_rate": "summons"},
@@ -116,7 +117,7 @@ def chain(store: ResearchStore) -> list[MonitorTable]:
                    notes="summons_rate = summoned / decided by the prosecution service (%)."),
         make_table(courts, "justice_chain/courts",
                    ("decided", "convicted", "acquitted", "other", "prison_sentences"),
-                   PROTECTED, "Court decisions, conviction rate and mean unconditional prison "
+                   "Court decisions, conviction rate and mean unconditional prison "
                    "term", "Rechterlijke uitspraken, veroordelingspercentage en gemiddelde "
                    "onvoorwaardelijke gevangenisstraf", source=SOURCE_CASES,
                    shares={"conviction_rate": "convicted", "mean_prison_days": "prison_sentences"},
@@ -126,9 +127,9 @@ def chain(store: ResearchStore) -> list[MonitorTable]:
     ]
 
 
-def justice_tables(store: ResearchStore) -> list[MonitorTable]:
+def justice_tables(store: ResearchStore) -> list[TableSpec]:
     """The justice chain from whichever of its two sources the extract holds."""
-    tables: list[MonitorTable] = []
+    tables: list[TableSpec] = []
     if store.has("police_incidents"):
         tables.append(incidents(store))
     if store.has("justice_cases"):

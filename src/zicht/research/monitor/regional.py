@@ -13,9 +13,10 @@ columns, turned into rows), municipalities from one aggregation of ``victim_year
 from __future__ import annotations
 
 from zicht.core import codes as c
+from zicht.core.table import TableSpec
 from zicht.research.monitor.base import UNITS, unit_column
 from zicht.research.monitor.registry import unpivot
-from zicht.research.monitor.table import PROTECTED, MonitorTable, make_table, order_by_codes
+from zicht.research.monitor.table import make_table, order_by_codes
 from zicht.research.store import ResearchStore
 
 SOURCE = "Registry extract (reports.parquet), zicht monitor"
@@ -50,8 +51,8 @@ AREAS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def regional_tables(store: ResearchStore) -> list[MonitorTable]:
-    tables: list[MonitorTable] = []
+def regional_tables(store: ResearchStore) -> list[TableSpec]:
+    tables: list[TableSpec] = []
     for area, select, area_en, area_nl in AREAS:
         store.con.execute(f"CREATE OR REPLACE TEMP TABLE regional_{area} AS {select}")
         joined = f"regional_{area}"
@@ -60,7 +61,7 @@ def regional_tables(store: ResearchStore) -> list[MonitorTable]:
             SELECT year, {area}, {N} AS victims FROM {joined} j
             GROUP BY year, {area} ORDER BY year, {area_order}""")
         tables.append(make_table(
-            rows, f"regional/{area}/victims", ("victims",), PROTECTED,
+            rows, f"regional/{area}/victims", ("victims",),
             f"Registered victims by {area_en}, per year",
             f"Gemelde slachtoffers naar {area_nl}, per jaar", source=SOURCE))
         for suffix, column, expr, codes, en, nl in BREAKDOWNS:
@@ -69,7 +70,7 @@ def regional_tables(store: ResearchStore) -> list[MonitorTable]:
                 FROM {joined} j GROUP BY year, {area}, {expr}
                 ORDER BY year, {area_order}, {order_by_codes(column, codes)}""")
             tables.append(make_table(
-                rows, f"regional/{area}/{suffix}", ("victims",), PROTECTED,
+                rows, f"regional/{area}/{suffix}", ("victims",),
                 f"Registered victims by {area_en} and {en}, per year",
                 f"Gemelde slachtoffers naar {area_nl} en {nl}, per jaar", source=SOURCE))
     return tables

@@ -11,11 +11,10 @@ unrounded counts.
 from __future__ import annotations
 
 from zicht.core import codes as c
+from zicht.core.table import TableSpec
 from zicht.research import classify as cl
 from zicht.research.monitor.base import REPORTERS, UNITS, reporter_column, unit_column
 from zicht.research.monitor.table import (
-    REGISTRY,
-    MonitorTable,
     make_table,
     order_by_codes,
     share_sql,
@@ -50,14 +49,14 @@ def _quote(code: str) -> str:
     return "'" + code.replace("'", "''") + "'"
 
 
-def figure_2_1(store: ResearchStore) -> MonitorTable:
+def figure_2_1(store: ResearchStore) -> TableSpec:
     rows = store.rows(f"""
         SELECT year, CAST(SUM(CASE WHEN excluded THEN 0 ELSE victims END) AS BIGINT)
                  AS victims,
                {N} AS victims_incl_kmar_only
         FROM victim_cube GROUP BY year ORDER BY year""")
     return make_table(
-        rows, "figures/2.1", ("victims", "victims_incl_kmar_only"), REGISTRY,
+        rows, "figures/2.1", ("victims", "victims_incl_kmar_only"),
         "Registered victims per year (excluding and including KMar-only sexual exploitation)",
         "Gemelde slachtoffers per jaar (zonder en met alleen door de KMar gemelde seksuele "
         "uitbuiting)",
@@ -66,7 +65,7 @@ def figure_2_1(store: ResearchStore) -> MonitorTable:
               "only by the KMar in a year are left out of every other figure.")
 
 
-def figure_2_2(store: ResearchStore) -> list[MonitorTable]:
+def figure_2_2(store: ResearchStore) -> list[TableSpec]:
     parts = " UNION ALL ".join(
         f"SELECT year, '{r.code}' AS form, {N} AS victims FROM {V} x "
         f"WHERE ({r.sql}) GROUP BY year" for r in cl.FORM.rules)
@@ -83,13 +82,13 @@ def figure_2_2(store: ResearchStore) -> list[MonitorTable]:
           FROM {V} x) o
         WHERE combination IS NOT NULL GROUP BY year, combination ORDER BY year, combination""")
     return [
-        make_table(rows, "figures/2.2", ("victims",), REGISTRY,
+        make_table(rows, "figures/2.2", ("victims",),
                    "Registered victims by form of exploitation, every form a victim has",
                    "Gemelde slachtoffers naar uitbuitingsvorm (alle vormen, met overlap)",
                    source=SOURCE, shares=SHARE,
                    notes="A victim with several forms counts under each (N includes overlap); "
                          "share = % of the year's form counts."),
-        make_table(combos, "figures/2.2_overlap", ("victims",), REGISTRY,
+        make_table(combos, "figures/2.2_overlap", ("victims",),
                    "Victims with more than one form of exploitation",
                    "Slachtoffers met meer dan één uitbuitingsvorm", source=SOURCE),
     ]
@@ -107,7 +106,7 @@ def build_sector_cube(store: ResearchStore) -> None:
         GROUP BY {keys}""")
 
 
-def figure_2_3(store: ResearchStore) -> list[MonitorTable]:
+def figure_2_3(store: ResearchStore) -> list[TableSpec]:
     rows = store.rows(f"""
         SELECT year, sexual_sector_code AS sector, sexual_visibility AS visibility,
                {N} AS victims, {share_sql(N, 'year')} AS share
@@ -121,18 +120,18 @@ def figure_2_3(store: ResearchStore) -> list[MonitorTable]:
                ROUND(100.0 * {known_n} / {N}, 1) AS share
         FROM sector_cube x WHERE has_sexual GROUP BY year ORDER BY year""")
     return [
-        make_table(rows, "figures/2.3", ("victims",), REGISTRY,
+        make_table(rows, "figures/2.3", ("victims",),
                    "Victims of sexual exploitation by prostitution sector, where known",
                    "Slachtoffers van seksuele uitbuiting naar sector, indien bekend",
                    source=SOURCE, shares=SHARE),
-        make_table(known, "figures/2.3_known", ("victims", "sector_known"), REGISTRY,
+        make_table(known, "figures/2.3_known", ("victims", "sector_known"),
                    "Victims of sexual exploitation and how many with a known sector",
                    "Slachtoffers van seksuele uitbuiting en bij hoeveel de sector bekend is",
                    source=SOURCE, shares={"share": "sector_known"}),
     ]
 
 
-def figure_2_4(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
+def figure_2_4(store: ResearchStore, focus_year: int) -> list[TableSpec]:
     sectors = (*(s.code for s in c.LABOUR_SECTORS), "unknown")
     period = store.rows("""
         SELECT CAST(MIN(year) AS STRING) || '-' || CAST(MAX(year) AS STRING) AS period
@@ -153,37 +152,37 @@ def figure_2_4(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
         FROM sector_cube x WHERE has_labour AND year = {int(focus_year)}
         GROUP BY year, labour_sector_code ORDER BY {_o('sector', sectors)}""")
     return [
-        make_table(rows_a, "figures/2.4a", ("victims",), REGISTRY,
+        make_table(rows_a, "figures/2.4a", ("victims",),
                    "Victims of labour exploitation by sector, whole period",
                    "Slachtoffers van arbeidsuitbuiting naar sector, hele periode",
                    source=SOURCE, shares=SHARE,
                    notes="With several sectors the rarer sector wins; 'other work' last."),
-        make_table(rows_b, "figures/2.4b", ("victims",), REGISTRY,
+        make_table(rows_b, "figures/2.4b", ("victims",),
                    f"Victims of labour exploitation in {focus_year} by month of report",
                    f"Slachtoffers van arbeidsuitbuiting in {focus_year} naar maand van melding",
                    source=SOURCE, notes="Month of the victim's first report of the year."),
-        make_table(rows_c, "figures/2.4c", ("victims",), REGISTRY,
+        make_table(rows_c, "figures/2.4c", ("victims",),
                    f"Victims of labour exploitation in {focus_year} by sector",
                    f"Slachtoffers van arbeidsuitbuiting in {focus_year} naar sector",
                    source=SOURCE, shares=SHARE),
     ]
 
 
-def figure_2_5(store: ResearchStore) -> MonitorTable:
+def figure_2_5(store: ResearchStore) -> TableSpec:
     manners = (*(m.code for m in c.CRIMINAL_MANNERS), "unknown")
     rows = store.rows(f"""
         SELECT year, criminal_manner_code AS manner, {N} AS victims,
                {share_sql(N, 'year')} AS share
         FROM sector_cube x WHERE has_criminal GROUP BY year, criminal_manner_code
         ORDER BY year, {_o('manner', manners)}""")
-    return make_table(rows, "figures/2.5", ("victims",), REGISTRY,
+    return make_table(rows, "figures/2.5", ("victims",),
                       "Victims of criminal exploitation by manner",
                       "Slachtoffers van criminele uitbuiting naar wijze", source=SOURCE,
                       shares=SHARE)
 
 
 def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
-               codes: tuple[str, ...], title_en: str, title_nl: str) -> list[MonitorTable]:
+               codes: tuple[str, ...], title_en: str, title_nl: str) -> list[TableSpec]:
     """Figure ``number`` per year and form (after the hierarchy), and over all forms."""
     by_form = store.rows(f"""
         SELECT year, form, {expr} AS {column}, {N} AS victims,
@@ -195,12 +194,12 @@ def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
                {share_sql(N, 'year')} AS share
         FROM {V} x GROUP BY year, {expr} ORDER BY year, {_o(column, codes)}""")
     return [
-        make_table(by_form, f"figures/{number}", ("victims",), REGISTRY,
+        make_table(by_form, f"figures/{number}", ("victims",),
                    f"{title_en}, per year and form of exploitation",
                    f"{title_nl}, per jaar en uitbuitingsvorm", source=SOURCE, shares=SHARE,
                    notes="Form after the hierarchy sexual > labour > criminal > unknown; "
                          "share = % within year and form."),
-        make_table(total, f"figures/{number}_total", ("victims",), REGISTRY,
+        make_table(total, f"figures/{number}_total", ("victims",),
                    f"{title_en}, per year", f"{title_nl}, per jaar", source=SOURCE,
                    shares=SHARE),
     ]
@@ -213,7 +212,7 @@ def _mean_age(group: str) -> str:
             f"AS mean_age, CAST({n} AS BIGINT) AS victims FROM {V} x GROUP BY {group}")
 
 
-def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
+def figures_2_6_to_2_8(store: ResearchStore) -> list[TableSpec]:
     tables = _breakdown(store, "2.6", "sex", "sex_code", (*(s.code for s in c.SEXES), "unknown"),
                         "Sex of registered victims", "Geslacht van gemelde slachtoffers")
     tables += _breakdown(store, "2.7", "origin_region", "origin_region",
@@ -232,7 +231,7 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
           FROM victim_year x WHERE NOT excluded AND nationality IS NOT NULL
           GROUP BY year, nationality) t
         WHERE rank <= 5 ORDER BY year, rank""")
-    tables.append(make_table(top, "figures/2.7_nationalities", ("victims",), REGISTRY,
+    tables.append(make_table(top, "figures/2.7_nationalities", ("victims",),
                              "Five most reported nationalities per year",
                              "Vijf meest gemelde nationaliteiten per jaar", source=SOURCE,
                              notes="Dutch as one of two nationalities counts as Dutch (NL)."))
@@ -243,7 +242,7 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
           SELECT year, 'all' AS form, {_mean_age('year')}) m
         ORDER BY year, {_o('form', (*FORMS, 'all'))}""")
     n_age = sum(int(r["victims"] or 0) for r in mean if r["form"] == "all")
-    tables.append(make_table(mean, "figures/2.8_mean_age", ("victims",), REGISTRY,
+    tables.append(make_table(mean, "figures/2.8_mean_age", ("victims",),
                              "Mean age at report, per year and form (form 'all' = every form)",
                              "Gemiddelde leeftijd bij melding, per jaar en vorm",
                              source=SOURCE, shares={"mean_age": "victims"}, n=n_age,
@@ -251,7 +250,7 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[MonitorTable]:
     return tables
 
 
-def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
+def figure_2_9(store: ResearchStore) -> list[TableSpec]:
     sums = ", ".join(f"CAST(SUM({reporter_column(r)}) AS BIGINT) AS {reporter_column(r)}"
                      for r in REPORTERS)
     store.con.execute(f"CREATE OR REPLACE TEMP TABLE reporter_form AS "
@@ -267,20 +266,20 @@ def figure_2_9(store: ResearchStore) -> list[MonitorTable]:
         FROM ({pairs}) p GROUP BY year, reporter ORDER BY year, {_o('reporter', REPORTERS)}""")
     shares = {"share": "reports"}
     return [
-        make_table(rows, "figures/2.9", ("reports",), REGISTRY,
+        make_table(rows, "figures/2.9", ("reports",),
                    "Reports of victims by reporter, per year and form",
                    "Meldingen van slachtoffers naar melder, per jaar en vorm", source=SOURCE,
                    shares=shares,
                    notes="A victim counts once per reporter per year; share = % within year "
                          "and form."),
-        make_table(total, "figures/2.9_total", ("reports",), REGISTRY,
+        make_table(total, "figures/2.9_total", ("reports",),
                    "Reports of victims by reporter, per year",
                    "Meldingen van slachtoffers naar melder, per jaar", source=SOURCE,
                    shares=shares),
     ]
 
 
-def figure_2_10(store: ResearchStore) -> list[MonitorTable]:
+def figure_2_10(store: ResearchStore) -> list[TableSpec]:
     sums = ", ".join(f"CAST(SUM({unit_column(u)}) AS BIGINT) AS {unit_column(u)}"
                      for u in UNITS)
     store.con.execute(f"CREATE OR REPLACE TEMP TABLE unit_form AS "
@@ -295,18 +294,18 @@ def figure_2_10(store: ResearchStore) -> list[MonitorTable]:
         ORDER BY year, {_o('police_unit', UNITS)}, {_o('form', FORMS)}""")
     note = "A victim counts once per police unit per year (so more than in figure 2.9)."
     return [
-        make_table(rows, "figures/2.10", ("victims",), REGISTRY,
+        make_table(rows, "figures/2.10", ("victims",),
                    "Police reports of victims by police unit, per year",
                    "Politiemeldingen van slachtoffers naar politie-eenheid, per jaar",
                    source=SOURCE, notes=note),
-        make_table(by_form, "figures/2.10_form", ("victims",), REGISTRY,
+        make_table(by_form, "figures/2.10_form", ("victims",),
                    "Police reports of victims by police unit, per year and form",
                    "Politiemeldingen naar politie-eenheid, per jaar en vorm", source=SOURCE,
                    notes=note),
     ]
 
 
-def anonymous_reports(store: ResearchStore) -> list[MonitorTable]:
+def anonymous_reports(store: ResearchStore) -> list[TableSpec]:
     store.con.execute("""
         CREATE OR REPLACE TEMP TABLE anonymous_year AS
         SELECT CAST(EXTRACT(YEAR FROM report_date) AS INTEGER) AS year, reporter,
@@ -323,17 +322,17 @@ def anonymous_reports(store: ResearchStore) -> list[MonitorTable]:
     note = ("Reports without consent: kept as anonymous reports, never registered as victims "
             "and in no other figure.")
     return [
-        make_table(rows, "anonymous_reports", ("reports",), REGISTRY,
+        make_table(rows, "anonymous_reports", ("reports",),
                    "Anonymous reports per year", "Anonieme meldingen per jaar", source=SOURCE,
                    notes=note),
-        make_table(by_reporter, "anonymous_reports_by_reporter", ("reports",), REGISTRY,
+        make_table(by_reporter, "anonymous_reports_by_reporter", ("reports",),
                    "Anonymous reports per year and reporter",
                    "Anonieme meldingen per jaar en melder", source=SOURCE, notes=note,
                    shares={"share": "reports"}),
     ]
 
 
-def registry_figures(store: ResearchStore, focus_year: int) -> list[MonitorTable]:
+def registry_figures(store: ResearchStore, focus_year: int) -> list[TableSpec]:
     """Every registry figure (2.1-2.10 and the anonymous reports)."""
     build_sector_cube(store)
     return [

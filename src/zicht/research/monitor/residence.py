@@ -10,10 +10,9 @@ upper bound there. Linked-source counts: policy ``protected``.
 from __future__ import annotations
 
 from zicht.core import codes as c
+from zicht.core.table import TableSpec
 from zicht.research import classify as cl
 from zicht.research.monitor.table import (
-    PROTECTED,
-    MonitorTable,
     make_table,
     order_by_codes,
     share_sql,
@@ -31,7 +30,7 @@ def _decisions() -> str:
                 FROM ind_decisions)"""
 
 
-def figure_2_11(store: ResearchStore) -> MonitorTable:
+def figure_2_11(store: ResearchStore) -> TableSpec:
     series = ("reflection_offers", "temporary_decisions", "continued_decisions",
               "registered_foreign_victims")
     rows = store.rows(f"""
@@ -48,7 +47,7 @@ def figure_2_11(store: ResearchStore) -> MonitorTable:
           GROUP BY year) s
         ORDER BY year, {order_by_codes('series', series)}""")
     return make_table(
-        rows, "figures/2.11", ("number",), PROTECTED,
+        rows, "figures/2.11", ("number",),
         "Use of the residence scheme against registered foreign victims, per year",
         "Gebruik van de verblijfsregeling mensenhandel afgezet tegen gemelde buitenlandse "
         "slachtoffers, per jaar",
@@ -67,7 +66,7 @@ def _by(store: ResearchStore, procedure: str, column: str, expr: str,
         GROUP BY year, {expr} ORDER BY year, {order_by_codes(column, codes)}""")
 
 
-def figures_2_12_to_2_14(store: ResearchStore) -> list[MonitorTable]:
+def figures_2_12_to_2_14(store: ResearchStore) -> list[TableSpec]:
     dublin = _by(store, "temporary", "dublin_indication",
                  "CASE WHEN dublin_indication THEN 'yes' WHEN NOT dublin_indication THEN 'no' "
                  "ELSE 'unknown' END", ("yes", "no", "unknown"))
@@ -77,28 +76,28 @@ def figures_2_12_to_2_14(store: ResearchStore) -> list[MonitorTable]:
                   ("cooperation", "prosecution", "humanitarian", "other"),
                   where="outcome = 'granted'")
     return [
-        make_table(dublin, "figures/2.12", ("decisions",), PROTECTED,
+        make_table(dublin, "figures/2.12", ("decisions",),
                    "Decided temporary-residence applications by Dublin indication",
                    "Afgehandelde aanvragen tijdelijk verblijf naar Dublinindicatie",
                    source=SOURCE, shares=SHARE,
                    notes="The IND records the Dublin indication since 2019; earlier years "
                          "are not comparable."),
-        make_table(temporary, "figures/2.13", ("decisions",), PROTECTED,
+        make_table(temporary, "figures/2.13", ("decisions",),
                    "Decided temporary-residence applications by outcome",
                    "Afgehandelde aanvragen tijdelijk verblijf naar afdoening",
                    source=SOURCE, shares=SHARE),
-        make_table(continued, "figures/2.14", ("decisions",), PROTECTED,
+        make_table(continued, "figures/2.14", ("decisions",),
                    "Decided continued-residence applications by outcome",
                    "Afgehandelde aanvragen voortgezet verblijf naar afdoening",
                    source=SOURCE, shares=SHARE),
-        make_table(grounds, "figures/2.14_ground", ("decisions",), PROTECTED,
+        make_table(grounds, "figures/2.14_ground", ("decisions",),
                    "Granted continued-residence applications by ground",
                    "Ingewilligde aanvragen voortgezet verblijf naar grond",
                    source=SOURCE, shares=SHARE),
     ]
 
 
-def figure_2_15(store: ResearchStore) -> list[MonitorTable]:
+def figure_2_15(store: ResearchStore) -> list[TableSpec]:
     regions = tuple(r.code for r in c.ORIGIN_REGIONS)
     origin_rules = tuple(
         r if r.code != "netherlands" else cl.Rule(r.code, r.en, r.nl, "nationality = 'NL'")
@@ -135,17 +134,17 @@ def figure_2_15(store: ResearchStore) -> list[MonitorTable]:
     note = ("Unique persons who had a reflection period, temporary or continued residence "
             "decided in the period; a decision without a person pseudonym counts as a person.")
     return [
-        make_table(rows, "figures/2.15", ("persons",), PROTECTED,
+        make_table(rows, "figures/2.15", ("persons",),
                    "Origin region of residence-scheme users, whole period",
                    "Herkomstregio van gebruikers van de verblijfsregeling, hele periode",
                    source=SOURCE, shares={"share": "persons"}, notes=note),
-        make_table(by_sex, "figures/2.15_sex", ("persons",), PROTECTED,
+        make_table(by_sex, "figures/2.15_sex", ("persons",),
                    "Sex of residence-scheme users, whole period",
                    "Geslacht van gebruikers van de verblijfsregeling, hele periode",
                    source=SOURCE, shares={"share": "persons"}, notes=note),
     ]
 
 
-def residence_figures(store: ResearchStore) -> list[MonitorTable]:
+def residence_figures(store: ResearchStore) -> list[TableSpec]:
     """Figures 2.11-2.15 (needs the ``ind_decisions`` source)."""
     return [figure_2_11(store), *figures_2_12_to_2_14(store), *figure_2_15(store)]

@@ -9,6 +9,7 @@ from typing import Any
 
 import zicht
 from zicht.core.errors import NotFoundError
+from zicht.core.table import TableSpec
 from zicht.research import classify as cl
 from zicht.research.monitor.base import build_base
 from zicht.research.monitor.chat import chat_tables
@@ -16,7 +17,7 @@ from zicht.research.monitor.justice import justice_tables
 from zicht.research.monitor.regional import regional_tables
 from zicht.research.monitor.registry import registry_figures
 from zicht.research.monitor.residence import residence_figures
-from zicht.research.monitor.table import MonitorResult, MonitorTable
+from zicht.research.monitor.table import MonitorResult
 from zicht.research.store import ResearchStore
 
 
@@ -41,7 +42,7 @@ def compute_monitor(store: ResearchStore, options: MonitorOptions | None = None)
             "count. Check that `zicht extract` ran on a registry with reports."
         )
     focus = options.focus_year or years[-1]
-    tables: list[MonitorTable] = registry_figures(store, focus)
+    tables: list[TableSpec] = registry_figures(store, focus)
     skipped: list[str] = []
     if store.has("ind_decisions"):
         tables += residence_figures(store)

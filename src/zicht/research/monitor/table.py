@@ -1,51 +1,26 @@
-"""What a monitor computation hands on: tidy tables with their wording and policy.
-
-The research zone cannot import the disclosure gate (the gate sits above it), so a
-``MonitorTable`` carries exactly the fields of ``zicht.disclosure.TableSpec``; the CLI
-turns each into a ``TableSpec`` and nothing leaves without passing ``apply_rules``.
-"""
+"""What a monitor computation hands on: ``zicht.core.TableSpec`` tables with their
+wording (never a disclosure policy: the gate decides it from the table's name), and
+the SQL helpers the figures share."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-#: National registry figures: exact counts, as the rapporteur publishes them.
-REGISTRY = "registry"
-#: Linked sources and small areas: rounded to 5, small cells suppressed.
-PROTECTED = "protected"
-
-
-@dataclass(frozen=True)
-class MonitorTable:
-    """One result table of the monitor (fields as ``zicht.disclosure.TableSpec``)."""
-
-    name: str
-    rows: tuple[dict[str, Any], ...]
-    count_columns: tuple[str, ...]
-    policy: str
-    title_en: str
-    title_nl: str
-    source: str = ""
-    notes: str = ""
-    n: int | None = None
-    shares: Mapping[str, str] = field(default_factory=dict)
-
-    def column(self, name: str) -> list[Any]:
-        return [row.get(name) for row in self.rows]
+from zicht.core.table import TableSpec
 
 
 @dataclass(frozen=True)
 class MonitorResult:
     """Every table of one monitor run, the run's metadata and what was skipped and why."""
 
-    tables: tuple[MonitorTable, ...]
+    tables: tuple[TableSpec, ...]
     meta: dict[str, Any]
     skipped: tuple[str, ...] = ()
 
-    def table(self, name: str) -> MonitorTable:
+    def table(self, name: str) -> TableSpec:
         for t in self.tables:
             if t.name == name:
                 return t
@@ -71,7 +46,6 @@ def make_table(
     rows: list[dict[str, Any]],
     name: str,
     count_columns: tuple[str, ...],
-    policy: str,
     title_en: str,
     title_nl: str,
     *,
@@ -79,8 +53,8 @@ def make_table(
     notes: str = "",
     shares: Mapping[str, str] | None = None,
     n: int | None = None,
-) -> MonitorTable:
-    """A ``MonitorTable`` from query rows; ``n`` defaults to the sum of the first count
+) -> TableSpec:
+    """A ``TableSpec`` from query rows; ``n`` defaults to the sum of the first count
     column (with overlap where a unit counts in several rows, as the monitor's N does)."""
     clean = tuple(
         {k: _plain(v) for k, v in row.items()} if any(isinstance(v, Decimal) for v in row.values())
@@ -89,8 +63,8 @@ def make_table(
     )
     if n is None and count_columns:
         n = sum(int(r.get(count_columns[0]) or 0) for r in clean)
-    return MonitorTable(name, clean, count_columns, policy, title_en, title_nl, source,
-                        notes, n, dict(shares or {}))
+    return TableSpec(name, clean, count_columns, title_en, title_nl, source, notes, n,
+                     dict(shares or {}))
 
 
 def _plain(value: Any) -> Any:

@@ -60,10 +60,10 @@ def write_sample_releases(out_dir: Path, *, seed: int = 7,
 
 
 def _gate(name: str, rows: list[dict[str, Any]], counts: tuple[str, ...], en: str, nl: str,
-          *, policy: str = "registry", source: str = SOURCE_REGISTRY,
+          *, source: str = SOURCE_REGISTRY,
           notes: str = "") -> DisclosedTable:
     n = sum(int(r[counts[0]] or 0) for r in rows) if counts else None
-    return apply_rules(TableSpec(name=name, rows=rows, count_columns=counts, policy=policy,
+    return apply_rules(TableSpec(name=name, rows=rows, count_columns=counts,
                                  title_en=en, title_nl=nl, source=source, notes=notes, n=n))
 
 
@@ -121,13 +121,12 @@ def _monitor_tables(rng: random.Random, years: tuple[int, ...]) -> list[Disclose
         _gate("regional/police_unit/2.1", [
             {"year": y, "police_unit": u.code, "victims": rng.randint(4, 150)}
             for y in years for u in c.POLICE_UNITS], ("victims",),
-              "Unique victims by police unit", "Unieke slachtoffers naar politie-eenheid",
-              policy="protected"),
+              "Unique victims by police unit", "Unieke slachtoffers naar politie-eenheid"),
         _gate("regional/municipality/2.1", [
             {"year": y, "municipality": m, "form": f, "victims": rng.randint(0, 40)}
             for y in years for m in SAMPLE_MUNICIPALITIES for f in FORMS], ("victims",),
               "Unique victims by municipality and form",
-              "Unieke slachtoffers naar gemeente en vorm", policy="protected"),
+              "Unieke slachtoffers naar gemeente en vorm"),
     ]
     return t
 
@@ -158,17 +157,16 @@ def _linked_tables(rng: random.Random) -> list[DisclosedTable]:
                                ("victims", "adult", 1365, 41), ("controls", "adult", 1365000,
                                                                  6800))],
               ("persons", "with_youth_care"), "Youth care within a year after the offence",
-              "Jeugdzorg binnen een jaar na het delict", policy="protected", source=src),
+              "Jeugdzorg binnen een jaar na het delict", source=src),
         _gate("aid/shelter", [{"shelter_type": s, "persons": rng.randint(3, 60)}
                               for s in ("emergency_shelter", "shelter", "short_stay",
                                         "sheltered_housing", "other")],
-              ("persons",), "Wmo shelter within a year", "Wmo-opvang binnen een jaar",
-              policy="protected", source=src),
+              ("persons",), "Wmo shelter within a year", "Wmo-opvang binnen een jaar", source=src),
         _gate("revictimisation/cohorts", [
             {"follow_up_years": k, "cohort": n, "revictimised": r}
             for k, n, r in ((2, 2460, 741), (5, 1270, 571), (7, 840, 422))],
               ("cohort", "revictimised"), "Revictimisation within 2, 5 and 7 years",
-              "Revictimisatie binnen 2, 5 en 7 jaar", policy="protected", source=src),
+              "Revictimisatie binnen 2, 5 en 7 jaar", source=src),
     ]
 
 
