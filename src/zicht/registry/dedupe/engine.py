@@ -26,6 +26,7 @@ from splink.internals.exceptions import SplinkException
 
 from zicht.registry.dedupe.conditional import nationality_u_given_family
 from zicht.registry.dedupe.model import ModelSpec, build_settings
+from zicht.registry.dedupe.name_frequency import blend, reference_frequencies
 
 log = logging.getLogger("zicht.dedupe")
 
@@ -37,8 +38,8 @@ Backend = Literal["duckdb", "spark"]
 #: Below this many linkable records the priors are used as they are (no training).
 MIN_TRAIN = 2_000
 
-#: From this many records on, names are weighed by how common they are (term
-#: frequencies); below it a count of names says nothing and the priors stand alone.
+#: From this many identities on, counts of rarely seen names are Good-Turing smoothed
+#: (below it there are too few names seen once or twice to smooth with).
 MIN_TF = 500
 
 #: Fewest same-BSN pairs to count m on when EM fails for a comparison.
@@ -108,25 +109,36 @@ TF_COLUMNS = ("full_name", "full_name_all", "family", "given1")
 
 
 def term_frequencies(records: pd.DataFrame, column: str) -> pd.DataFrame:
-    """How common each value is among distinct *identities*, not among reports.
+    """How common each value is among distinct *identities*, not among reports, blended
+    with the public reference of ``name_frequency`` (so that a small registry knows
+    *de Vries* is common before it has seen many).
 
     An identity is a (value, birth year) combination; reports of a value without a
     birth year add an identity only when no report of that value has one. So a
     person's own repeat reports, with or without their birth year, do not make their
     name look common (counting reports would: a name seen only in one person's two
     reports would count as twice as common as a name seen once, and weaken exactly
-    the links it should make).
+    the links it should make). From ``MIN_TF`` identities on, counts of rarely seen
+    names are Good-Turing smoothed.
     """
+    counts = identity_counts(records, column)
+    total = max(1, int(counts.sum()))
+    smoothed = good_turing(counts) if total >= MIN_TF else counts.astype(float)
+    tf = blend(smoothed, reference_frequencies(records, column), total)
+    return pd.DataFrame({column: counts.index.astype(object),
+                         f"tf_{column}": tf.to_numpy(float)})
+
+
+def identity_counts(records: pd.DataFrame, column: str) -> pd.Series:
+    """Distinct (value, birth year) identities per value of ``column`` (see
+    ``term_frequencies``)."""
     frame = pd.DataFrame({"value": records[column],
                           "year": records["birth_year"].astype("Int64")}).dropna(
         subset=["value"])
     with_year = frame.dropna(subset=["year"]).drop_duplicates()
     counts = with_year.groupby("value").size()
     only_null = pd.Index(frame["value"].unique()).difference(counts.index)
-    counts = pd.concat([counts, pd.Series(1, index=only_null, dtype="int64")])
-    total = max(1, int(counts.sum()))
-    return pd.DataFrame({column: counts.index.astype(object),
-                         f"tf_{column}": good_turing(counts).to_numpy(float) / total})
+    return pd.concat([counts, pd.Series(1, index=only_null, dtype="int64")])
 
 
 def good_turing(counts: pd.Series, max_count: int = 5) -> pd.Series:
@@ -243,6 +255,8 @@ def guard_m_probabilities(model: dict[str, Any], priors: dict[str, Any],
                for c in priors["comparisons"]}
     for comparison in model["comparisons"]:
         levels = comparison["comparison_levels"]
+        if all(lv.get("fix_m_probability") for lv in levels):
+            continue  # fixed on purpose (the sibling correction): nothing estimated
         if _sensible(levels):
             for level in levels:  # no field is never wrong: keep every level possible
                 if level.get("m_probability") is not None:
@@ -352,8 +366,7 @@ def score_pairs(
     if model is not None:
         settings: Any = model
     else:
-        spec = replace(spec, tf=spec.tf and n >= MIN_TF,
-                       probability_two_random_records_match=_prior_lambda(n))
+        spec = replace(spec, probability_two_random_records_match=_prior_lambda(n))
         settings = build_settings(spec)
     df = _register_input(records, backend, spark)
     tf_frames = _register_tf(df, records, backend, spark) if (spec.tf or model) else []
