@@ -10,14 +10,10 @@ import numpy as np
 import pandas as pd
 
 from zicht.registry.dedupe.conditional import nationality_u_given_family
-from zicht.registry.dedupe.engine import (
-    good_turing,
-    identity_counts,
-    reestimate_lambda,
-    term_frequencies,
-)
 from zicht.registry.dedupe.normalise import normalise_frame
+from zicht.registry.dedupe.odds import reestimate_lambda
 from zicht.registry.dedupe.rules import certain_pairs
+from zicht.registry.dedupe.term_frequency import good_turing, identity_counts, term_frequencies
 
 
 def _frame(rows: list[tuple[str | None, str | None, str | None, int | None]]) -> pd.DataFrame:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zicht.registry.dedupe.engine import term_frequencies
 from zicht.registry.dedupe.name_frequency import (
     PRIOR_IDENTITIES,
     blend,
@@ -14,6 +13,7 @@ from zicht.registry.dedupe.name_frequency import (
 )
 from zicht.registry.dedupe.nicknames import canonical_given
 from zicht.registry.dedupe.normalise import normalise_frame
+from zicht.registry.dedupe.term_frequency import term_frequencies
 
 
 def _records(rows: list[tuple[str, str, str]]) -> pd.DataFrame:

@@ -22,15 +22,7 @@ from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.dedupe.assign import assign_victim_ids
 from zicht.registry.dedupe.cluster import ClusterPolicy, cluster_reports
-from zicht.registry.dedupe.engine import (
-    Backend,
-    ScoredPairs,
-    log2_bayes_factors,
-    rescale_lambda,
-    score_new_pairs,
-    score_pairs,
-    with_lambda,
-)
+from zicht.registry.dedupe.engine import ScoredPairs, score_new_pairs, score_pairs
 from zicht.registry.dedupe.labels import (
     Estimate,
     apply_offset,
@@ -39,8 +31,10 @@ from zicht.registry.dedupe.labels import (
 )
 from zicht.registry.dedupe.models import DedupeRun, LinkDecision, VictimEvent, table_of
 from zicht.registry.dedupe.normalise import normalise_frame
+from zicht.registry.dedupe.odds import log2_bayes_factors, rescale_lambda, with_lambda
 from zicht.registry.dedupe.queue import refresh_review_queue
 from zicht.registry.dedupe.rules import certain_pairs
+from zicht.registry.dedupe.splink_io import Backend
 from zicht.registry.dedupe.store import (
     VictimIds,
     fingerprints,
