@@ -167,10 +167,11 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
         scored = score_pairs(records, **kwargs)
     offset = 0.0
     if options.learn_from_reviews:
-        labels = pd.concat([frame.assign(decision=kind) for frame, kind in
-                            ((must_link, "match"), (cannot_link, "non_match"))
-                            if frame is not None], ignore_index=True)
-        offset = calibrate_offset(scored.pairs, labels) if len(labels) else 0.0
+        parts = [frame.assign(decision=kind) for frame, kind in
+                 ((must_link, "match"), (cannot_link, "non_match"))
+                 if frame is not None and len(frame)]
+        offset = calibrate_offset(scored.pairs, pd.concat(parts, ignore_index=True)) \
+            if parts else 0.0
         if offset:
             pairs, model = apply_offset(scored.pairs, scored.model, offset)
             scored = ScoredPairs(pairs, model, trained=scored.trained,
