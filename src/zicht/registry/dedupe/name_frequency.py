@@ -15,7 +15,9 @@ N / (N + α), half at N = α. ``ref(v)`` is the reference frequency in the regis
 mix of origins: ``Σ_c w_c f_c(v)``, ``w_c`` the registry's (smoothed) share of
 nationality ``c``; a whole name is ``f_c(given) · f_c(family)`` within each country
 (*Anna de Vries* is common among the Dutch only). A name not in a country's list
-gets that country's "any other name" share (the ``*`` row).
+gets that country's "any other name" share (the ``*`` row: the tail's mass over the
+number of distinct names, the prior of *one* unlisted value; so for rare names the
+registry's own counts decide).
 """
 
 from __future__ import annotations
