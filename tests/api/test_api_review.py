@@ -48,12 +48,19 @@ def test_registrar_lists_and_decides(sqlite_url: str,
             done = client.post(f"/review/{ahmed['id']}/{verb}", json={"note": "checked"})
             assert done.status_code == 200, done.text
             assert done.json()["changed"]
+            accuracy = client.get("/review/accuracy")
+            assert accuracy.status_code == 200, accuracy.text
+            # One decided pair: the opposite of the model, so precision (if it was
+            # linked) or recall (if not) is 0 of 1.
+            kind = "precision" if ahmed["linked"] else "recall"
+            assert accuracy.json()[kind]["n"] == 1 and accuracy.json()[kind]["value"] == 0.0
             again = client.post(f"/review/{ahmed['id']}/accept")
             assert again.status_code == 409
             assert client.post("/review/999999/accept").status_code == 404
         with httpx.Client(base_url=base, timeout=30,
                           headers={"Authorization": f"Bearer {analyst}"}) as client:
             assert client.get("/review").status_code == 403
+            assert client.get("/review/accuracy").status_code == 403
         with registry.begin() as conn:
             links = read_links(conn)
         assert (links[ids[2]] == links[ids[3]]) is not ahmed["linked"]

@@ -84,3 +84,45 @@ def test_married_names_only_for_adult_women(monkeypatch: pytest.MonkeyPatch) -> 
     for sex, adult in (("male", True), ("female", False)):
         assert N.noisy_names(rng, "Kowalczyk", "Anna", "PL", sex, adult) == ("Kowalczyk",
                                                                                "Anna")
+
+
+def test_nicknames_replace_the_first_given_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in N.NAME_NOISE:
+        monkeypatch.setitem(N.NAME_NOISE, key, 0.0)
+    monkeypatch.setitem(N.NAME_NOISE, "nickname", 1.0)
+    rng = np.random.default_rng(9)
+    family, given = N.noisy_names(rng, "Nowak", "Katarzyna Maria", "PL", "female", True)
+    assert (family, given) == ("Nowak", "Kasia Maria")
+
+
+def test_related_persons_share_names_and_twins_their_birth_date(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    from zicht.synth.traits import from_day, to_day
+
+    monkeypatch.setitem(N.RELATED, "sibling", 0.5)
+    monkeypatch.setitem(N.RELATED, "twin", 1.0)
+    monkeypatch.setitem(N.RELATED, "common_name", 0.2)
+    rng = np.random.default_rng(10)
+    n = 400
+    ref = to_day(from_day(0).replace(year=2020))
+    ages = np.full(n, 25)
+    births = np.full(n, to_day(from_day(0).replace(year=1994, month=3, day=1))) \
+        + rng.integers(0, 200, n)
+    family, given = N.draw_names(rng, np.full(n, "NL", dtype=object), np.full(n, "female"))
+    persons = pd.DataFrame({"nationality": "NL", "sex": "female", "age": ages,
+                            "birth_day": births, "ref_day": ref,
+                            "family_name": family, "given_names": given})
+    before = persons.copy()
+    N.relate_persons(rng, persons, np.ones(n, dtype=bool))
+    changed_family = persons["family_name"] != before["family_name"]
+    assert changed_family.mean() > 0.3
+    twins = persons["birth_day"] != before["birth_day"]
+    assert twins.any()
+    # a twin's birth date is another person's (a sibling's; later relations may have
+    # renamed that sibling again)
+    others = before["birth_day"]
+    for i in np.flatnonzero(twins.to_numpy()):
+        assert persons.at[i, "birth_day"] in set(others.drop(i))
+    assert (persons["family_name"] == "de Jong").sum() >= 0.1 * n  # the common name

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from zicht.api.auth import get_registry, require
 from zicht.registry.access import Action, Principal
 from zicht.registry.db import Registry
+from zicht.registry.dedupe.labels import reviewed_accuracy
 from zicht.registry.review import decide_review, list_review
 
 router = APIRouter(tags=["review"])
@@ -54,6 +55,31 @@ def get_review(registry: RegistryDep, principal: Registrar,
         items = list_review(conn, registry.cipher, status=status, limit=limit,
                             actor=principal.actor)
     return [i.to_dict() for i in items]
+
+
+class ShareOut(BaseModel):
+    """A share estimated from reviewed pairs, with its Wilson 95% interval."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    n: int
+
+
+class AccuracyOut(BaseModel):
+    """Precision and recall of the links in the review band, from reviewed pairs."""
+
+    precision: ShareOut
+    recall: ShareOut
+
+
+@router.get("/review/accuracy", response_model=AccuracyOut,
+            summary="Precision and recall estimated from the reviewed pairs")
+def get_accuracy(registry: RegistryDep, principal: Registrar) -> Any:
+    """Of the reviewed pairs that were linked, the share accepted (precision); of the
+    accepted ones, the share that was linked (recall); Wilson 95% intervals."""
+    with registry.begin() as conn:
+        return {k: v.to_dict() for k, v in reviewed_accuracy(conn).items()}
 
 
 @router.post("/review/{pair_id}/accept", response_model=DecisionOut,

@@ -64,6 +64,13 @@ def dedupe(
         f"{summary.review_open} pairs to review; model "
         f"{'trained on this registry' if summary.trained else 'priors (too few to train)'}; "
         f"{summary.seconds:.1f} s")
+    for name, est in summary.reviewed.items():
+        if est.n:
+            console.print(f"{name} in the review band, from {est.n} reviewed pairs: "
+                          f"{est.value:.3f} (95% {est.low:.3f}-{est.high:.3f})")
+    if summary.label_offset_bits:
+        console.print(f"reviewers' decisions moved every match weight by "
+                      f"{summary.label_offset_bits:+.2f} bits")
     if links_out:
         console.print(f"links written to {links_out}")
 

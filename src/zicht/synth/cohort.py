@@ -143,3 +143,4 @@ def _give_bsn_and_names(rng: np.random.Generator, persons: pd.DataFrame,
     persons["given_names"] = ""
     persons.loc[named, "family_name"] = family
     persons.loc[named, "given_names"] = given
+    N.relate_persons(name_rng, persons, named)  # siblings, twins, common-name homonyms

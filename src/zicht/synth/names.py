@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from zicht.synth.name_pools import GROUP_OF, POOLS, GroupPools, Pool
 
-__all__ = ["NAME_NOISE", "add_typo", "draw_names", "group_for", "move_particle",
-           "noisy_names", "strip_diacritics", "tail_name"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["NAME_NOISE", "NICKNAMES", "RELATED", "add_typo", "draw_names", "group_for",
+           "move_particle", "noisy_names", "relate_persons", "strip_diacritics", "tail_name"]
 
 _F, _M = "female", "male"
 PARTICLES = ("van der", "van den", "van de", "van", "de", "den", "der", "ter", "te")
@@ -41,6 +45,49 @@ NAME_NOISE: dict[str, float] = {
     "swap_names": 0.03,
     "given_missing": 0.04,
     "married_name": 0.015,  # of women of 20 and over
+    "nickname": 0.06,  # of given names with a known diminutive: the name a person uses
+}
+#: Per person (all of their reports): relations that make *different* persons look
+#: alike. Rates and reasoning in ``docs/synthetic-world.md``.
+RELATED: dict[str, float] = {
+    "sibling": 0.02,  # takes the family name of another victim of the same origin and sex
+    "twin": 0.25,  # of siblings with a partner of the same age: the same birth date too
+    "common_name": 0.01,  # the group's most common given and family name (homonyms)
+}
+#: Diminutives and nicknames by origin group: what a person is called, not their
+#: official name. The world's own list, written apart from the dedupe's table
+#: (``zicht.registry.dedupe.nicknames``) and on purpose not the same: real data hold
+#: nicknames a linkage table does not know.
+NICKNAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "nl": {"Johannes": ("Hans", "Jan", "Johan"), "Cornelis": ("Kees", "Cor"),
+           "Pieter": ("Piet",), "Willem": ("Wim", "Pim"), "Hendrik": ("Henk", "Rik"),
+           "Maria": ("Mieke", "Marieke", "Ria"), "Anna": ("Anneke", "Anouk"),
+           "Johanna": ("Hanneke", "Joke", "Anja"), "Elisabeth": ("Els", "Liesbeth", "Lisa"),
+           "Jacobus": ("Koos", "Jaap"), "Catharina": ("Tineke", "Toos"),
+           "Sanne": ("Sanneke",), "Daan": ("Daantje",)},
+    "pl": {"Katarzyna": ("Kasia",), "Małgorzata": ("Gosia", "Małgosia"),
+           "Agnieszka": ("Aga",), "Aleksandra": ("Ola",), "Joanna": ("Asia",),
+           "Tomasz": ("Tomek",), "Jakub": ("Kuba",), "Krzysztof": ("Krzysiek",),
+           "Wojciech": ("Wojtek",), "Piotr": ("Piotrek",), "Magdalena": ("Magda",),
+           "Anna": ("Ania", "Anka"), "Zofia": ("Zosia",), "Michał": ("Misiek",)},
+    "ro": {"Ion": ("Ionuț", "Nelu"), "Gheorghe": ("Gică",), "Nicolae": ("Nicu",),
+           "Daniela": ("Dana",), "Constantin": ("Costel", "Costică"), "Elena": ("Lenuța",),
+           "Maria": ("Mărioara",)},
+    "bg": {"Georgi": ("Gosho",), "Ivan": ("Vanyo",), "Aleksandar": ("Sasho",),
+           "Maria": ("Mimi",), "Elena": ("Eli",), "Dimitar": ("Mitko",)},
+    "hu": {"László": ("Laci",), "István": ("Pisti", "Pista"), "József": ("Józsi",),
+           "János": ("Jani",), "Sándor": ("Sanyi",), "Katalin": ("Kati", "Kata"),
+           "Erzsébet": ("Erzsi", "Böske"), "Zsuzsanna": ("Zsuzsa",), "Mária": ("Marika",)},
+    "east": {"Aleksandr": ("Sasha",), "Oleksandr": ("Sasha",), "Natalia": ("Natasha",),
+             "Tatiana": ("Tanya",), "Ekaterina": ("Katya",), "Olga": ("Olya",),
+             "Dmitri": ("Dima",), "Vladimir": ("Vova",), "Mikhail": ("Misha",),
+             "Svetlana": ("Sveta",), "Anastasia": ("Nastya",), "Yevgeniy": ("Zhenya",)},
+    "arab": {"Mohamed": ("Mo", "Hamid"), "Abdelkader": ("Kader",), "Fatima": ("Fati",),
+             "Youssef": ("Yussi",)},
+    "latam": {"José": ("Pepe",), "Francisco": ("Paco", "Pancho"), "Guadalupe": ("Lupe",),
+              "Dolores": ("Lola",), "Antonio": ("Toño",)},
+    "ng": {"Oluwaseun": ("Seun",), "Chukwuemeka": ("Emeka",), "Oluwafemi": ("Femi",),
+           "Adebayo": ("Bayo",), "Chiamaka": ("Amaka",), "Oluwabunmi": ("Bunmi",)},
 }
 #: Variant spellings between transliterations (either direction is applied).
 _TRANSLIT = (("kh", "h"), ("sh", "sch"), ("y", "j"), ("y", "i"), ("ou", "u"), ("ph", "f"),
@@ -246,6 +293,7 @@ def noisy_names(rng: np.random.Generator, family: str, given: str, nationality: 
     if sex == _F and adult and rng.random() < z["married_name"]:
         partner = draw_ranked(rng, group, "family", 1)[0]
         family = f"{partner}-{family}" if group == "nl" and rng.random() < 0.5 else partner
+    given = _nickname(rng, group, given)
     family = _noisy_name(rng, family, pools.transliterated)
     given = _noisy_name(rng, given, pools.transliterated)
     if rng.random() < z["swap_names"]:
@@ -253,3 +301,68 @@ def noisy_names(rng: np.random.Generator, family: str, given: str, nationality: 
     if rng.random() < z["given_missing"]:
         given = ""
     return family, given
+
+
+def _nickname(rng: np.random.Generator, group: str, given: str) -> str:
+    """The first given name as the person is called (``Katarzyna`` -> ``Kasia``)."""
+    first, _, rest = given.partition(" ")
+    variants = NICKNAMES.get(group, {}).get(first)
+    if not variants or rng.random() >= NAME_NOISE["nickname"]:
+        return given
+    nick = variants[int(rng.integers(len(variants)))]
+    return f"{nick} {rest}" if rest else nick
+
+
+def relate_persons(rng: np.random.Generator, persons: pd.DataFrame,
+                   named: np.ndarray) -> None:
+    """Make some *different* persons look alike, in place (see ``RELATED``).
+
+    Siblings share a family name; a quarter of siblings of the same age are twins and
+    share the birth date too (only when it keeps their age, so every age figure of the
+    world stays as it was); a few persons carry their origin's most common name, so
+    that homonyms with different birth dates meet. Draws come from the names stream.
+    """
+    idx = np.flatnonzero(named)
+    if len(idx) < 2:
+        return
+    nat = persons["nationality"].to_numpy()
+    sex = persons["sex"].to_numpy()
+    age = persons["age"].to_numpy() if "age" in persons else None
+    family = persons["family_name"].to_numpy().copy()
+    given = persons["given_names"].to_numpy().copy()
+    birth = persons["birth_day"].to_numpy().copy() if "birth_day" in persons else None
+    ref = persons["ref_day"].to_numpy() if "ref_day" in persons else None
+    for i in idx[rng.random(len(idx)) < RELATED["sibling"]]:
+        same = idx[(nat[idx] == nat[i]) & (sex[idx] == sex[i]) & (idx != i)]
+        if not len(same):
+            continue
+        j = int(same[int(rng.integers(len(same)))])
+        family[i] = family[j]
+        if (birth is not None and ref is not None and age is not None
+                and rng.random() < RELATED["twin"]
+                and _same_year_and_age(int(birth[j]), int(birth[i]), int(ref[i]),
+                                       int(age[i]))):
+            birth[i] = birth[j]
+    for i in idx[rng.random(len(idx)) < RELATED["common_name"]]:
+        group, s = group_for(str(nat[i])), str(sex[i])
+        pools = POOLS[group]
+        if pools.family.head:
+            family[i] = _female_form(pools, pools.family.head[0]) if s == _F \
+                else pools.family.head[0]
+        kind = _pool(group, s if s in (_F, _M) else _F)
+        if kind.head:
+            given[i] = kind.head[0]
+    persons["family_name"] = family
+    persons["given_names"] = given
+    if birth is not None:
+        persons["birth_day"] = birth
+
+
+def _same_year_and_age(birth: int, own_birth: int, ref_day: int, age: int) -> bool:
+    """Whether ``birth`` keeps a person's birth year and completed age at ``ref_day``
+    (so that a twin's shared date changes no age figure of the world)."""
+    from zicht.synth.traits import from_day
+
+    b, r = from_day(birth), from_day(ref_day)
+    completed = r.year - b.year - ((r.month, r.day) < (b.month, b.day))
+    return b.year == from_day(own_birth).year and completed == age

@@ -34,6 +34,15 @@ _OTHER_ORGS = ("Stichting Opvang Midden", "Advocatenkantoor De Wit", "Gemeente (
                "Jeugdzorginstelling", "Ziekenhuis (SEH)", "Leger des Heils", "Fier",
                "Humanitas", "Particulier")
 _UNIT_NL = {c.code: c.nl for c in C.POLICE_UNITS}
+#: Identity noise on later reports beyond names (``names.NAME_NOISE``) and
+#: ``params.NOISE``: fields recorded *wrongly*, not only missing. Drawn from the names
+#: stream, so every other field of the world stays as it was. Reasoning and sources
+#: in ``docs/synthetic-world.md``.
+IDENTITY_NOISE: dict[str, float] = {
+    "sex_wrong": 0.005,  # the other sex ticked
+    "nationality_wrong": 0.02,  # another nationality (a transit country, a document's)
+    "birth_digit_typo": 0.02,  # one digit of a full birth date mistyped (still a date)
+}
 INVESTIGATIVE = C.INVESTIGATIVE_REPORTERS
 
 
@@ -84,6 +93,36 @@ def _birth(rng: np.random.Generator, person: Any, primary: bool) -> tuple[str, s
     return d.isoformat(), ""
 
 
+def _digit_typo(rng: np.random.Generator, iso: str, latest: dt.date) -> str:
+    """One digit of an ISO date replaced by another, as long as it stays a date no
+    later than ``latest`` (the report date: a later birth date is refused at import)."""
+    digits = [i for i, c in enumerate(iso) if c.isdigit() and i >= 2]  # not the century
+    for _ in range(10):
+        i = digits[int(rng.integers(len(digits)))]
+        new = iso[:i] + str(int(rng.integers(10))) + iso[i + 1:]
+        try:
+            if new != iso and dt.date.fromisoformat(new) <= latest:
+                return new
+        except ValueError:
+            continue
+    return iso
+
+
+def _wrong_identity(rng: np.random.Generator, sex: Any, nationality: str, birth_date: str,
+                    nationalities: list[str], report_date: dt.date) -> tuple[Any, str, str]:
+    """A later report's sex, nationality and birth date with ``IDENTITY_NOISE``."""
+    z = IDENTITY_NOISE
+    if sex in ("female", "male") and rng.random() < z["sex_wrong"]:
+        sex = "male" if sex == "female" else "female"
+    if nationality and rng.random() < z["nationality_wrong"]:
+        others = [n for n in nationalities if n != nationality]
+        if others:
+            nationality = others[int(rng.integers(len(others)))]
+    if birth_date and rng.random() < z["birth_digit_typo"]:
+        birth_date = _digit_typo(rng, birth_date, report_date)
+    return sex, nationality, birth_date
+
+
 def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFrame,
                         refs: RefCounter, name_rng: np.random.Generator) -> pd.DataFrame:
     """One report row per (victim, reporter) pair, first report exact, others noisy.
@@ -93,6 +132,8 @@ def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.Dat
     rows: list[dict[str, Any]] = []
     persons = list(v.itertuples(index=False))
     z = P.NOISE
+    # Nationalities a wrong one is drawn from: those of the world (sorted: deterministic).
+    nationalities = sorted({str(x) for x in v["nationality"] if x})
     for pair in pairs.itertuples(index=False):
         p = persons[int(pair.row)]
         primary = pair.rank == 0
@@ -112,13 +153,17 @@ def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.Dat
             bsn = str(p.bsn) if rng.random() < prob else ""
         keep = 1.0 if primary else 0.7
         nat = p.nationality if (primary or rng.random() > z["nationality_missing"]) else ""
+        sex = p.sex
+        if not primary:
+            sex, nat, birth_date = _wrong_identity(name_rng, sex, str(nat), birth_date,
+                                                   nationalities, from_day(day))
         rows.append({
             "report_ref": refs.new(reporter, int(p.year)), "reporter": reporter,
             "reporter_org": _org(reporter, unit, p.municipality, rng.random()),
             "police_unit": unit, "report_date": from_day(day).isoformat(),
             "consent": "" if reporter in INVESTIGATIVE else "yes",
             "family_name": family, "given_names": given,
-            "birth_date": birth_date, "birth_year": birth_year, "sex": p.sex,
+            "birth_date": birth_date, "birth_year": birth_year, "sex": sex,
             "nationality": nat,
             "nationality_2": p.nationality_2 if (primary or rng.random() < 0.7) else "",
             "bsn": bsn, "forms": p.forms,

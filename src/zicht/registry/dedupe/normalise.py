@@ -9,6 +9,8 @@ columns the Splink model uses (``zicht.registry.dedupe.model``):
 column             meaning
 =================  ==========================================================
 ``given1``         first given name, ASCII lower-case (``maria``)
+``given1_canon``   given1 with nicknames and diminutives made canonical (``hans``
+                   -> ``johannes``, ``zicht.registry.dedupe.nicknames``)
 ``given_all``      all given names joined by a space
 ``given_rest``     the given names after the first (null when there is one)
 ``family``         family name without particles, joined (``berg``)
@@ -34,6 +36,8 @@ from functools import lru_cache
 
 import pandas as pd
 from anyascii import anyascii
+
+from zicht.registry.dedupe.nicknames import canonical_given
 
 __all__ = ["NAME_PARTICLES", "normalise_frame", "normalise_text", "split_family_name"]
 
@@ -140,6 +144,8 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     family = [split_family_name(f) for f in family_raw]
     out["given_all"] = pd.Series(given_all, index=raw.index, dtype=object)
     out["given1"] = pd.Series(given1, index=raw.index, dtype=object)
+    out["given1_canon"] = pd.Series([canonical_given(g) for g in given1], index=raw.index,
+                                    dtype=object)
     out["given_rest"] = pd.Series([g.split(" ", 1)[1] if g and " " in g else None
                                    for g in given_all], index=raw.index, dtype=object)
     out["family"] = pd.Series([f[0] for f in family], index=raw.index, dtype=object)

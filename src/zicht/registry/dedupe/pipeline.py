@@ -24,19 +24,19 @@ from zicht.registry.audit import append_audit, cli_actor
 from zicht.registry.db import Registry
 from zicht.registry.dedupe.assign import assign_victim_ids
 from zicht.registry.dedupe.cluster import ClusterPolicy, cluster_reports
-from zicht.registry.dedupe.engine import (
-    Backend,
-    ScoredPairs,
-    log2_bayes_factors,
-    rescale_lambda,
-    score_new_pairs,
-    score_pairs,
-    with_lambda,
+from zicht.registry.dedupe.engine import ScoredPairs, score_new_pairs, score_pairs
+from zicht.registry.dedupe.labels import (
+    Estimate,
+    apply_offset,
+    calibrate_offset,
+    reviewed_accuracy,
 )
 from zicht.registry.dedupe.models import DedupeRun, LinkDecision, VictimEvent, table_of
 from zicht.registry.dedupe.normalise import normalise_frame
+from zicht.registry.dedupe.odds import log2_bayes_factors, rescale_lambda, with_lambda
 from zicht.registry.dedupe.queue import refresh_review_queue
 from zicht.registry.dedupe.rules import certain_pairs
+from zicht.registry.dedupe.splink_io import Backend
 from zicht.registry.dedupe.store import (
     VictimIds,
     fingerprints,
@@ -68,6 +68,9 @@ class DedupeOptions:
     #: Above this share of new, changed or gone reports a run re-scores everything (and
     #: re-trains): the earlier model no longer describes the registry well enough.
     full_above: float = 0.3
+    #: Calibrate the weights (and so the threshold) on reviewers' decisions
+    #: (``labels.calibrate_offset``).
+    learn_from_reviews: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,15 @@ class DedupeSummary:
     timings: dict[str, float]
     mode: str = "full"
     rescored_reports: int = 0
+    #: Bits the reviewers' labels moved every weight by (0: too few labels).
+    label_offset_bits: float = 0.0
+    #: Precision and recall in the review band, from the reviewed pairs (Wilson 95%).
+    reviewed: dict[str, Estimate] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["reviewed"] = {k: v.to_dict() for k, v in self.reviewed.items()}
+        return out
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ class Linkage:
     trained: bool
     split: list[dict[str, object]]
     dropped: pd.DataFrame
+    #: Bits the reviewers' labels moved every weight by (``labels.calibrate_offset``).
+    label_offset_bits: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -133,9 +144,9 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
     t0 = time.perf_counter()
     records = normalise_frame(reports)
     records["unique_id"] = records["report_id"].astype("int64")
-    keep = ["unique_id", "given1", "given_all", "given_rest", "family", "family_full",
-            "name_key", "full_name", "full_name_all", "sound_key", "birth_date", "birth_year",
-            "sex", "nationality", "nationality_2", "bsn_key"]
+    keep = ["unique_id", "given1", "given1_canon", "given_all", "given_rest", "family",
+            "family_full", "name_key", "full_name", "full_name_all", "sound_key",
+            "birth_date", "birth_year", "sex", "nationality", "nationality_2", "bsn_key"]
     records = records[keep]
     timings["normalise"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -156,6 +167,17 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
                              n_records=len(records))
     else:
         scored = score_pairs(records, **kwargs)
+    offset = 0.0
+    if options.learn_from_reviews:
+        parts = [frame.assign(decision=kind) for frame, kind in
+                 ((must_link, "match"), (cannot_link, "non_match"))
+                 if frame is not None and len(frame)]
+        offset = calibrate_offset(scored.pairs, pd.concat(parts, ignore_index=True)) \
+            if parts else 0.0
+        if offset:
+            pairs, model = apply_offset(scored.pairs, scored.model, offset)
+            scored = ScoredPairs(pairs, model, trained=scored.trained,
+                                 n_records=scored.n_records)
     timings["splink"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     certain = certain_pairs(records)
@@ -168,7 +190,7 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
     timings["cluster"] = time.perf_counter() - t0
     return Linkage(ids=clustering.ids, labels=clustering.labels, pairs=scored.pairs,
                    model=scored.model, trained=scored.trained, split=clustering.split,
-                   dropped=clustering.dropped_links)
+                   dropped=clustering.dropped_links, label_offset_bits=offset)
 
 
 def _decisions(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -291,6 +313,7 @@ def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
         write_pairs(conn, scored, prints,
                     replace=None if increment is None else increment.rescore)
         timings["write"] = time.perf_counter() - t0
+        reviewed = reviewed_accuracy(conn)
         append_audit(conn, actor=actor, action="dedupe.run", record_type="dedupe_run",
                      record_id=run_id)
     if links_out is not None:
@@ -303,6 +326,7 @@ def run_dedupe(registry: Registry, options: DedupeOptions | None = None, *,
         seconds=time.perf_counter() - started, timings=timings,
         mode="full" if increment is None else "incremental",
         rescored_reports=len(linkable) if increment is None else len(increment.rescore),
+        label_offset_bits=linkage.label_offset_bits, reviewed=reviewed,
     )
 
 

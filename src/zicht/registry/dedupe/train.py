@@ -1,0 +1,182 @@
+"""Train the Splink model: λ from certain rules, ``u`` by random sampling, ``m`` by EM
+in two sessions, each estimate checked (``guard_m_probabilities``)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from splink import block_on
+from splink.internals.exceptions import SplinkException
+
+from zicht.registry.dedupe.conditional import nationality_u_given_family
+from zicht.registry.dedupe.model import ModelSpec
+from zicht.registry.dedupe.splink_io import make_linker
+
+log = logging.getLogger("zicht.dedupe")
+
+__all__ = ["EM_PAIRS", "MIN_LABELS", "M_FLOOR", "U_PAIRS", "guard_m_probabilities",
+           "settings_dict", "train_model"]
+
+#: Fewest same-BSN pairs to count m on when EM fails for a comparison.
+MIN_LABELS = 30
+
+#: Pairs sampled for u, and the cap on pairs per EM session (enough for stable
+#: estimates; more only costs time).
+U_PAIRS = 1e7
+EM_PAIRS = 1e6
+
+#: The smallest m a level keeps after EM: a data error is always possible, so one
+#: differing field must never veto a match outright.
+M_FLOOR = 0.002
+
+
+def settings_dict(settings: Any, df: Any) -> dict[str, Any]:
+    """The priors as a plain settings dict (what ``guard_m_probabilities`` falls back to)."""
+    if isinstance(settings, dict):
+        return settings
+    return dict(settings.create_settings_dict(df.db_api.sql_dialect.sql_dialect_str))
+
+
+def _weights(levels: list[dict[str, Any]]) -> list[float]:
+    return [math.log2(lv["m_probability"] / lv["u_probability"])
+            for lv in levels if not lv.get("is_null_level")
+            and lv.get("m_probability") and lv.get("u_probability")]
+
+
+def _sensible(levels: list[dict[str, Any]]) -> bool:
+    weights = _weights(levels)
+    m_else = levels[-1].get("m_probability") or 0.0
+    return bool(weights) and weights[0] > 0 > weights[-1] and m_else <= 0.5
+
+
+def _m_from_bsn_pairs(df: Any, model: dict[str, Any], tf_frames: list[Any],
+                      records: pd.DataFrame) -> dict[str, Any] | None:
+    """The model with m counted on pairs that share a BSN (certain matches), or None
+    when there are fewer than ``MIN_LABELS`` such pairs."""
+    keyed = records.dropna(subset=["bsn_key"])[["unique_id", "bsn_key"]]
+    pairs = keyed.merge(keyed, on="bsn_key")
+    pairs = pairs[pairs["unique_id_x"] < pairs["unique_id_y"]]
+    if len(pairs) < MIN_LABELS:
+        return None
+    source = records.attrs.get("source_dataset", "reports")
+    labels = pa.table({
+        "source_dataset_l": [source] * len(pairs),
+        "unique_id_l": pairs["unique_id_x"].to_numpy(np.int64),
+        "source_dataset_r": [source] * len(pairs),
+        "unique_id_r": pairs["unique_id_y"].to_numpy(np.int64),
+    })
+    linker = make_linker(df, model, tf_frames)
+    try:
+        registered = df.db_api.register(labels)
+        linker.training.estimate_m_from_pairwise_labels(registered)  # type: ignore[no-untyped-call]
+    except (ValueError, SplinkException, TypeError) as exc:
+        log.warning("m from same-BSN pairs skipped: %s", type(exc).__name__)
+        return None
+    return dict(linker.misc.save_model_to_json())
+
+
+def guard_m_probabilities(model: dict[str, Any], priors: dict[str, Any],
+                          from_labels: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Put back the prior ``m`` of a comparison whose EM estimate makes no sense.
+
+    EM finds *a* two-class split, not necessarily match / non-match: with few reports
+    or a small pool of common names it can land on "same name, different person". A
+    comparison is kept only if its best level is evidence for a match (weight > 0),
+    its ``else`` level evidence against (weight < 0) and its ``else`` level holds at
+    most half of the matches. Otherwise its ``m`` values come from ``from_labels`` (a
+    model whose m were counted on certain matches: pairs sharing a BSN), if that
+    estimate passes the same test, or else from the priors.
+    """
+    labelled = {c["output_column_name"]: c["comparison_levels"]
+                for c in (from_labels or {}).get("comparisons", [])}
+    prior_m = {c["output_column_name"]: [lv.get("m_probability") for lv in
+                                         c["comparison_levels"]]
+               for c in priors["comparisons"]}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        if all(lv.get("fix_m_probability") for lv in levels):
+            continue  # fixed on purpose (the sibling correction): nothing estimated
+        if _sensible(levels):
+            for level in levels:  # no field is never wrong: keep every level possible
+                if level.get("m_probability") is not None:
+                    level["m_probability"] = max(level["m_probability"], M_FLOOR)
+            continue
+        name = comparison["output_column_name"]
+        counted = labelled.get(name)
+        if name != "bsn" and counted and _sensible(counted):
+            log.warning("EM estimate of %s rejected; m counted on same-BSN pairs", name)
+            for level, other in zip(levels, counted, strict=False):
+                if level.get("m_probability") is not None and other.get("m_probability"):
+                    level["m_probability"] = max(other["m_probability"], M_FLOOR)
+            continue
+        log.warning("EM estimate of %s rejected (not a match/non-match split); "
+                    "priors kept", name)
+        for level, m in zip(levels, prior_m.get(name, []), strict=False):
+            if m is not None:
+                level["m_probability"] = m
+    return model
+
+
+def _name_session_rule(spec: ModelSpec) -> Any:
+    """The EM session that estimates the name comparison: blocked on the birth date,
+    and on sex and nationality when the model compares them.
+
+    Names carry sex and origin, so name, sex and nationality are not independent
+    given match status (what EM assumes): blocked on the birth date alone, the pairs
+    of *different* persons born the same day with the same sex and nationality look
+    like matches to EM, and it counts ~20% of matches as having unrelated names (the
+    truth on the synthetic world: ~1%). Holding sex and nationality equal inside
+    the session leaves EM only the names to tell matches from non-matches.
+    """
+    columns = ["birth_date"]
+    if spec.sex:
+        columns.append("sex")
+    if spec.nationality:
+        columns.append("nationality")
+    return block_on(*columns)
+
+
+def train_model(df: Any, settings: Any, tf_frames: list[Any], records: pd.DataFrame,
+           spec: ModelSpec, timings: dict[str, float]) -> dict[str, Any]:
+    """λ from the certain rules, u by random sampling, m by EM; returns the model.
+
+    Each EM session runs on its own linker built from the model so far: a session that
+    fails (EM can degenerate on small or clean data: a level never observed, an m that
+    underflows) leaves Splink's settings half-changed, so its linker is thrown away and
+    the model keeps the estimates it had (the priors, for what no session estimated).
+    """
+    t0 = time.perf_counter()
+    linker = make_linker(df, settings, tf_frames)
+    certain: list[Any] = [block_on("full_name", "birth_date")]
+    if spec.bsn:
+        certain.append(block_on("bsn_key"))
+    linker.training.estimate_probability_two_random_records_match(certain, recall=0.8)
+    timings["train_lambda"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = len(records)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, n * (n - 1) / 2))
+    timings["train_u"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model = nationality_u_given_family(records, linker.misc.save_model_to_json())
+    for rule in (_name_session_rule(spec), block_on("given_all", "family_full")):
+        session = make_linker(df, model, tf_frames)
+        try:
+            session.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS,
+            )
+        except (ValueError, SplinkException) as exc:
+            log.warning("EM session skipped, estimates so far kept: %s", type(exc).__name__)
+            continue
+        model = session.misc.save_model_to_json()
+    timings["train_em"] = time.perf_counter() - t0
+    priors = settings_dict(settings, df)
+    # Count m on same-BSN pairs starting from the priors, so that levels no such pair
+    # reaches keep their prior m rather than a rejected EM estimate.
+    counted = _m_from_bsn_pairs(df, priors, tf_frames, records) if spec.bsn else None
+    return guard_m_probabilities(model, priors, counted)
