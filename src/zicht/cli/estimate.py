@@ -20,8 +20,9 @@ from zicht.research.estimate import CaptureTable, estimate, estimate_strata
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.extract import ExtractTables, tables_from_extract
 from zicht.research.estimate.strata import StratifiedEstimate
+from zicht.research.estimate.table import strata_from_csv
 
-_COUNT_COLUMNS = ("observed", "estimate", "ci_low", "ci_high")
+_COUNT_COLUMNS = ("observed", "estimate", "ci_lower", "ci_upper")
 
 
 def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: Path,
@@ -65,7 +66,8 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                             level=level, **options)
     cov = None
     if covariate:
-        cov = estimate_covariate(tables.common, p_threshold=options.get("p_threshold", 0.02),
+        p = options.get("p_threshold")
+        cov = estimate_covariate(tables.common, p_threshold=0.02 if p is None else p,
                                  bootstrap=options.get("bootstrap", 0), seed=seed,
                                  level=level, workers=options.get("workers"))
     release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
@@ -77,19 +79,25 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
 def estimate_cmd(
     table: Path | None = typer.Argument(None, help="Capture table CSV: one 0/1 column per "
                                         "list and a `count` column."),
-    method: str = typer.Option("stepwise", "--method", help="main | stepwise | bic | aic."),
+    method: str | None = typer.Option(None, "--method", help="main | stepwise | bic | aic "
+                                      "| fixed | multiyear (see `estimate.METHODS`); "
+                                      "default stepwise, fixed with --model."),
     model: str | None = typer.Option(None, "--model", help="Fit this fixed model instead, "
                                      "e.g. 'LA:NG,NG:GP' (main effects are always in)."),
     max_order: int | None = typer.Option(None, "--max-order", help="bic/aic: largest "
                                          "interaction order (default: all, k-1)."),
-    p_threshold: float = typer.Option(0.02, "--p-threshold", help="stepwise: add a pair "
-                                      "while its Poisson p-value is below this."),
-    bootstrap: int = typer.Option(0, "--bootstrap", help="Bootstrap replicates (model "
-                                  "selection repeated; BCa interval). 0 = profile interval."),
+    p_threshold: float | None = typer.Option(None, "--p-threshold", help="stepwise, "
+                                             "multiyear: add a pair while its Poisson "
+                                             "p-value is below this (default 0.02)."),
+    bootstrap: int | None = typer.Option(None, "--bootstrap", help="Bootstrap replicates "
+                                         "(log-linear: selection repeated, BCa; multiyear: "
+                                         "parametric, default 200). 0 = no bootstrap."),
     seed: int = typer.Option(1234, "--seed", help="Seed of the bootstrap."),
     level: float = typer.Option(0.95, "--level", help="Confidence level."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for the bootstrap "
                                        "(default: all cores; results do not depend on it)."),
+    strata: str | None = typer.Option(None, "--strata", help="Capture table with a stratum "
+                                      "column (e.g. year): its name; for --method multiyear."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
     extract: Path | None = typer.Option(None, "--extract", help="Research extract folder: "
                                         "estimate per stratum with reporter types as lists."),
@@ -103,26 +111,33 @@ def estimate_cmd(
                                    "log-linear model with the strata as a covariate."),
 ) -> None:
     """Estimate the hidden number by multiple systems estimation."""
-    options: dict[str, Any] = {"max_order": max_order, "p_threshold": p_threshold,
-                               "bootstrap": bootstrap, "workers": workers}
+    given = {"max_order": max_order, "p_threshold": p_threshold, "bootstrap": bootstrap,
+             "workers": workers}
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     terms = [t.strip() for t in model.split(",") if t.strip()] if model else None
     if (table is None) == (extract is None):
         raise EstimationError("Give either a capture table CSV or --extract DIR (not both). "
                               "Example: zicht estimate table.csv --method stepwise.")
     if table is not None:
-        result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
-                          level=level, **options)
+        if terms is not None:
+            options["model"] = terms
+        data: Any = CaptureTable.from_csv(table) if strata is None else \
+            strata_from_csv(table, strata)
+        result = estimate(data, method, seed=seed, level=level, **options)
         if as_json:
-            typer.echo(json.dumps(result.to_dict(), indent=2))
+            typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
         else:
             typer.echo(result.summary())
         return
     assert extract is not None
     if out is None:
         raise EstimationError("--extract needs --out DIR for the released estimate.json.")
-    release, strat = estimate_extract(extract, out, by=by, method=method, min_list=min_list,
-                                      seed=seed, level=level, covariate=covariate,
-                                      **options)
+    if strata is not None:
+        raise EstimationError("--strata names the stratum column of a capture table CSV; "
+                              "with --extract use --by.")
+    release, strat = estimate_extract(extract, out, by=by, method=method or "stepwise",
+                                      min_list=min_list, seed=seed, level=level,
+                                      covariate=covariate, **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return

@@ -9,14 +9,15 @@ Usable on its own::
     print(result.summary())
     result.to_frame()          # estimate, se, ci_lower, ci_upper, level
 
-Methods: ``main``, ``stepwise`` (Chan, Silverman & Vincent 2021), ``bic`` / ``aic``
-(exhaustive over hierarchical log-linear models), ``fixed`` (``model=[...]``).
+Methods (one registry, ``METHODS``): ``main``, ``stepwise`` (Chan, Silverman & Vincent
+2021), ``bic`` / ``aic`` (exhaustive over hierarchical log-linear models), ``fixed``
+(``model=[...]``), ``multiyear`` (one model over all years, a mapping of tables).
 Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
 ``estimate_covariate`` (one model, the stratum as a covariate). See
 ``docs/estimation.md``.
 """
 
-from zicht.research.estimate.api import check_model, estimate
+from zicht.research.estimate.api import METHODS, Method, check_model, estimate, register
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.reference import reference_table
 from zicht.research.estimate.result import PopulationEstimate
@@ -24,8 +25,10 @@ from zicht.research.estimate.strata import StratifiedEstimate, estimate_strata
 from zicht.research.estimate.table import CaptureTable
 
 __all__ = [
+    "METHODS",
     "CaptureTable",
     "CovariateEstimate",
+    "Method",
     "PopulationEstimate",
     "StratifiedEstimate",
     "check_model",
@@ -33,4 +36,5 @@ __all__ = [
     "estimate_covariate",
     "estimate_strata",
     "reference_table",
+    "register",
 ]
