@@ -27,7 +27,8 @@ _COUNT_COLUMNS = ("observed", "estimate", "ci_lower", "ci_upper")
 
 def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: Path,
                    options: dict[str, Any],
-                   covariate: CovariateEstimate | None = None) -> Release:
+                   covariate: CovariateEstimate | None = None,
+                   extra: list[TableSpec] | None = None) -> Release:
     """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
     rows = []
     extra_rows = covariate.rows() if covariate else []
@@ -51,7 +52,8 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
         methods["covariate_model"] = {"lists": list(tables.pooled.lists),
                                       "interactions": list(covariate.model),
                                       "interval": covariate.interval}
-    return write_release([apply_rules(spec)], out_dir, document_name="estimate",
+    gated = [apply_rules(spec), *(apply_rules(t) for t in extra or ())]
+    return write_release(gated, out_dir, document_name="estimate",
                          meta={"stage": "estimate", "by": list(result.by)},
                          extra={"method": methods})
 
@@ -59,8 +61,14 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
 def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                      method: str = "stepwise", min_list: int = 10, seed: int = 1234,
                      level: float = 0.95, covariate: bool = False,
+                     compare: bool | None = None, multiyear_bootstrap: int = 200,
                      **options: Any) -> tuple[Release, StratifiedEstimate]:
-    """Estimate per stratum from a research extract and release it through the gate."""
+    """Estimate per stratum from a research extract and release it through the gate.
+
+    By year (``compare`` defaults to on then), the release also holds the method
+    comparison, the published estimate by the documented rule and the estimates for the
+    groups the seeds publish (``zicht.research.estimate.published``).
+    """
     tables = tables_from_extract(extract, by, min_list)
     strat = estimate_strata(tables.tables, method, pooled=tables.pooled, seed=seed,
                             level=level, **options)
@@ -70,9 +78,59 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
         cov = estimate_covariate(tables.common, p_threshold=0.02 if p is None else p,
                                  bootstrap=options.get("bootstrap", 0), seed=seed,
                                  level=level, workers=options.get("workers"))
+    extra: list[TableSpec] = []
+    if compare if compare is not None else tables.by == ("year",):
+        if tables.by != ("year",):
+            raise EstimationError("The method comparison and the published estimate are "
+                                  "per year: use --by year.")
+        extra = published_specs(extract, tables, min_list, seed, level, multiyear_bootstrap)
     release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
-                             cov)
+                             cov, extra)
     return release, strat
+
+
+_INTERVALS = ("observed", "estimate", "ci_lower", "ci_upper")
+
+
+def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: int,
+                    level: float, bootstrap: int) -> list[TableSpec]:
+    """The tables of issue 16: methods side by side, the published estimate, groups."""
+    from zicht.research.estimate.published import RULE, compare_methods, estimate_groups
+
+    comparison = compare_methods(tables.common, seed=seed, level=level, bootstrap=bootstrap)
+    groups = estimate_groups(tables_from_extract(extract, "year,form,age_group",
+                                                 min_list).common,
+                             seed=seed, level=level, bootstrap=bootstrap)
+    pct = int(level * 100)
+    return [
+        TableSpec(
+            name="figures/estimate_methods", rows=comparison.methods,
+            count_columns=_INTERVALS, policy="protected",
+            title_en="Estimated number of victims per year by every method, with what each "
+                     "assumes",
+            title_nl="Geschat aantal slachtoffers per jaar volgens elke methode, met wat elke "
+                     "methode veronderstelt",
+            source="registry extract (victim per report year)",
+            notes=f"{pct}% intervals; see docs/estimation.md"),
+        TableSpec(
+            name="figures/estimate_published", rows=comparison.published,
+            count_columns=(*_INTERVALS, "band_lower", "band_upper"), policy="protected",
+            title_en="Published estimate of the number of victims per year, with the "
+                     "spread between credible methods",
+            title_nl="Gepubliceerde schatting van het aantal slachtoffers per jaar, met de "
+                     "spreiding tussen geloofwaardige methoden",
+            source="registry extract (victim per report year)",
+            notes=f"Rule: {RULE}. {pct}% intervals; see docs/estimation.md"),
+        TableSpec(
+            name="figures/estimate_groups", rows=groups, count_columns=_INTERVALS,
+            policy="protected",
+            title_en="Estimated number of victims per year: minors in domestic sexual "
+                     "exploitation, and labour or criminal exploitation",
+            title_nl="Geschat aantal slachtoffers per jaar: minderjarigen in binnenlandse "
+                     "seksuele uitbuiting, en arbeids- of criminele uitbuiting",
+            source="registry extract (victim per report year)",
+            notes=f"multi-year model per group; {pct}% intervals; see docs/estimation.md"),
+    ]
 
 
 @app.command("estimate")
@@ -109,6 +167,10 @@ def estimate_cmd(
                                  "types that saw fewer victims into `other`."),
     covariate: bool = typer.Option(False, "--covariate", help="--extract: also fit one "
                                    "log-linear model with the strata as a covariate."),
+    compare: bool | None = typer.Option(None, "--compare/--no-compare", help="--extract "
+                                        "--by year: release every method side by side, the "
+                                        "published estimate and the group estimates "
+                                        "(default on with --by year)."),
 ) -> None:
     """Estimate the hidden number by multiple systems estimation."""
     given = {"max_order": max_order, "p_threshold": p_threshold, "bootstrap": bootstrap,
@@ -137,7 +199,7 @@ def estimate_cmd(
                               "with --extract use --by.")
     release, strat = estimate_extract(extract, out, by=by, method=method or "stepwise",
                                       min_list=min_list, seed=seed, level=level,
-                                      covariate=covariate, **options)
+                                      covariate=covariate, compare=compare, **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return
