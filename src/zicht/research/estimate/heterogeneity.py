@@ -199,7 +199,8 @@ def _estimate(table: CaptureTable, design: Design, label: str, method: str,
             from scipy.stats import norm
 
             z = float(norm.ppf(0.5 + level / 2))
-            lower, upper, kind = fit.abundance - z * fit.stderr, fit.abundance + z * fit.stderr, "wald"
+            half = z * fit.stderr
+            lower, upper, kind = fit.abundance - half, fit.abundance + half, "wald"
     elif not fit.full_rank:
         warnings.append("no profile interval: design matrix not of full rank")
     elif interval and math.isfinite(fit.abundance):
@@ -266,14 +267,13 @@ def _method_name(model: str, kind: str | None, theta: float | None) -> str:
     if kind is None:
         return f"rcapture-{model.lower()}"
     name = f"rcapture-{model.lower()}-{kind}"
-    if kind == "poisson":
-        name += f"{theta:g}"
-    elif kind == "gamma" and theta != DEFAULT_THETA["gamma"]:
+    if kind == "poisson" or (kind == "gamma" and theta != DEFAULT_THETA["gamma"]):
         name += f"{theta:g}"
     return name
 
 
-def _terms_design(table: CaptureTable, terms: list[str]) -> tuple[np.ndarray, tuple[str, ...], str]:
+def _terms_design(table: CaptureTable,
+                  terms: list[str]) -> tuple[np.ndarray, tuple[str, ...], str]:
     from zicht.research.estimate.design import label_term, parse_term, term_column
 
     masks: list[int] = []

@@ -54,7 +54,8 @@ def histories(k: int) -> FloatArray:
     return ((h[:, None] >> np.arange(k)) & 1).astype(np.float64)
 
 
-def heterogeneity_columns(k: int, kind: str, theta: float | None) -> tuple[FloatArray, tuple[str, ...]]:
+def heterogeneity_columns(k: int, kind: str,
+                          theta: float | None) -> tuple[FloatArray, tuple[str, ...]]:
     """The column(s) ``h(c)`` of a heterogeneity model (Rcapture's ``hP``, ``hD``, ``hG``)."""
     c = capture_counts(k).astype(np.float64)
     if kind == "chao":
@@ -78,6 +79,7 @@ def model_design(k: int, model: str, heterogeneity: str | None = None,
                  theta: float | None = None) -> Design:
     """Design of a named model: M0, Mt, Mb, Mbh, or Mh / Mth with a heterogeneity kind."""
     c = capture_counts(k).astype(np.float64)
+    names: tuple[str, ...]
     if model in ("M0", "Mh"):
         x, names = c[:, None], ("beta",)
     elif model in ("Mt", "Mth"):

@@ -87,11 +87,11 @@ def fit_design(design: Design, counts: npt.NDArray[np.int64], model: str | None,
     y = counts.astype(np.float64)
     n = float(y.sum())
     if design.heterogeneity == "chao" and neg:
-        fit, warnings, kept, x, names, removed = chao_negative(design.x, design.names, y,
+        fit, warnings, kept, x, _, removed = chao_negative(design.x, design.names, y,
                                                                design.nca)
     else:
         fit, warnings, kept = glm(design.x, design.names, y)
-        x, names, removed = design.x, design.names, ()
+        x, removed = design.x, ()
     coef = dict(zip(kept, (float(v) for v in fit.coef), strict=True))
     full_rank = bool(fit.kept.all())
     xi = np.column_stack([np.ones(y.size), x])[:, fit.kept]

@@ -71,7 +71,7 @@ def profile_loglik(design: Design, counts: npt.NDArray[np.int64], big_n: float,
         fit = chao_negative(xa, design.names, ya, design.nca)[0]
     else:
         fit = glm(xa, design.names, ya)[0]
-    return -(fit.deviance - 2.0 * cormack(n0, float(ya.sum()))) / 2.0
+    return -(float(fit.deviance) - 2.0 * cormack(n0, float(ya.sum()))) / 2.0
 
 
 def profile_interval(design: Design, counts: npt.NDArray[np.int64], poisson_n: float,
