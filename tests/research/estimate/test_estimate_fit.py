@@ -98,7 +98,7 @@ def test_fast_path_agrees_with_the_lp(artificial, uk6):
 def test_newton_glm_matches_statsmodels_and_drops_aliased_columns(hiv):
     from zicht.research.estimate.fit import newton_glm
 
-    x = design(hiv.k, main_effects(hiv.k) + (parse_term("c1:c2", hiv.lists),))
+    x = design(hiv.k, (*main_effects(hiv.k), parse_term("c1:c2", hiv.lists)))
     y = hiv.counts.astype(float)
     fit = newton_glm(x, y)
     ref = sm.GLM(y, x, family=sm.families.Poisson()).fit()

@@ -64,6 +64,7 @@ METHOD_MODELS: dict[str, tuple[str, str, str | None]] = {
 #: The method strings for ``estimate(method=...)``; ``rcapture-custom`` is a user model.
 METHODS: tuple[str, ...] = (*METHOD_MODELS, "rcapture-custom")
 
+_NUMERIC_ERRORS = (np.linalg.LinAlgError, OverflowError, ValueError, FloatingPointError)
 _NEGATIVE_ESTIMATE = ("the abundance estimate is negative: the behavioural model does "
                       "not fit these lists (Mb reads the lists as ordered occasions)")
 
@@ -79,8 +80,8 @@ def fit_closedp(table: CaptureTable, *, level: float = 0.95, neg: bool = True,
     _check_common(table, level, fmax_upper)
     methods = (("rcapture-m0", "rcapture-mt", "rcapture-mb") if table.k == 2
                else tuple(METHOD_MODELS))
-    models = tuple(fit_closedp_method(table, m, level=level, neg=neg,
-                                      fmax_upper=fmax_upper, interval=intervals)
+    models = tuple(_method_or_failed(table, m, level=level, neg=neg,
+                                     fmax_upper=fmax_upper, interval=intervals)
                    for m in methods)
     return ClosedPopulationResults(observed=table.observed, lists=table.lists, level=level,
                                    models=models, provenance=_provenance(
@@ -173,6 +174,20 @@ def fit_closedp_ci(table: CaptureTable, terms: Sequence[str] | None = None, *,
 
 
 # ---- internals ---------------------------------------------------------------------
+def _method_or_failed(table: CaptureTable, method: str, **options: Any) -> ClosedPopulationEstimate:
+    """A model of the closedp table; one that cannot be fitted keeps its row (R: NA, -1)."""
+    try:
+        return fit_closedp_method(table, method, **options)
+    except EstimationError as exc:
+        nan = math.nan
+        return ClosedPopulationEstimate(
+            method=method, model=METHOD_MODELS[method][0], observed=table.observed,
+            estimate=nan, se=nan, ci_lower=nan, ci_upper=nan, level=options["level"],
+            interval="none", profile_estimate=nan, deviance=nan, df=0, aic=nan, bic=nan,
+            info_fit=-1, bias=nan, parameters={}, removed_eta=(), lists=table.lists,
+            warnings=(f"error: {exc}",), provenance=_provenance(dict(options), method))
+
+
 def _estimate(table: CaptureTable, design: Design, label: str, method: str,
               model: str | None, *, level: float, neg: bool, fmax_upper: float,
               interval: bool, parameters: dict[str, Any]) -> ClosedPopulationEstimate:
@@ -181,7 +196,12 @@ def _estimate(table: CaptureTable, design: Design, label: str, method: str,
 
     if table.observed == 0:
         raise EstimationError("The capture table is empty: nobody was observed.")
-    fit = fit_design(design, table.counts, model, neg=neg)
+    try:
+        fit = fit_design(design, table.counts, model, neg=neg)
+    except _NUMERIC_ERRORS as exc:  # R's glm stops with an error here too
+        raise EstimationError(f"Model {label} could not be fitted ({exc}): the design is "
+                              "(nearly) singular on these data. Use a simpler model.",
+                              model=label) from exc
     warnings = list(fit.warnings)
     if fit.removed_eta:
         warnings.append(f"negative {', '.join(fit.removed_eta)} set to zero "
@@ -204,10 +224,15 @@ def _estimate(table: CaptureTable, design: Design, label: str, method: str,
     elif not fit.full_rank:
         warnings.append("no profile interval: design matrix not of full rank")
     elif interval and math.isfinite(fit.abundance):
-        prof = profile_interval(design, table.counts, fit.abundance, alpha=1 - level,
-                                fmax=fmax_upper, neg=neg)
-        lower, upper, profile_n, kind = prof.lower, prof.upper, prof.estimate, "profile"
-        warnings += [f"interval: {w}" for w in prof.warnings]
+        try:
+            prof = profile_interval(design, table.counts, fit.abundance, alpha=1 - level,
+                                    fmax=fmax_upper, neg=neg)
+        except _NUMERIC_ERRORS as exc:  # Rcapture's CI.err: no interval, the fit stands
+            warnings.append("no profile interval: the multinomial loglikelihood "
+                            f"calculation produced an error ({exc})")
+        else:
+            lower, upper, profile_n, kind = prof.lower, prof.upper, prof.estimate, "profile"
+            warnings += [f"interval: {w}" for w in prof.warnings]
     elif interval:
         warnings.append("no profile interval: the estimate is infinite")
     return ClosedPopulationEstimate(
@@ -318,4 +343,11 @@ def _provenance(parameters: dict[str, Any], method: str = "rcapture-closedp") ->
 
     return {"method": method, "parameters": parameters, "seed": None,
             "reference": "Rcapture 1.4-4 closedp.t / closedpCI.t (Rivest & Baillargeon)",
-            "versions": {"zicht": __version__, "numpy": np.__version__}}
+            "versions": {"zicht": __version__, "numpy": np.__version__,
+                         "scipy": _scipy_version()}}
+
+
+def _scipy_version() -> str:
+    import scipy
+
+    return str(scipy.__version__)

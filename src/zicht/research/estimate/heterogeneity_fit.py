@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from zicht.research.estimate.heterogeneity_design import Design
+
+if TYPE_CHECKING:
+    from zicht.research.estimate.fit import GlmFit
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,7 +48,8 @@ class OneFit:
         return info_code(self.warnings)
 
 
-def glm(design_x: FloatArray, names: tuple[str, ...], y: FloatArray):  # type: ignore[no-untyped-def]
+def glm(design_x: FloatArray, names: tuple[str, ...],
+        y: FloatArray) -> tuple[GlmFit, list[str], tuple[str, ...]]:
     """R's ``glm.call``: the fit and its warnings prefixed ``glm:``; names of kept columns."""
     from zicht.research.estimate.fit import newton_glm
 
@@ -59,7 +64,9 @@ def glm(design_x: FloatArray, names: tuple[str, ...], y: FloatArray):  # type: i
     return fit, warnings, kept_names
 
 
-def chao_negative(x: FloatArray, names: tuple[str, ...], y: FloatArray, nca: int):  # type: ignore[no-untyped-def]
+def chao_negative(x: FloatArray, names: tuple[str, ...], y: FloatArray, nca: int
+                  ) -> tuple[GlmFit, list[str], tuple[str, ...], FloatArray, tuple[str, ...],
+                             tuple[str, ...]]:
     """Fit, then drop the first negative ``eta`` and refit until none is negative.
 
     Rcapture's ``Chao.neg`` (``neg = TRUE``): a negative ``eta`` would make the lower
