@@ -332,13 +332,18 @@ def newton_glm(x: FloatArray, y: FloatArray, *, max_iter: int = 25,
 
 
 def _deviance(y: FloatArray, mu: FloatArray) -> float:
-    """Poisson deviance, R's ``dev.resids`` (``y log(y/mu)`` is 0 where y = 0)."""
+    """Poisson deviance, R's ``dev.resids`` summed cell by cell (``y log(y/mu)`` is 0 where
+    y = 0); R's order of operations, since the stopping rule compares successive values."""
     ratio = np.where(y > 0, y / mu, 1.0)
     return float(np.sum(2.0 * (y * np.log(ratio) - (y - mu))))
 
 
 def _independent_columns(x: FloatArray, tol: float = 1e-7) -> npt.NDArray[np.bool_]:
     """Columns not aliased on earlier ones, in order (R's limited-pivoting QR)."""
+    r_diag = np.abs(np.diag(np.linalg.qr(x, mode="r")))
+    norms = np.linalg.norm(x, axis=0)
+    if x.shape[0] >= x.shape[1] and (r_diag > 1e3 * tol * norms).all():
+        return np.ones(x.shape[1], dtype=bool)  # clearly full rank: the common case
     kept = np.zeros(x.shape[1], dtype=bool)
     basis: list[FloatArray] = []
     for j in range(x.shape[1]):
