@@ -102,6 +102,12 @@ def test_boundary_cases_carry_rcapture_warnings():
     hiv = fit_closedp_method(reference_table("rcapture_hiv_4lists"), "rcapture-mh-gamma")
     assert math.isinf(hiv.ci_upper)
     assert any("fmaxSupCL" in w for w in hiv.warnings)
+    # R 4.2.2, Rcapture 1.4-4: closedpCI.t(HIV, dfreq=TRUE, m="Mh", h="Gamma",
+    # fmaxSupCL=10)$CI -> supCL 87794.5358621
+    further = fit_closedp_method(reference_table("rcapture_hiv_4lists"), "rcapture-mh-gamma",
+                                 fmax_upper=10)
+    assert further.ci_upper == pytest.approx(87794.5358621, rel=1e-6)
+    assert not further.warnings
     unidentified = fit_closedp_ci(art, terms=["A:B"])  # C never overlaps: N not identified
     assert unidentified.estimate > 1e12 and math.isinf(unidentified.ci_upper)
     mb = reference_table("uk_2013_5lists")

@@ -30,7 +30,7 @@ FloatArray = npt.NDArray[np.float64]
 
 LOWER_AT_N = "the CI lower bound is set to the sample size n"
 UPPER_OPEN = ("the CI upper bound is larger than 'fmaxSupCL*N', you could set "
-              "'fmaxSupCL' to a larger value")
+              "'fmaxSupCL' to a larger value (here: fmax_upper={fmax:g})")
 
 
 _TOL = 1e-4  # R's tol for optimize and uniroot in closedpCI.t
@@ -107,7 +107,7 @@ def profile_interval(design: Design, counts: npt.NDArray[np.int64], poisson_n: f
     top = fmax * poisson_n
     if not math.isfinite(top) or excess(top) * at_max > 0:
         upper = math.inf
-        warnings.append(UPPER_OPEN)
+        warnings.append(UPPER_OPEN.format(fmax=fmax))
     else:
         upper = float(brentq(excess, n_max, top, xtol=_TOL))
     return ProfileInterval(n_max, lower, upper, tuple(warnings))
