@@ -160,7 +160,7 @@ def test_contradictory_or_invalid_arguments_raise(kwargs):
 
 def test_user_model_argument_errors():
     table = reference_table("rcapture_hiv_4lists")
-    with pytest.raises(EstimationError, match="not both"):
+    with pytest.raises(EstimationError, match="not several"):
         fit_closedp_ci(table, terms=["c1:c2"], design=np.ones((15, 1)))
     with pytest.raises(EstimationError, match="names a list"):
         fit_closedp_ci(table, terms=["c1:c9"])
@@ -213,3 +213,33 @@ def test_import_adds_no_heavy_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_formula_and_function_heterogeneity_match_r():
+    # R 4.2.2, Rcapture 1.4-4, HIV table (dfreq=TRUE):
+    # closedpCI.t(d, mX=~c1+c2+c3+c1:c2, h="Darroch"): abundance 2631.9954539,
+    #   stderr 54.3975285361, deviance 35.9950515258, CI 2529.51334586 - 2743.00450632
+    # closedpCI.t(d, mX=~c1+c2+c3+c4, h=function(x) sqrt(x)): abundance 838040.833435,
+    #   infCL 4199.30394364, supCL ">2514122.5", infoFit 1 (large bias)
+    table = reference_table("rcapture_hiv_4lists")
+    a = fit_closedp_ci(table, formula="~ c1 + c2 + c3 + c1:c2", heterogeneity="darroch")
+    assert a.model == "~c1+c2+c3+c1:c2+h=Darroch"
+    assert a.estimate == pytest.approx(2631.9954539, rel=1e-6)
+    assert a.se == pytest.approx(54.3975285361, rel=1e-6)
+    assert a.deviance == pytest.approx(35.9950515258, rel=1e-6)
+    assert (a.ci_lower, a.ci_upper) == pytest.approx((2529.51334586, 2743.00450632), rel=1e-6)
+    b = fit_closedp_ci(table, formula="~ c1 + c2 + c3 + c4", heterogeneity=np.sqrt)
+    assert b.estimate == pytest.approx(838040.833435, rel=1e-6)
+    assert b.ci_lower == pytest.approx(4199.30394364, rel=1e-6) and math.isinf(b.ci_upper)
+    assert b.info_fit == 1
+    same = fit_closedp_ci(table, formula="~ c1 + c2 + c3 + c4 + c1:c2")  # names or c1..ck
+    assert same.estimate == pytest.approx(
+        fit_closedp_ci(table, terms=["c1:c2"]).estimate, rel=1e-12)
+    with pytest.raises(EstimationError, match="neither a list"):
+        fit_closedp_ci(table, formula="~ c1 + c7")
+    with pytest.raises(EstimationError, match="intercept"):
+        fit_closedp_ci(table, formula="~ 0 + c1")
+    with pytest.raises(EstimationError, match="not several"):
+        fit_closedp_ci(table, terms=["c1:c2"], formula="~ c1")
+    with pytest.raises(EstimationError, match="one finite value"):
+        fit_closedp_ci(table, terms=["c1:c2"], heterogeneity=lambda c: np.full(c.shape, np.inf))

@@ -22,7 +22,7 @@ Only numpy is imported here; scipy and pandas load when a function needs them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,8 @@ from zicht.research.estimate.heterogeneity_result import (
     ClosedPopulationResults,
 )
 from zicht.research.estimate.table import CaptureTable
+
+FloatArray = npt.NDArray[np.float64]
 
 __all__ = ["METHODS", "ClosedPopulationEstimate", "ClosedPopulationResults",
            "fit_closedp", "fit_closedp_ci", "fit_closedp_method", "fit_closedp_model"]
@@ -136,41 +138,60 @@ def fit_closedp_model(table: CaptureTable, model: str = "Mh",
 
 
 def fit_closedp_ci(table: CaptureTable, terms: Sequence[str] | None = None, *,
-                   design: npt.ArrayLike | None = None,
+                   formula: str | None = None, design: npt.ArrayLike | None = None,
                    names: Sequence[str] | None = None,
-                   heterogeneity: str | None = None, theta: float | None = None,
-                   level: float = 0.95, neg: bool = True,
+                   heterogeneity: str | Callable[[FloatArray], FloatArray] | None = None,
+                   theta: float | None = None, level: float = 0.95, neg: bool = True,
                    fmax_upper: float = 3.0) -> ClosedPopulationEstimate:
     """A user model, as ``closedpCI.t(X, mX=, h=)``, with its profile interval.
 
-    Either ``terms``: interaction labels such as ``["LA:NG", "NG:GP"]`` (every main
-    effect is always in, as Rcapture's ``mX = ~ c1 + ... + ck + c1:c2``), or
-    ``design``: the columns of ``mX`` (without the intercept) over the table's cells in
-    zicht's order (row ``h - 1`` for history bit mask ``h``), named by ``names``.
-    ``heterogeneity`` adds Rcapture's ``h`` column(s): chao, poisson, darroch, gamma.
+    The log-linear part is one of:
+
+    - ``terms``: interaction labels such as ``["LA:NG", "NG:GP"]``; every main effect
+      is in (Rcapture's ``mX = ~ c1 + ... + ck + c1:c2``);
+    - ``formula``: Rcapture's formula, ``"~ LA + NG + PF + LA:NG"`` or
+      ``"~ c1 + c2 + c3 + c1:c2"`` (lists by name or as ``c1 .. ck``); only the terms
+      written are in, as in R;
+    - ``design``: the columns of ``mX`` (without the intercept) over the table's cells
+      in zicht's order (row ``h - 1`` for history bit mask ``h``), named by ``names``.
+
+    ``heterogeneity`` adds Rcapture's ``h`` column(s): chao, poisson, darroch, gamma, or
+    a function of the number of captures ``c`` (an array) giving one column, like R's
+    ``h = function(x) ...``.
     """
     _check_common(table, level, fmax_upper)
-    if terms is not None and design is not None:
-        raise EstimationError("Give either terms (interaction labels) or design (a matrix), "
-                              "not both.")
-    kind = _kind(heterogeneity) if heterogeneity is not None else None
+    if sum(v is not None for v in (terms, formula, design)) > 1:
+        raise EstimationError("Give one of terms (interaction labels), formula or design "
+                              "(a matrix), not several.")
+    kind = _kind(heterogeneity) if isinstance(heterogeneity, str) else None
+    if heterogeneity is not None and kind is None and not callable(heterogeneity):
+        raise EstimationError("heterogeneity must be a name (chao, poisson, darroch, gamma) "
+                              "or a function of the number of captures.")
     if kind is None and theta is not None:
         raise EstimationError("theta applies only to the poisson or gamma heterogeneity.")
     theta = _theta(kind, theta) if kind is not None else None
-    if design is None:
+    if formula is not None:
+        columns, col_names, label = _formula_design(table, formula)
+    elif design is None:
         columns, col_names, label = _terms_design(table, list(terms or []))
     else:
         columns, col_names = _user_matrix(table, design, names)
         label = "mX"
-    if kind is not None and kind == "chao" and table.k < 3:
+    if kind == "chao" and table.k < 3:
         raise EstimationError("Chao's lower bound needs at least 3 lists.")
-    full = user_design(table.k, columns, col_names, kind, theta)
+    h_spec = heterogeneity if callable(heterogeneity) else kind
+    full = user_design(table.k, columns, col_names, h_spec, theta)
     if kind is not None:
         label += "+h=" + _label("", kind, theta).strip()
+    elif callable(heterogeneity):
+        label += "+h=" + getattr(heterogeneity, "__name__", "function")
     return _estimate(table, full, label, "rcapture-custom", None, level=level, neg=neg,
                      fmax_upper=fmax_upper, interval=True,
-                     parameters={"terms": list(terms or []), "design": design is not None,
-                                 "heterogeneity": kind, "theta": theta})
+                     parameters={"terms": list(terms or []), "formula": formula,
+                                 "design": design is not None,
+                                 "heterogeneity": kind or (label.split("+h=")[-1]
+                                                           if heterogeneity else None),
+                                 "theta": theta})
 
 
 # ---- internals ---------------------------------------------------------------------
@@ -318,6 +339,42 @@ def _terms_design(table: CaptureTable,
     x = np.column_stack([term_column(table.k, t) for t in cols])
     names = tuple(label_term(t, table.lists) for t in cols)
     return x, names, "~" + "+".join(names)
+
+
+def _formula_design(table: CaptureTable,
+                    formula: str) -> tuple[np.ndarray, tuple[str, ...], str]:
+    """Rcapture's ``mX`` formula: ``~ 1 + LA + NG + LA:NG`` (or ``c1``, ``c2`` ...)."""
+    from zicht.research.estimate.design import label_term, term_column
+
+    body = formula.strip()
+    if not body.startswith("~"):
+        raise EstimationError(f"Formula {formula!r} must start with '~', e.g. '~ A + B + A:B'.")
+    masks: list[int] = []
+    for raw in body[1:].split("+"):
+        label = raw.strip()
+        if label in ("", "1"):
+            continue
+        if label in ("0", "-1") or "-" in label:
+            raise EstimationError("The intercept cannot be removed (Rcapture refuses it too); "
+                                  f"drop {label!r} from the formula.")
+        mask = 0
+        for part in label.split(":"):
+            mask |= 1 << _list_index(table, part.strip(), formula)
+        if mask not in masks:
+            masks.append(mask)
+    x = (np.column_stack([term_column(table.k, t) for t in masks]) if masks
+         else np.zeros((2**table.k - 1, 0)))
+    names = tuple(label_term(t, table.lists) for t in masks)
+    return x, names, "~" + "+".join(names or ("1",))
+
+
+def _list_index(table: CaptureTable, name: str, formula: str) -> int:
+    if name in table.lists:
+        return table.lists.index(name)
+    if name.startswith("c") and name[1:].isdigit() and 1 <= int(name[1:]) <= table.k:
+        return int(name[1:]) - 1
+    raise EstimationError(f"Formula {formula!r} names {name!r}, which is neither a list "
+                          f"({', '.join(table.lists)}) nor c1 .. c{table.k}.")
 
 
 def _user_matrix(table: CaptureTable, design: npt.ArrayLike,

@@ -13,6 +13,7 @@ occasions before the first capture and the recaptures after it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,10 +107,22 @@ def model_design(k: int, model: str, heterogeneity: str | None = None,
 
 
 def user_design(k: int, columns: FloatArray, names: tuple[str, ...],
-                heterogeneity: str | None, theta: float | None) -> Design:
-    """A user's log-linear columns (Rcapture's ``mX``) plus optional heterogeneity columns."""
+                heterogeneity: str | Callable[[FloatArray], FloatArray] | None,
+                theta: float | None) -> Design:
+    """A user's log-linear columns (Rcapture's ``mX``) plus optional heterogeneity columns.
+
+    ``heterogeneity`` may be a function of the number of captures (R's ``h = function``):
+    its values form one column ``tau``.
+    """
     nca = columns.shape[1] + 1
     if heterogeneity is None:
         return Design(columns, names, nca, None)
+    if callable(heterogeneity):
+        c = capture_counts(k).astype(np.float64)
+        col = np.asarray(heterogeneity(c), dtype=np.float64).reshape(-1)
+        if col.shape != c.shape or not np.isfinite(col).all():
+            raise EstimationError("The heterogeneity function must return one finite value "
+                                  "per history for the array of capture counts.")
+        return Design(np.column_stack([columns, col]), (*names, "tau"), nca, "function")
     hx, hnames = heterogeneity_columns(k, heterogeneity, theta)
     return Design(np.column_stack([columns, hx]), names + hnames, nca, heterogeneity)
