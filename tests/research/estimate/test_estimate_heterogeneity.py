@@ -175,7 +175,16 @@ def test_user_model_argument_errors():
     two = CaptureTable.from_counts(("a", "b"), {"10": 30, "01": 20, "11": 10})
     with pytest.raises(EstimationError, match="at least 3 lists"):
         fit_closedp_model(two, "Mh", "darroch")
-    assert [m.model for m in fit_closedp(two)] == ["M0", "Mt", "Mb"]  # as closedp.t
+    # R 4.2.2, Rcapture 1.4-4: closedp.t(data.frame(a=c(1,0,1), b=c(0,1,1), n=c(30,20,10)),
+    # dfreq=TRUE) fits M0 122.5, Mt 120.0, Mb 80.0; closedpCI.t(.., m="M0")$CI
+    # 83.73190287 - 204.4551948, m="Mt": 82.40495697 - 199.3641506
+    res = fit_closedp(two)
+    assert [m.model for m in res] == ["M0", "Mt", "Mb"]
+    assert [m.estimate for m in res] == pytest.approx([122.5, 120.0, 80.0], rel=1e-9)
+    assert (res["M0"].ci_lower, res["M0"].ci_upper) == pytest.approx((83.73190287,
+                                                                       204.4551948), rel=1e-6)
+    assert (res["Mt"].ci_lower, res["Mt"].ci_upper) == pytest.approx((82.40495697,
+                                                                       199.3641506), rel=1e-6)
 
 
 def test_rank_deficient_user_design_has_no_interval():
