@@ -148,7 +148,7 @@ def test_theta_changes_the_model_and_level_narrows():
     {"model": "M0", "theta": 2.0},
     {"model": "Mh", "heterogeneity": "darroch", "theta": 2.0},
     {"model": "Mh", "heterogeneity": "gamma", "theta": -1.0},
-    {"model": "Mh", "heterogeneity": "normal"},
+    {"model": "Mh", "heterogeneity": "lognormal"},
     {"model": "Mx"},
     {"model": "Mt", "level": 1.5},
     {"model": "Mt", "fmax_upper": 1.0},
@@ -171,7 +171,7 @@ def test_user_model_argument_errors():
     with pytest.raises(EstimationError, match="theta"):
         fit_closedp_ci(table, terms=["c1:c2"], theta=2.0)
     with pytest.raises(EstimationError, match="Unknown Rcapture method"):
-        fit_closedp_method(table, "rcapture-mh-normal")
+        fit_closedp_method(table, "rcapture-mh-beta")
     two = CaptureTable.from_counts(("a", "b"), {"10": 30, "01": 20, "11": 10})
     with pytest.raises(EstimationError, match="at least 3 lists"):
         fit_closedp_model(two, "Mh", "darroch")
@@ -212,6 +212,7 @@ def test_result_vocabulary():
     assert one.provenance["method"] == "rcapture-mth-darroch"
     assert "Mh Gamma3.5" in res.summary()
     assert set(METHODS) >= set(METHOD_MODELS) and "rcapture-custom" in METHODS
+    assert "rcapture-mth-normal" in METHODS
 
 
 def test_import_adds_no_heavy_module():
@@ -252,3 +253,31 @@ def test_formula_and_function_heterogeneity_match_r():
         fit_closedp_ci(table, terms=["c1:c2"], formula="~ c1")
     with pytest.raises(EstimationError, match="one finite value"):
         fit_closedp_ci(table, terms=["c1:c2"], heterogeneity=lambda c: np.full(c.shape, np.inf))
+
+
+@pytest.mark.parametrize(("name", "model", "figures"), [
+    # R 4.2.2, Rcapture 1.4-4: closedpCI.t(d, dfreq=TRUE, m=model, h="Normal")$results:
+    # abundance, stderr, infCL, supCL, deviance, AIC
+    ("rcapture_hiv_4lists", "Mh", (22114.3142868, 7573.58782827, 11834.0393435,
+                                   43028.8853176, 295.596293331, 368.632151825)),
+    ("rcapture_hiv_4lists", "Mth", (22865.2427072, 8152.06057714, 11947.7267709,
+                                    45640.6370891, 10.3961652651, 89.4320237589)),
+    ("uk_2013_5lists", "Mh", (14844.2301309, 898.21142705, 13207.9323771, 16736.4039971,
+                              1459.13979391, 1552.38704108)),
+    ("uk_2013_5lists", "Mth", (14632.9462763, 3168.96821713, 9858.42233522, 22611.6767979,
+                               118.450620874, 219.697868047)),
+])
+def test_normal_heterogeneity_matches_r(name, model, figures):
+    e = fit_closedp_model(reference_table(name), model, "normal")
+    assert e.interval == "log-normal" and e.model == f"{model} Normal"
+    got = (e.estimate, e.se, e.ci_lower, e.ci_upper, e.deviance, e.aic)
+    assert got == pytest.approx(figures, rel=1e-6)
+
+
+def test_normal_heterogeneity_in_a_user_model_matches_r():
+    # R 4.2.2, Rcapture 1.4-4: closedpCI.t(HIV, dfreq=TRUE, mX=~c1+c2+c3+c4+c1:c2,
+    # h="Normal")$results: 23066.211946, stderr 7889.74407845, 12337.3053119 - 44819.5483927
+    e = fit_closedp_ci(reference_table("rcapture_hiv_4lists"), terms=["c1:c2"],
+                       heterogeneity="normal")
+    assert (e.estimate, e.se, e.ci_lower, e.ci_upper) == pytest.approx(
+        (23066.211946, 7889.74407845, 12337.3053119, 44819.5483927), rel=1e-6)

@@ -63,8 +63,13 @@ METHOD_MODELS: dict[str, tuple[str, str, str | None]] = {
     "rcapture-mb": ("Mb", "Mb", None),
     "rcapture-mbh": ("Mbh", "Mbh", None),
 }
+#: closedpCI.t only (closedp.t does not fit them): the normal heterogeneity models.
+NORMAL_MODELS: dict[str, tuple[str, str, str | None]] = {
+    "rcapture-mh-normal": ("Mh Normal", "Mh", "normal"),
+    "rcapture-mth-normal": ("Mth Normal", "Mth", "normal"),
+}
 #: The method strings for ``estimate(method=...)``; ``rcapture-custom`` is a user model.
-METHODS: tuple[str, ...] = (*METHOD_MODELS, "rcapture-custom")
+METHODS: tuple[str, ...] = (*METHOD_MODELS, *NORMAL_MODELS, "rcapture-custom")
 
 _NUMERIC_ERRORS = (np.linalg.LinAlgError, OverflowError, ValueError, FloatingPointError)
 _NEGATIVE_ESTIMATE = ("the abundance estimate is negative: the behavioural model does "
@@ -95,10 +100,11 @@ def fit_closedp_method(table: CaptureTable, method: str, *, level: float = 0.95,
                        neg: bool = True, fmax_upper: float = 3.0,
                        interval: bool = True) -> ClosedPopulationEstimate:
     """One model by its method string (``"rcapture-mh-darroch"``; see ``METHODS``)."""
-    if method not in METHOD_MODELS:
+    known = {**METHOD_MODELS, **NORMAL_MODELS}
+    if method not in known:
         raise EstimationError(f"Unknown Rcapture method {method!r}; expected one of "
-                              f"{', '.join(METHOD_MODELS)} (a user model: fit_closedp_ci).")
-    _, model, kind = METHOD_MODELS[method]
+                              f"{', '.join(known)} (a user model: fit_closedp_ci).")
+    _, model, kind = known[method]
     return fit_closedp_model(table, model, kind, level=level, neg=neg,
                              fmax_upper=fmax_upper, interval=interval)
 
@@ -109,8 +115,9 @@ def fit_closedp_model(table: CaptureTable, model: str = "Mh",
                       interval: bool = True) -> ClosedPopulationEstimate:
     """One named model, as ``closedpCI.t(X, m=model, h=heterogeneity)``.
 
-    ``model``: M0, Mt, Mh, Mth (with ``heterogeneity`` chao, poisson, darroch or
-    gamma; Mh / Mth default to chao, as Rcapture), or Mb, Mbh. ``theta`` sets the
+    ``model``: M0, Mt, Mh, Mth (with ``heterogeneity`` chao, poisson, darroch, gamma
+    or normal; Mh / Mth default to chao, as Rcapture), or Mb, Mbh. The normal model
+    has Rcapture's log-normal interval (Chao 1987), not a profile. ``theta`` sets the
     Poisson (default 2) or Gamma (default 3.5) parameter. ``neg=False`` keeps negative
     Chao ``eta`` parameters (Rcapture's ``h.control = list(neg = FALSE)``).
     """
@@ -155,8 +162,9 @@ def fit_closedp_ci(table: CaptureTable, terms: Sequence[str] | None = None, *,
     - ``design``: the columns of ``mX`` (without the intercept) over the table's cells
       in zicht's order (row ``h - 1`` for history bit mask ``h``), named by ``names``.
 
-    ``heterogeneity`` adds Rcapture's ``h`` column(s): chao, poisson, darroch, gamma, or
-    a function of the number of captures ``c`` (an array) giving one column, like R's
+    ``heterogeneity`` adds Rcapture's ``h`` column(s): chao, poisson, darroch, gamma,
+    normal (a normal random effect, fitted by quadrature), or a function of the number
+    of captures ``c`` (an array) giving one column, like R's
     ``h = function(x) ...``.
     """
     _check_common(table, level, fmax_upper)
@@ -212,13 +220,14 @@ def _method_or_failed(table: CaptureTable, method: str, **options: Any) -> Close
 def _estimate(table: CaptureTable, design: Design, label: str, method: str,
               model: str | None, *, level: float, neg: bool, fmax_upper: float,
               interval: bool, parameters: dict[str, Any]) -> ClosedPopulationEstimate:
-    from zicht.research.estimate.heterogeneity_fit import fit_design
+    from zicht.research.estimate.heterogeneity_fit import fit_design, fit_normal_design
     from zicht.research.estimate.heterogeneity_profile import profile_interval
 
     if table.observed == 0:
         raise EstimationError("The capture table is empty: nobody was observed.")
     try:
-        fit = fit_design(design, table.counts, model, neg=neg)
+        fit = (fit_normal_design(design, table.counts) if design.heterogeneity == "normal"
+               else fit_design(design, table.counts, model, neg=neg))
     except _NUMERIC_ERRORS as exc:  # R's glm stops with an error here too
         raise EstimationError(f"Model {label} could not be fitted ({exc}): the design is "
                               "(nearly) singular on these data. Use a simpler model.",
@@ -242,6 +251,12 @@ def _estimate(table: CaptureTable, design: Design, label: str, method: str,
             z = float(norm.ppf(0.5 + level / 2))
             half = z * fit.stderr
             lower, upper, kind = fit.abundance - half, fit.abundance + half, "wald"
+    elif design.heterogeneity == "normal":
+        from zicht.research.estimate.heterogeneity_normal import chao_log_interval
+
+        if math.isfinite(fit.stderr) and fit.abundance > table.observed:
+            lower, upper = chao_log_interval(table.observed, fit.abundance, fit.stderr, level)
+            kind = "log-normal"
     elif not fit.full_rank:
         warnings.append("no profile interval: design matrix not of full rank")
     elif interval and math.isfinite(fit.abundance):
@@ -303,7 +318,7 @@ def _theta(kind: str | None, theta: float | None) -> float | None:
 def _label(model: str, kind: str | None, theta: float | None) -> str:
     if kind is None:
         return model
-    word = {"chao": "Chao (LB)", "darroch": "Darroch"}.get(kind)
+    word = {"chao": "Chao (LB)", "darroch": "Darroch", "normal": "Normal"}.get(kind)
     if word is None:
         word = f"{kind.capitalize()}{theta:g}"
     return f"{model} {word}"

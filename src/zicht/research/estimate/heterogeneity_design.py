@@ -24,7 +24,7 @@ from zicht.core.errors import EstimationError
 FloatArray = npt.NDArray[np.float64]
 
 #: Rcapture's ``h`` values (lower case here) and their default ``theta``.
-HETEROGENEITY = ("chao", "poisson", "darroch", "gamma")
+HETEROGENEITY = ("chao", "poisson", "darroch", "gamma", "normal")
 DEFAULT_THETA = {"poisson": 2.0, "gamma": 3.5}
 BASE_MODELS = ("M0", "Mt", "Mh", "Mth", "Mb", "Mbh")
 
@@ -97,6 +97,8 @@ def model_design(k: int, model: str, heterogeneity: str | None = None,
         raise EstimationError(f"Unknown model {model!r}; expected one of "
                               f"{', '.join(BASE_MODELS)}.")
     nca = x.shape[1] + 1
+    if model in ("Mh", "Mth") and heterogeneity == "normal":  # sigma is not a column
+        return Design(np.asarray(x, dtype=np.float64), names, nca, "normal")
     if model in ("Mh", "Mth"):
         if heterogeneity is None:
             raise EstimationError(f"Model {model} needs a heterogeneity kind "
@@ -117,6 +119,8 @@ def user_design(k: int, columns: FloatArray, names: tuple[str, ...],
     nca = columns.shape[1] + 1
     if heterogeneity is None:
         return Design(columns, names, nca, None)
+    if heterogeneity == "normal":
+        return Design(columns, names, nca, "normal")
     if callable(heterogeneity):
         c = capture_counts(k).astype(np.float64)
         col = np.asarray(heterogeneity(c), dtype=np.float64).reshape(-1)

@@ -120,6 +120,33 @@ def fit_design(design: Design, counts: npt.NDArray[np.int64], model: str | None,
                   full_rank=full_rank)
 
 
+def fit_normal_design(design: Design, counts: npt.NDArray[np.int64]) -> OneFit:
+    """The normal model (``h = "Normal"``): started from the Darroch fit, as Rcapture."""
+    from zicht.research.estimate.heterogeneity_design import capture_counts
+    from zicht.research.estimate.heterogeneity_normal import fit_normal
+
+    y = counts.astype(np.float64)
+    n = float(y.sum())
+    npar = design.x.shape[1] + 2
+    if y.size < npar:
+        raise ValueError(f"the model was not fitted because the number of parameters "
+                         f"({npar}) is larger than the number of observations ({y.size})")
+    c = capture_counts(len(counts).bit_length()).astype(np.float64)
+    start_fit, start_warnings, _ = glm(np.column_stack([design.x, c**2 / 2]),
+                                       (*design.names, "tau"), y)
+    fit = fit_normal(design.x, y, start_fit.coef[:design.x.shape[1] + 1])
+    warnings = [f"warning from a call to glm to determine 'initcoef': {w}"
+                for w in start_warnings] + list(fit.warnings)
+    abundance, stderr = abundance_se(n, float(fit.par[0]), float(fit.cov[0, 0]))
+    aic = -2.0 * fit.loglik + 2.0 * npar
+    coef = dict(zip(("Intercept", *design.names, "sigma"), (float(v) for v in fit.par),
+                    strict=True))
+    return OneFit(abundance=abundance, stderr=stderr, deviance=fit.deviance,
+                  df=y.size - npar, aic=aic, bic=aic + (math.log(n) - 2.0) * npar,
+                  bias=math.nan, coef=coef, removed_eta=(), warnings=tuple(warnings),
+                  full_rank=True)
+
+
 def abundance_se(n: float, intercept: float, var_intercept: float) -> tuple[float, float]:
     """Rcapture's ``getN``: ``n + exp(b0)`` and the delta-method error with the Poisson term."""
     hidden = _exp(intercept)

@@ -15,6 +15,8 @@ TABLE_COLUMNS = ("model", "method", "estimate", "se", "ci_lower", "ci_upper", "l
                  "interval", "profile_estimate", "deviance", "df", "aic", "bic",
                  "info_fit")
 _INTERVALS = {"profile": "profile likelihood (Rcapture closedpCI), model taken as fixed",
+              "log-normal": "log-normal on the hidden number (Chao 1987), as Rcapture's "
+                            "normal model",
               "wald": "normal, estimate +/- z se (Rcapture gives no interval for this model)",
               "none": "no interval (the model's design is rank deficient)"}
 
