@@ -11,13 +11,13 @@ import sys
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from zicht.cli.app import app, err_console
-from zicht.core.errors import ValidationError, ZichtError
+from zicht.cli.app import app, err_console  # noqa: E402  (after the BLAS setting)
+from zicht.core.errors import ValidationError, ZichtError  # noqa: E402
 
 # Each module registers its verbs on ``app``; the import order is the help order,
 # which follows the data flow.
 # isort: off
-from zicht.cli import (  # noqa: F401  (imported for their side effect)
+from zicht.cli import (  # noqa: F401, E402  (imported for their side effect)
     synth,
     intake,
     dedupe,
