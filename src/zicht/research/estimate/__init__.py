@@ -12,12 +12,14 @@ Usable on its own::
 Methods: ``main``, ``stepwise`` (Chan, Silverman & Vincent 2021), ``bic`` / ``aic``
 (exhaustive over hierarchical log-linear models), ``fixed`` (``model=[...]``).
 Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
-``estimate_covariate`` (one model, the stratum as a covariate). See
+``estimate_covariate`` (one model, the stratum as a covariate). Latent classes:
+``fit_lcmcr`` (Manrique-Vallier 2016, as R LCMCR; Bayesian, with R-hat and ESS). See
 ``docs/estimation.md``.
 """
 
 from zicht.research.estimate.api import check_model, estimate
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
+from zicht.research.estimate.latent_class import LatentClassEstimate, fit_lcmcr
 from zicht.research.estimate.reference import reference_table
 from zicht.research.estimate.result import PopulationEstimate
 from zicht.research.estimate.strata import StratifiedEstimate, estimate_strata
@@ -26,11 +28,13 @@ from zicht.research.estimate.table import CaptureTable
 __all__ = [
     "CaptureTable",
     "CovariateEstimate",
+    "LatentClassEstimate",
     "PopulationEstimate",
     "StratifiedEstimate",
     "check_model",
     "estimate",
     "estimate_covariate",
     "estimate_strata",
+    "fit_lcmcr",
     "reference_table",
 ]
