@@ -33,7 +33,7 @@ TABLES = ("artificial_3lists", "rcapture_hiv_4lists", "uk_2013_5lists", "uk_2013
 PEER = "R LCMCR 0.4.14 (same run)"
 WARM_UP = 500
 
-R_SCRIPT = """
+R_FIT = """
 suppressMessages(library(LCMCR))
 fit <- function(path, seed, burn, samples, thin) {
   tab <- read.csv(path); k <- ncol(tab) - 1; names(tab)[k + 1] <- "Freq"
@@ -44,10 +44,17 @@ fit <- function(path, seed, burn, samples, thin) {
              thinning = thin, verbose = FALSE)
   lcmCR_PostSampl(s, burnin = burn, samples = samples, thinning = thin, output = FALSE)
 }
+"""
+
+# One chain of the speed length on the table ``path_t``.
+R_SPEED = """
+emit("speed_s", system.time(fit(path_t, 1, speed_burn, speed_samples, speed_thin))[["elapsed"]])
+"""
+
+# ``n_seeds`` long chains on each table, pooled.
+R_LONG = """
 for (name in names) {
   path <- get(paste0("path_", name))
-  t <- system.time(fit(path, 1, speed_burn, speed_samples, speed_thin))[["elapsed"]]
-  emit(paste0(name, "_speed_s"), t)
   all <- c(); meds <- c()
   t <- system.time(for (seed in seq_len(n_seeds)) {
     N <- fit(path, seed, long_burn, long_samples, long_thin)
@@ -81,30 +88,27 @@ def _zicht_chain_seconds(name: str, burn: int, samples: int, thin: int) -> float
     return time.perf_counter() - t0
 
 
-def _r_results(quick: bool) -> tuple[dict[str, float] | None, str | None]:
-    why = r_missing(("LCMCR",))
-    if why:
-        return None, why
-    lengths = _lengths(quick)
-    header = "".join(f"{k} <- {v}\n" for k, v in lengths.items())
-    header += "names <- c(" + ", ".join(f'"{n}"' for n in TABLES) + ")\n"
-    data = {n: pd.DataFrame(reference_table(n).to_rows()) for n in TABLES}
-    return run_r(header + R_SCRIPT, data), None
+def _r(script: str, tables: dict[str, str], quick: bool) -> dict[str, float]:
+    header = "".join(f"{k} <- {v}\n" for k, v in _lengths(quick).items())
+    header += "names <- c(" + ", ".join(f'"{n}"' for n in tables.values()) + ")\n"
+    data = {key: pd.DataFrame(reference_table(name).to_rows())
+            for key, name in tables.items()}
+    return run_r(header + R_FIT + script, data)
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
     """Speed rows, then agreement rows, one pair per reference table."""
     lengths = _lengths(quick)
     _zicht_chain_seconds("artificial_3lists", 10, 10, 1)  # compile (or load) the kernel
-    r, why = _r_results(quick)
-    peer = PEER if r is not None else f"R LCMCR skipped: {why}"
-    load = f"load avg {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
+    why = r_missing(("LCMCR",))
+    peer = PEER if why is None else f"R LCMCR skipped: {why}"
     rows: list[dict[str, Any]] = []
     sweeps = WARM_UP + lengths["speed_burn"] + lengths["speed_samples"] * lengths["speed_thin"]
-    for name in TABLES:
+    for name in TABLES:  # R then zicht on each table, back to back: the same load
+        r_t = None if why else _r(R_SPEED, {"t": name}, quick)["speed_s"]
         t = _zicht_chain_seconds(name, lengths["speed_burn"], lengths["speed_samples"],
                                  lengths["speed_thin"])
-        r_t = r[f"{name}_speed_s"] if r else None
+        load = f"load avg {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
         per = f"{t / sweeps * 1e6:.1f} us/sweep" + (
             f" vs R {r_t / sweeps * 1e6:.1f}" if r_t else "")
         rows.append({"benchmark": f"lcmcr one chain of {sweeps:,} sweeps, {name} ({per}; "
@@ -113,6 +117,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
                      "ratio": round(r_t / t, 2) if r_t else None,
                      "target": "at least as fast as R", "met": (r_t >= t) if r_t else None})
     chains = lengths["n_seeds"]
+    r = None if why else _r(R_LONG, {n: n for n in TABLES}, quick)
     for name in TABLES:
         t0 = time.perf_counter()
         with warnings.catch_warnings():
