@@ -94,6 +94,15 @@ def test_same_seed_same_draws_other_seed_other_draws(artificial):
     assert not np.array_equal(a.draws[0], a.draws[1])
 
 
+def test_draws_do_not_depend_on_threads(artificial):
+    opts = {"seed": 5, "chains": 3, "burn_in": 100, "samples": 60, "thinning": 2}
+    with pytest.warns(ConvergenceWarning):
+        one = fit_lcmcr(artificial, workers=1, **opts)
+    with pytest.warns(ConvergenceWarning):
+        two = fit_lcmcr(artificial, workers=2, **opts)
+    np.testing.assert_array_equal(one.draws, two.draws)
+
+
 def test_seed_none_is_recorded_and_repeatable(artificial):
     opts = {"chains": 1, "burn_in": 50, "samples": 50, "thinning": 1}
     with pytest.warns(ConvergenceWarning):
@@ -113,19 +122,30 @@ def test_too_short_chains_are_flagged(uk5):
     assert "NOT CONVERGED" in result.summary()
 
 
-def test_progress_reports_every_sweep(artificial):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_reports_every_sweep_in_the_callers_thread(artificial, workers):
+    import threading
+
     calls: list[tuple[int, int]] = []
+    threads: set[str] = set()
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        threads.add(threading.current_thread().name)
+
     with pytest.warns(ConvergenceWarning):
         fit_lcmcr(artificial, seed=1, chains=2, burn_in=3_000, samples=50, thinning=2,
-                  progress=lambda done, total: calls.append((done, total)))
+                  workers=workers, progress=progress)
     total = 2 * (500 + 3_000 + 100)
     assert calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert threads == {threading.current_thread().name}
 
 
 @pytest.mark.parametrize("options", [
     {"max_classes": 1}, {"samples": 0}, {"thinning": 0}, {"chains": 0}, {"burn_in": -1},
     {"level": 1.0}, {"a_alpha": 0.0}, {"b_alpha": -1.0}, {"seed": -3}, {"samples": 2.5},
+    {"workers": 0},
 ])
 def test_invalid_options_raise(artificial, options):
     with pytest.raises(EstimationError):

@@ -22,6 +22,8 @@ Manrique-Vallier recommends a generous bound, zicht uses 10.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ R_REFERENCE = "LCMCR 0.4.14 (Manrique-Vallier), lcmCR + lcmCR_PostSampl"
 _CHUNK = 2000
 
 Progress = Callable[[int, int], object]
+_Chain = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -156,21 +159,23 @@ class LatentClassEstimate:
 def fit_lcmcr(table: CaptureTable, *, max_classes: int = 10, samples: int = 1000,
               burn_in: int = 10_000, thinning: int = 10, chains: int = 4,
               seed: int | None = None, level: float = 0.95, a_alpha: float = 0.25,
-              b_alpha: float = 0.25, progress: Progress | None = None,
-              ) -> LatentClassEstimate:
+              b_alpha: float = 0.25, workers: int | None = None,
+              progress: Progress | None = None) -> LatentClassEstimate:
     """Posterior of the population size under the NPLCM of Manrique-Vallier (2016).
 
-    Each of ``chains`` chains (run one after another, each from its own seed stream)
-    does R's initialisation (500 warm-up sweeps), ``burn_in`` sweeps, then keeps every
-    ``thinning``-th of ``samples * thinning`` sweeps. ``seed=None`` draws fresh entropy
-    and records it in ``provenance`` so the run can be repeated. ``progress(done,
-    total)`` is called with sweeps done so far. Warns :class:`ConvergenceWarning` (and
-    says so in ``warnings``) when R-hat of N > 1.01 or its ESS < 400.
+    Each of ``chains`` chains (each from its own seed stream) does R's initialisation
+    (500 warm-up sweeps), ``burn_in`` sweeps, then keeps every ``thinning``-th of
+    ``samples * thinning`` sweeps. Chains run on ``workers`` threads (default: one per
+    chain up to the number of cores; the compiled sweeps release the GIL); the draws do
+    not depend on ``workers``. ``seed=None`` draws fresh entropy and records it in
+    ``provenance`` so the run can be repeated. ``progress(done, total)`` is called, in
+    the caller's thread, with the sweeps done so far. Warns :class:`ConvergenceWarning`
+    (and says so in ``warnings``) when R-hat of N > 1.01 or its ESS < 400.
     """
     from zicht.research.estimate.mcmc_diagnostics import diagnose
 
     _check_options(max_classes, samples, burn_in, thinning, chains, level, a_alpha,
-                   b_alpha, seed)
+                   b_alpha, seed, workers)
     cells, freq = _cells(table)
     entropy = int(np.random.SeedSequence(seed).entropy)  # type: ignore[arg-type]
     streams = np.random.SeedSequence(entropy).spawn(chains)
@@ -179,11 +184,15 @@ def fit_lcmcr(table: CaptureTable, *, max_classes: int = 10, samples: int = 1000
     from zicht.research.estimate.lcmcr_kernel import WARM_UP
 
     per_chain = WARM_UP + burn_in + samples * thinning
-    ticker = _Ticker(progress, per_chain * chains)
-    for c, stream in enumerate(streams):
-        n0, alpha = _run_chain(cells, freq, table.observed, max_classes, samples, burn_in,
-                               thinning, a_alpha, b_alpha, np.random.default_rng(stream),
-                               ticker)
+    threads = min(chains, workers or os.cpu_count() or 1)
+    ticker = _Ticker(progress, per_chain * chains, threaded=threads > 1)
+
+    def chain(c: int) -> _Chain:
+        return _run_chain(cells, freq, table.observed, max_classes, samples, burn_in,
+                          thinning, a_alpha, b_alpha, np.random.default_rng(streams[c]),
+                          ticker)
+
+    for c, (n0, alpha) in enumerate(_map_chains(chain, chains, threads, ticker)):
         n_draws[c] = n0 + table.observed
         alpha_draws[c] = alpha
     diag = diagnose(n_draws)
@@ -255,14 +264,42 @@ def _chunks(total: int, multiple_of: int = 1) -> list[int]:
     return out
 
 
-class _Ticker:
-    """Calls ``progress(done, total)`` as sweeps finish (or does nothing)."""
+def _map_chains(chain: Callable[[int], _Chain], chains: int, threads: int,
+                ticker: _Ticker) -> list[_Chain]:
+    """``chain(c)`` for every chain, in order; on ``threads`` threads when > 1."""
+    if threads == 1:
+        return [chain(c) for c in range(chains)]
+    from concurrent.futures import ThreadPoolExecutor, wait
 
-    def __init__(self, progress: Progress | None, total: int) -> None:
+    with ThreadPoolExecutor(threads, thread_name_prefix="lcmcr") as pool:
+        futures = [pool.submit(chain, c) for c in range(chains)]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.2)
+            ticker.report()
+        return [f.result() for f in futures]
+
+
+class _Ticker:
+    """Counts finished sweeps and calls ``progress(done, total)`` (or does nothing).
+
+    ``threaded``: the chains run in worker threads, which only count; the caller's
+    thread reports (:meth:`report`), so a progress bar is never touched off its thread.
+    """
+
+    def __init__(self, progress: Progress | None, total: int, *,
+                 threaded: bool = False) -> None:
         self.progress, self.total, self.done = progress, total, 0
+        self.threaded = threaded
+        self._lock = threading.Lock()
 
     def add(self, sweeps: int) -> None:
-        self.done += sweeps
+        with self._lock:
+            self.done += sweeps
+        if not self.threaded:
+            self.report()
+
+    def report(self) -> None:
         if self.progress is not None:
             self.progress(self.done, self.total)
 
@@ -286,8 +323,11 @@ def _cells(table: CaptureTable) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.i
 
 def _check_options(max_classes: int, samples: int, burn_in: int, thinning: int,
                    chains: int, level: float, a_alpha: float, b_alpha: float,
-                   seed: int | None) -> None:
+                   seed: int | None, workers: int | None) -> None:
     problems = []
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        problems.append(f"workers must be an integer >= 1 or None (got {workers!r})")
     for name, value, low in (("max_classes", max_classes, 2), ("samples", samples, 4),
                              ("burn_in", burn_in, 0), ("thinning", thinning, 1),
                              ("chains", chains, 1)):
