@@ -13,12 +13,14 @@ Methods (one registry, ``METHODS``): ``main``, ``stepwise`` (Chan, Silverman & V
 2021), ``bic`` / ``aic`` (exhaustive over hierarchical log-linear models), ``fixed``
 (``model=[...]``), ``multiyear`` (one model over all years, a mapping of tables).
 Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
-``estimate_covariate`` (one model, the stratum as a covariate). See
+``estimate_covariate`` (one model, the stratum as a covariate). Latent classes:
+``fit_lcmcr`` (Manrique-Vallier 2016, as R LCMCR; Bayesian, with R-hat and ESS). See
 ``docs/estimation.md``.
 """
 
 from zicht.research.estimate.api import METHODS, Method, check_model, estimate, register
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
+from zicht.research.estimate.latent_class import LatentClassEstimate, fit_lcmcr
 from zicht.research.estimate.reference import reference_table
 from zicht.research.estimate.result import PopulationEstimate
 from zicht.research.estimate.strata import StratifiedEstimate, estimate_strata
@@ -28,6 +30,7 @@ __all__ = [
     "METHODS",
     "CaptureTable",
     "CovariateEstimate",
+    "LatentClassEstimate",
     "Method",
     "PopulationEstimate",
     "StratifiedEstimate",
@@ -35,6 +38,7 @@ __all__ = [
     "estimate",
     "estimate_covariate",
     "estimate_strata",
+    "fit_lcmcr",
     "reference_table",
     "register",
 ]
