@@ -21,6 +21,7 @@ import math
 import platform
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -123,7 +124,7 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
         "seed": seed,
         "table_sha256": hashlib.sha256(table.counts.tobytes()).hexdigest(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versions": _versions(),
+        "versions": dict(_versions()),
     }
     return ModelAveragedEstimate(
         method="bma", observed=table.observed,
@@ -174,7 +175,7 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
         gp = _graph_prior_array(graph_prior, edges, k, chosen)
         visits = None
 
-    post, mass, kept = _average(lp, coef, gp)
+    post, mass, kept, own = _average(lp, coef, gp, 2 * top)
     diagnostics["graphs_kept_after_screening"] = int(kept.sum())
     if visits is not None:
         # How well the chain's visit frequencies match the exact weights (1 = perfectly).
@@ -193,24 +194,30 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
             break
         graph = (chosen[i] if chosen is not None
                  else DecomposableGraph.from_edges(int(edges[i]), k))
-        nonzero = np.flatnonzero(coef[i])
-        own = coef[i, nonzero].astype(np.float64) @ lp.rows(nonzero) + lp.base + gp[i]
-        own = np.exp(own - own.max())
+        weights = own.get(int(i))
+        if weights is None:  # not among the heaviest by the coarse pass: compute it
+            nonzero = np.flatnonzero(coef[i])
+            log_w = coef[i, nonzero].astype(np.float64) @ lp.rows(nonzero) + lp.base
+            weights = np.zeros(grid.size)
+            weights[lp.lo:lp.hi] = np.exp(log_w - log_w.max())
         top_graphs.append({"cliques": list(graph.labels(table.lists)),
                            "probability": round(float(mass[i]), 6),
-                           "median": posterior_quantile(totals, own, 0.5)})
+                           "median": posterior_quantile(totals, weights, 0.5)})
     return {"posterior": post, "top": tuple(top_graphs), "n_graphs": int(edges.size),
             "diagnostics": diagnostics, "warnings": warnings}
 
 
-def _average(lp: Any, coef: npt.NDArray[np.int8],
-             gp: FloatArray) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
+             keep: int) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_],
+                                 dict[int, FloatArray]]:
     """Posterior over the grid and per graph, exact up to ``exp(-SCREEN_NATS)``.
 
     A coarse pass (all graphs, ~1,000 grid points, one matrix product) estimates each
     graph's posterior mass and where on the grid it lives; graphs below
     ``exp(-SCREEN_NATS)`` of the total are dropped, and each kept graph is computed
     exactly on the grid points within ``SCREEN_NATS`` (plus one coarse step) of the best.
+    Also returns the posterior over the grid of the ``keep`` heaviest graphs by the
+    coarse pass (for their own medians).
     """
     k = lp.k
     subsets = np.arange(1, 2**k)
@@ -219,7 +226,7 @@ def _average(lp: Any, coef: npt.NDArray[np.int8],
     size = lp.grid.size
     coarse = _coarse_points(size)
     width = np.gradient(lp.grid[coarse]) if coarse.size > 1 else np.ones(1)
-    log_c = m @ lp.rows_at(used, coarse) + lp.base[coarse] + gp[:, None]
+    log_c = m @ lp.rows_at(used, coarse) + lp.base_at(coarse) + gp[:, None]
     best = float(log_c.max())
     if not math.isfinite(best):
         raise EstimationError("The priors give every grid point and graph zero weight; "
@@ -228,18 +235,23 @@ def _average(lp: Any, coef: npt.NDArray[np.int8],
         est = np.log((np.exp(log_c - best) * width).sum(axis=1)) + best
     total = float(np.log(np.exp(est - est.max()).sum()) + est.max())
     kept = est >= total - SCREEN_NATS
-    cut = best - SCREEN_NATS - math.log(size)
+    above = log_c >= best - SCREEN_NATS - math.log(size)
+    kept &= above.any(axis=1)
+    idx = np.flatnonzero(kept)
+    first = np.argmax(above[idx], axis=1)
+    last = coarse.size - 1 - np.argmax(above[idx, ::-1], axis=1)
+    lo = coarse[np.maximum(first - 1, 0)]
+    hi = coarse[np.minimum(last + 1, coarse.size - 1)] + 1
+    glo, ghi = int(lo.min()), int(hi.max())
+    lp.focus(glo, ghi)
+    heavy = set(idx[np.argsort(-est[idx], kind="stable")[:keep]].tolist())
     post = np.zeros(size)
     mass = np.zeros(coef.shape[0])
-    for g in np.flatnonzero(kept):
-        above = np.flatnonzero(log_c[g] >= cut)
-        if above.size == 0:
-            continue
-        lo = int(coarse[max(above[0] - 1, 0)])
-        hi = int(coarse[min(above[-1] + 1, coarse.size - 1)]) + 1
-        w = lp.base[lo:hi] + (gp[g] - best)
+    own: dict[int, FloatArray] = {}
+    for g, a, b in zip(idx, lo - glo, hi - glo, strict=True):
+        w = lp.base[a:b] + (gp[g] - best)
         for j in np.flatnonzero(m[g]):
-            row = lp.row(int(used[j]))[lo:hi]
+            row = lp.row(int(used[j]))[a:b]
             if m[g, j] == 1.0:
                 w += row
             elif m[g, j] == -1.0:
@@ -247,10 +259,14 @@ def _average(lp: Any, coef: npt.NDArray[np.int8],
             else:
                 w += m[g, j] * row
         np.exp(w, out=w)
-        post[lo:hi] += w
+        post[glo + a:glo + b] += w
         mass[g] = w.sum()
+        if g in heavy:
+            full = np.zeros(size)
+            full[glo + a:glo + b] = w
+            own[int(g)] = full
     norm = post.sum()
-    return post / norm, mass / norm, kept
+    return post / norm, mass / norm, kept, own
 
 
 def _coarse_points(size: int) -> npt.NDArray[np.int64]:
@@ -396,6 +412,7 @@ def _describe(prior: object) -> object:
     return "function" if callable(prior) else "array"
 
 
+@cache
 def _versions() -> dict[str, str]:
     import scipy
 

@@ -33,7 +33,11 @@ FloatArray = npt.NDArray[np.float64]
 
 
 class LogPosterior:
-    """Marginal rows per vertex subset over a grid of the number missing, cached."""
+    """Marginal rows per vertex subset over a grid of the number missing, cached.
+
+    Rows are computed over the active window ``grid[lo:hi]`` (set by :meth:`focus`, the
+    whole grid until then); :meth:`base_at` and :meth:`rows_at` evaluate any points.
+    """
 
     def __init__(self, table: CaptureTable, delta: float, n_missing: FloatArray,
                  log_prior_n: FloatArray) -> None:
@@ -43,59 +47,70 @@ class LogPosterior:
         self.k = table.k
         self.delta = delta
         self.grid = n_missing
+        self._log_prior = log_prior_n
         counts = np.concatenate([[0], table.counts]).astype(np.float64)  # cell 0 = missing
         self._counts = counts
-        n = float(counts.sum())
-        self.n = n
-        total_prior = 2**self.k * delta
-        self._normaliser = gammaln(total_prior) - gammaln(n_missing + n + total_prior)
-        self.base = (gammaln(n_missing + n + 1.0) - gammaln(counts[1:] + 1.0).sum()
-                     - gammaln(n_missing + 1.0) + log_prior_n)
+        self.n = float(counts.sum())
+        self._total_prior = 2**self.k * delta
+        self._log_cells = float(gammaln(counts[1:] + 1.0).sum())
+        self._cells = np.arange(2**self.k)
+        self._constants: dict[int, tuple[float, float]] = {}
+        self.focus(0, n_missing.size)
+
+    def focus(self, lo: int, hi: int) -> None:
+        """Compute rows over ``grid[lo:hi]`` from now on (drops the cached rows)."""
+        self.lo, self.hi = lo, hi
+        self.base = self.base_at(np.arange(lo, hi))
+        self._normaliser = self._normaliser_at(self.grid[lo:hi])
         self._rows: dict[int, FloatArray] = {}
-        h = np.arange(2**self.k)
-        self._cells = h
+
+    def base_at(self, at: npt.NDArray[np.int64]) -> FloatArray:
+        """Multinomial coefficient plus log prior of N at grid indices ``at``."""
+        g = self.grid[at]
+        return (self._gammaln(g + self.n + 1.0) - self._log_cells - self._gammaln(g + 1.0)
+                + self._log_prior[at])
+
+    def _normaliser_at(self, g: FloatArray) -> FloatArray:
+        return self._gammaln(self._total_prior) - self._gammaln(g + self.n + self._total_prior)
 
     def _constant(self, subset: int) -> tuple[float, float]:
         """``(D0_B + delta_B, sum over non-zero cells - 2**|B| lgamma(delta_B))``."""
-        size = subset.bit_count()
-        delta_b = self.delta * 2.0 ** (self.k - size)
-        margin = np.bincount(self._cells & subset, weights=self._counts,
-                             minlength=2**self.k)
-        inside = self._cells[(self._cells & ~subset) == 0][1:]  # non-zero cells of B
-        const = float(self._gammaln(margin[inside] + delta_b).sum()
-                      - 2**size * self._gammaln(delta_b))
-        return float(margin[0] + delta_b), const
+        hit = self._constants.get(subset)
+        if hit is None:
+            size = subset.bit_count()
+            delta_b = self.delta * 2.0 ** (self.k - size)
+            margin = np.bincount(self._cells & subset, weights=self._counts,
+                                 minlength=2**self.k)
+            inside = self._cells[(self._cells & ~subset) == 0][1:]  # non-zero cells of B
+            const = float(self._gammaln(margin[inside] + delta_b).sum()
+                          - 2**size * self._gammaln(delta_b))
+            hit = (float(margin[0] + delta_b), const)
+            self._constants[subset] = hit
+        return hit
 
     def row(self, subset: int) -> FloatArray:
-        """``R[B]``: CompLogML of subset ``B`` plus the normaliser, over the grid."""
+        """``R[B]``: CompLogML of subset ``B`` plus the normaliser, over the window."""
         cached = self._rows.get(subset)
         if cached is None:
             shift, const = self._constant(subset)
-            cached = self._gammaln(self.grid + shift) + (const + self._normaliser)
+            cached = self._gammaln(self.grid[self.lo:self.hi] + shift)
+            cached += const
+            cached += self._normaliser
             self._rows[subset] = cached
         return cached
 
-    def rows(self, subsets: npt.NDArray[np.int64]) -> FloatArray:
-        """Rows for several subsets, shape ``(len(subsets), len(grid))``."""
-        return np.stack([self.row(int(b)) for b in subsets]) if len(subsets) else \
-            np.zeros((0, self.grid.size))
-
     def rows_at(self, subsets: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> FloatArray:
-        """Rows on a sub-grid ``at`` without caching (the coarse screening pass)."""
+        """Rows at grid indices ``at`` without caching (the coarse screening pass)."""
         out = np.empty((len(subsets), at.size))
         grid = self.grid[at]
-        normaliser = self._normaliser[at]
+        normaliser = self._normaliser_at(grid)
         for i, b in enumerate(subsets):
-            cached = self._rows.get(int(b))
-            if cached is not None:
-                out[i] = cached[at]
-            else:
-                shift, const = self._constant(int(b))
-                out[i] = self._gammaln(grid + shift) + (const + normaliser)
+            shift, const = self._constant(int(b))
+            out[i] = self._gammaln(grid + shift) + (const + normaliser)
         return out
 
     def graph_log_mass(self, coefficients: dict[int, int], log_graph_prior: float) -> float:
-        """``log sum_N p(graph, N | data)`` up to the common constant."""
+        """``log sum_N p(graph, N | data)`` over the window, up to the common constant."""
         total = self.base + log_graph_prior
         for subset, c in coefficients.items():
             total = total + c * self.row(subset)

@@ -65,25 +65,35 @@ def adjacency(edges: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.int64]:
 
 
 def chordal_mask(edges: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.bool_]:
-    """Which edge masks are chordal (vectorised simplicial elimination)."""
+    """Which edge masks are chordal (vectorised simplicial elimination).
+
+    Each round removes every simplicial vertex of the graphs still in play; a graph
+    with no simplicial vertex left is stuck (not chordal) and leaves play, so later
+    rounds only see graphs that are still shrinking.
+    """
     adj = adjacency(edges, k)
-    left = np.full(adj.shape[0], 2**k - 1, dtype=np.int64)
-    for _ in range(k):
-        removable = np.zeros_like(left)
+    n = adj.shape[0]
+    chordal = np.zeros(n, dtype=bool)
+    active = np.arange(n)
+    left = np.full(n, 2**k - 1, dtype=np.int64)
+    while active.size:
+        a_adj, a_left = adj[active], left[active]
+        removable = np.zeros_like(a_left)
         for v in range(k):
-            nbrs = adj[:, v] & left
-            simplicial = ((left >> v) & 1).astype(bool)
+            nbrs = a_adj[:, v] & a_left
+            simplicial = ((a_left >> v) & 1).astype(bool)
             for u in range(k):
                 if u == v:
                     continue
                 has_u = ((nbrs >> u) & 1).astype(bool)
-                closed_u = adj[:, u] | (1 << u)
+                closed_u = a_adj[:, u] | (1 << u)
                 simplicial &= ~has_u | ((nbrs & ~closed_u) == 0)
             removable |= simplicial.astype(np.int64) << v
-        left &= ~removable
-        if not left.any():
-            break
-    return left == 0
+        a_left &= ~removable
+        left[active] = a_left
+        chordal[active[a_left == 0]] = True
+        active = active[(a_left != 0) & (removable != 0)]
+    return chordal
 
 
 def clique_coefficients(edges: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.int8]:
