@@ -151,6 +151,7 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
         from zicht.research.estimate.graph_mcmc import sample_graphs
 
         iterations = mcmc_iterations or MCMC_ITERATIONS
+        lp.focus(0, grid.size)
         prior_of = _graph_prior_function(graph_prior)
         run = sample_graphs(k, lambda g: lp.graph_log_mass(g.coefficients(), prior_of(g)),
                             iterations=iterations, burn_in=iterations // 10,
@@ -194,22 +195,22 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
             break
         graph = (chosen[i] if chosen is not None
                  else DecomposableGraph.from_edges(int(edges[i]), k))
-        weights = own.get(int(i))
+        start, weights = own.get(int(i), (lp.lo, None))
         if weights is None:  # not among the heaviest by the coarse pass: compute it
             nonzero = np.flatnonzero(coef[i])
             log_w = coef[i, nonzero].astype(np.float64) @ lp.rows(nonzero) + lp.base
-            weights = np.zeros(grid.size)
-            weights[lp.lo:lp.hi] = np.exp(log_w - log_w.max())
+            weights = np.exp(log_w - log_w.max())
         top_graphs.append({"cliques": list(graph.labels(table.lists)),
                            "probability": round(float(mass[i]), 6),
-                           "median": posterior_quantile(totals, weights, 0.5)})
+                           "median": posterior_quantile(totals[start:start + weights.size],
+                                                        weights, 0.5)})
     return {"posterior": post, "top": tuple(top_graphs), "n_graphs": int(edges.size),
             "diagnostics": diagnostics, "warnings": warnings}
 
 
 def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
              keep: int) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_],
-                                 dict[int, FloatArray]]:
+                                 dict[int, tuple[int, FloatArray]]]:
     """Posterior over the grid and per graph, exact up to ``exp(-SCREEN_NATS)``.
 
     A coarse pass (all graphs, ~1,000 grid points, one matrix product) estimates each
@@ -247,7 +248,7 @@ def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
     heavy = set(idx[np.argsort(-est[idx], kind="stable")[:keep]].tolist())
     post = np.zeros(size)
     mass = np.zeros(coef.shape[0])
-    own: dict[int, FloatArray] = {}
+    own: dict[int, tuple[int, FloatArray]] = {}  # graph -> (first grid index, weights)
     for g, a, b in zip(idx, lo - glo, hi - glo, strict=True):
         w = lp.base[a:b] + (gp[g] - best)
         for j in np.flatnonzero(m[g]):
@@ -262,9 +263,7 @@ def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
         post[glo + a:glo + b] += w
         mass[g] = w.sum()
         if g in heavy:
-            full = np.zeros(size)
-            full[glo + a:glo + b] = w
-            own[int(g)] = full
+            own[int(g)] = (glo + a, w)
     norm = post.sum()
     return post / norm, mass / norm, kept, own
 

@@ -35,8 +35,8 @@ FloatArray = npt.NDArray[np.float64]
 class LogPosterior:
     """Marginal rows per vertex subset over a grid of the number missing, cached.
 
-    Rows are computed over the active window ``grid[lo:hi]`` (set by :meth:`focus`, the
-    whole grid until then); :meth:`base_at` and :meth:`rows_at` evaluate any points.
+    Rows are computed over the active window ``grid[lo:hi]``, set by :meth:`focus`
+    before any row is asked for; :meth:`base_at` and :meth:`rows_at` evaluate any points.
     """
 
     def __init__(self, table: CaptureTable, delta: float, n_missing: FloatArray,
@@ -55,7 +55,8 @@ class LogPosterior:
         self._log_cells = float(gammaln(counts[1:] + 1.0).sum())
         self._cells = np.arange(2**self.k)
         self._constants: dict[int, tuple[float, float]] = {}
-        self.focus(0, n_missing.size)
+        self.lo, self.hi = 0, 0  # no window until focus()
+        self._rows: dict[int, FloatArray] = {}
 
     def focus(self, lo: int, hi: int) -> None:
         """Compute rows over ``grid[lo:hi]`` from now on (drops the cached rows)."""
