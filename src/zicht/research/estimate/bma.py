@@ -57,6 +57,8 @@ TAIL_MASS = 0.005
 #: Above this many lists graphs=None means "mcmc".
 MAX_DEFAULT_ENUMERATED = 6
 MCMC_ITERATIONS = 20_000
+#: Graphs x coarse points held at once in the screening pass.
+COARSE_CELLS = 4_000_000
 
 
 def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN = "inverse",
@@ -223,24 +225,44 @@ def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
     k = lp.k
     subsets = np.arange(1, 2**k)
     used = subsets[(coef[:, 1:] != 0).any(axis=0)]
-    m = coef[:, used].astype(np.float64)
     size = lp.grid.size
     coarse = _coarse_points(size)
     width = np.gradient(lp.grid[coarse]) if coarse.size > 1 else np.ones(1)
-    log_c = m @ lp.rows_at(used, coarse) + lp.base_at(coarse) + gp[:, None]
-    best = float(log_c.max())
+    coarse_rows = lp.rows_at(used, coarse)
+    coarse_base = lp.base_at(coarse)
+    n_graphs = coef.shape[0]
+    step = max(1, COARSE_CELLS // coarse.size)  # graphs per chunk: bounded memory at 7 lists
+
+    def coarse_log(start: int) -> FloatArray:
+        part = coef[start:start + step][:, used].astype(np.float64)
+        return part @ coarse_rows + coarse_base + gp[start:start + step, None]
+
+    peak = np.empty(n_graphs)
+    est = np.empty(n_graphs)
+    for start in range(0, n_graphs, step):
+        log_c = coarse_log(start)
+        top = log_c.max(axis=1)
+        peak[start:start + step] = top
+        with np.errstate(divide="ignore", invalid="ignore"):  # zero prior weight: -inf
+            est[start:start + step] = np.log(
+                (np.exp(log_c - top[:, None]) * width).sum(axis=1)) + top
+    best = float(peak.max())
     if not math.isfinite(best):
         raise EstimationError("The priors give every grid point and graph zero weight; "
                               "check prior_n and graph_prior.")
-    with np.errstate(divide="ignore"):  # a graph with zero prior weight has log mass -inf
-        est = np.log((np.exp(log_c - best) * width).sum(axis=1)) + best
+    est = np.where(np.isfinite(peak), est, -np.inf)
     total = float(np.log(np.exp(est - est.max()).sum()) + est.max())
-    kept = est >= total - SCREEN_NATS
-    above = log_c >= best - SCREEN_NATS - math.log(size)
-    kept &= above.any(axis=1)
+    cut = best - SCREEN_NATS - math.log(size)
+    kept = (est >= total - SCREEN_NATS) & (peak >= cut)
     idx = np.flatnonzero(kept)
-    first = np.argmax(above[idx], axis=1)
-    last = coarse.size - 1 - np.argmax(above[idx, ::-1], axis=1)
+    first = np.empty(idx.size, dtype=np.int64)
+    last = np.empty(idx.size, dtype=np.int64)
+    for start in range(0, n_graphs, step):
+        inside = (idx >= start) & (idx < start + step)
+        if inside.any():
+            above = coarse_log(start)[idx[inside] - start] >= cut
+            first[inside] = np.argmax(above, axis=1)
+            last[inside] = coarse.size - 1 - np.argmax(above[:, ::-1], axis=1)
     lo = coarse[np.maximum(first - 1, 0)]
     hi = coarse[np.minimum(last + 1, coarse.size - 1)] + 1
     glo, ghi = int(lo.min()), int(hi.max())
@@ -251,14 +273,15 @@ def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
     own: dict[int, tuple[int, FloatArray]] = {}  # graph -> (first grid index, weights)
     for g, a, b in zip(idx, lo - glo, hi - glo, strict=True):
         w = lp.base[a:b] + (gp[g] - best)
-        for j in np.flatnonzero(m[g]):
-            row = lp.row(int(used[j]))[a:b]
-            if m[g, j] == 1.0:
+        for subset in np.flatnonzero(coef[g]):
+            row = lp.row(int(subset))[a:b]
+            c = int(coef[g, subset])
+            if c == 1:
                 w += row
-            elif m[g, j] == -1.0:
+            elif c == -1:
                 w -= row
             else:
-                w += m[g, j] * row
+                w += c * row
         np.exp(w, out=w)
         post[glo + a:glo + b] += w
         mass[g] = w.sum()
