@@ -147,6 +147,11 @@ def test_graphs_of_another_table_raise(uk5: CaptureTable) -> None:
         fit_bma(uk5, graphs=[DecomposableGraph.from_edges(0, 5)], graph_prior=[0.0, 1.0])
 
 
+def test_empty_table_raises() -> None:
+    with pytest.raises(EstimationError, match="empty"):
+        fit_bma(CaptureTable(("A", "B"), np.zeros(3, dtype=np.int64)))
+
+
 def test_seven_lists_default_to_mcmc() -> None:
     rng = np.random.default_rng(7)
     counts = rng.poisson(5, size=2**7 - 1)

@@ -83,6 +83,9 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
     (dga's ``log.prior.model.weights``).
     """
     k = table.k
+    if table.observed == 0:
+        raise EstimationError("The capture table is empty (nobody observed); there is "
+                              "nothing to estimate from.")
     delta = _check_delta(delta, k)
     if not 0.0 < level < 1.0:
         raise EstimationError(f"level must lie strictly between 0 and 1; got {level}.")
