@@ -11,7 +11,9 @@ Usable on its own::
 
 Methods (one registry, ``METHODS``): ``main``, ``stepwise`` (Chan, Silverman & Vincent
 2021), ``bic`` / ``aic`` (exhaustive over hierarchical log-linear models), ``fixed``
-(``model=[...]``), ``multiyear`` (one model over all years, a mapping of tables).
+(``model=[...]``), ``multiyear`` (one model over all years, a mapping of tables),
+``rcapture-*`` (Rcapture's heterogeneity models), ``lcmcr`` (latent classes), ``dga``
+(Bayesian model averaging over decomposable graphs, ``fit_bma``).
 Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
 ``estimate_covariate`` (one model, the stratum as a covariate). Latent classes:
 ``fit_lcmcr`` (Manrique-Vallier 2016, as R LCMCR; Bayesian, with R-hat and ESS). See
@@ -19,6 +21,7 @@ Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
 """
 
 from zicht.research.estimate.api import METHODS, Method, check_model, estimate, register
+from zicht.research.estimate.bma import ModelAveragedEstimate, fit_bma
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.latent_class import LatentClassEstimate, fit_lcmcr
 from zicht.research.estimate.reference import reference_table
@@ -32,12 +35,14 @@ __all__ = [
     "CovariateEstimate",
     "LatentClassEstimate",
     "Method",
+    "ModelAveragedEstimate",
     "PopulationEstimate",
     "StratifiedEstimate",
     "check_model",
     "estimate",
     "estimate_covariate",
     "estimate_strata",
+    "fit_bma",
     "fit_lcmcr",
     "reference_table",
     "register",
