@@ -102,3 +102,21 @@ def test_cli_multiyear_on_a_table_with_years(tmp_path, uk5) -> None:
     # the same tables: the shared model gives the second year twice the first
     first, second = (s["estimate"] for s in doc["strata"])
     assert second == pytest.approx(2 * first, rel=1e-3)
+
+
+def test_the_new_families_are_registered_and_dispatched(hiv) -> None:
+    """Rcapture's heterogeneity models, LCMCR and dga go through the same registry."""
+    for name in ("rcapture-mth-darroch", "rcapture-mh-chao", "lcmcr", "dga"):
+        assert name in METHODS and METHODS[name].family != "log-linear"
+    r = estimate(hiv, "rcapture-mth-darroch")
+    assert r.ci_lower < r.estimate < r.ci_upper and "Darroch" in r.summary()
+    assert {"estimate", "se", "ci_lower", "ci_upper", "level"} <= set(r.to_frame().columns)
+    with pytest.raises(EstimationError, match="does not take bootstrap"):
+        estimate(hiv, "rcapture-mth-darroch", bootstrap=10)
+
+
+def test_dga_through_the_registry(artificial) -> None:
+    r = estimate(artificial, "dga", seed=1)
+    assert r.ci_lower < r.estimate < r.ci_upper
+    assert json.loads(json.dumps(r.to_dict()))["ci_lower"] == pytest.approx(r.ci_lower,
+                                                                           rel=1e-3)

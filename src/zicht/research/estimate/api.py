@@ -287,3 +287,30 @@ register(Method("multiyear", "zicht.research.estimate.multiyear:estimate_multiye
                 "log-linear", "one model over all years: list interactions shared by "
                 "every year, each year its own list sizes; no unobserved heterogeneity",
                 strata=True))
+
+#: Rcapture's closedp models (``heterogeneity.py``), one registry entry each.
+_RCAPTURE = "zicht.research.estimate.heterogeneity:fit_closedp_method"
+_HETEROGENEITY = {
+    "m0": "every list and every person alike",
+    "mt": "lists differ, people alike (log-linear main effects)",
+    "mb": "a trap response: the lists read as ordered occasions",
+    "mbh": "a trap response plus a first-list effect",
+}
+for _shape, _text in (("chao", "a lower bound: visibility of any shape (Chao)"),
+                      ("poisson2", "visibility with a heavy right tail (Poisson2)"),
+                      ("darroch", "normal visibility on the logit scale (Darroch)"),
+                      ("gamma", "gamma-type visibility (Gamma3.5)"),
+                      ("normal", "normal visibility, integrated exactly")):
+    _HETEROGENEITY[f"mh-{_shape}"] = f"lists equally likely to find anyone; {_text}"
+    _HETEROGENEITY[f"mth-{_shape}"] = f"lists differ and persons differ in visibility, " \
+                                       f"the same on every list; {_text}"
+for _name, _text in _HETEROGENEITY.items():
+    register(Method(f"rcapture-{_name}", _RCAPTURE, "heterogeneity", _text))
+register(Method("rcapture-custom", "zicht.research.estimate.heterogeneity:fit_closedp_ci",
+                "heterogeneity", "the user's log-linear model plus a heterogeneity column"))
+register(Method("lcmcr", "zicht.research.estimate.latent_class:fit_lcmcr", "latent class",
+                "persons fall in latent classes; lists independent within a class "
+                "(Manrique-Vallier 2016, as R LCMCR)"))
+register(Method("dga", "zicht.research.estimate.bma:fit_bma", "model averaging",
+                "dependence is a decomposable graph; estimates averaged over graphs by "
+                "posterior weight (Madigan & York 1997, as R dga); no heterogeneity"))

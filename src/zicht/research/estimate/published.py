@@ -32,7 +32,7 @@ from zicht.research.estimate.table import CaptureTable
 Key = tuple[tuple[str, Any], ...]
 
 #: Methods compared per year (those registered; others join when their module is in).
-COMPARED = ("main", "stepwise", "multiyear", "rcapture-mh-chao", "rcapture-mh-darroch",
+COMPARED = ("main", "stepwise", "multiyear", "rcapture-mth-chao", "rcapture-mth-poisson2",
             "rcapture-mth-darroch", "lcmcr", "dga")
 #: Shown for reference only, never in the band (see the module docstring).
 REFERENCE_ONLY = ("main",)
@@ -80,7 +80,8 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                     r = multi.stratum(**year)
                     est, lo, hi = r["estimate"], r["ci_lower"], r["ci_upper"]
                 else:
-                    res = estimate(tables[key], name, level=level)
+                    res = estimate(tables[key], name, level=level,
+                                   **_seeded(spec.resolve(), seed))
                     est, lo, hi = res.estimate, res.ci_lower, res.ci_upper
                 rows.append({**base, "estimate": _r(est), "ci_lower": _r(lo),
                              "ci_upper": _r(hi), "error": None})
@@ -88,6 +89,13 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                 rows.append({**base, "estimate": None, "ci_lower": None, "ci_upper": None,
                              "error": exc.message})
     return Comparison(methods=rows, published=published_rows(rows))
+
+
+def _seeded(runner: Callable[..., Any], seed: int) -> dict[str, Any]:
+    """``seed=`` for the methods that draw random numbers (the release is reproducible)."""
+    import inspect
+
+    return {"seed": seed} if "seed" in inspect.signature(runner).parameters else {}
 
 
 def published_rows(methods: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
