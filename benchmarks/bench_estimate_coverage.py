@@ -5,7 +5,7 @@ Netherlands, all report years 2010-2024, population register at 0.001: the regis
 not used here), its capture tables are built as ``zicht estimate --extract`` sees them
 with perfect linkage (the true person behind every named report), and every year is
 estimated and compared with the year's true total (registered + unregistered victims,
-``truth/hidden_population.parquet``). See ``zicht.research.estimate.coverage``.
+``truth/hidden_population.parquet``). See ``benchmarks.coverage_study``.
 
     python -m benchmarks estimate_coverage            # 50 seeds x 15 years, BCa on 20 seeds
     python -m benchmarks estimate_coverage --quick    # 4 small worlds, a smoke run
@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from zicht.research.estimate.coverage import StudyResult, StudySpec, run_study, summarise
+from benchmarks.coverage_study import StudyResult, StudySpec, run_study, summarise
 
 FULL = StudySpec(seeds=tuple(range(1, 51)), scale=1.0, years=(2010, 2024), bootstrap=300,
                  bootstrap_seeds=20, workers=2)
@@ -144,6 +144,7 @@ def real_chain_check(seed: int, scale: float, out: Path) -> list[dict[str, Any]]
     estimate (stepwise, profile interval) per year, both ways."""
     import secrets
 
+    from benchmarks.synthworld import true_totals, write_linked_extract
     from zicht.boundary import write_extract
     from zicht.boundary.pseudonym import PseudonymKey
     from zicht.registry import import_file, open_registry
@@ -151,7 +152,6 @@ def real_chain_check(seed: int, scale: float, out: Path) -> list[dict[str, Any]]
     from zicht.registry.dedupe import run_dedupe
     from zicht.research.estimate import estimate
     from zicht.research.estimate.extract import tables_from_extract
-    from zicht.research.estimate.synthworld import true_totals, write_linked_extract
     from zicht.synth import SynthSpec, generate_world
 
     with tempfile.TemporaryDirectory(prefix="zicht-chain-", dir=out) as tmp:

@@ -175,7 +175,7 @@ def _estimate_tables(rng: random.Random, years: tuple[int, ...]) -> list[Disclos
     for y in years:
         est = rng.randint(5000, 7500)
         rows.append({"year": y, "observed": rng.randint(900, 1400), "estimate": est,
-                     "ci_low": est - rng.randint(600, 1200), "ci_high": est + rng.randint(700,
+                     "ci_lower": est - rng.randint(600, 1200), "ci_upper": est + rng.randint(700,
                                                                                        1500)})
     return [_gate("hidden_number/by_year", rows, ("observed",),
                   "Estimated number of victims per year (multiple systems estimation)",

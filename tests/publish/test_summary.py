@@ -58,12 +58,12 @@ def test_headline_states_last_year_victims() -> None:
 
 
 def test_headline_estimate_is_the_last_years_not_the_pooled_sum() -> None:
-    rows = [{"year": y, "row": "stratum", "observed": 900, "estimate": e, "ci_low": e - 500,
-             "ci_high": e + 500} for y, e in ((2023, 6000), (2024, 6500))]
+    rows = [{"year": y, "row": "stratum", "observed": 900, "estimate": e, "ci_lower": e - 500,
+             "ci_upper": e + 500} for y, e in ((2023, 6000), (2024, 6500))]
     rows.append({"year": None, "row": "pooled", "observed": 1800, "estimate": 90000,
-                 "ci_low": 80000, "ci_high": 99000})
-    t = apply_rules(TableSpec("figures/estimate", rows, ("observed", "estimate", "ci_low",
-                                                         "ci_high"), "E", "S"))
+                 "ci_lower": 80000, "ci_upper": 99000})
+    t = apply_rules(TableSpec("figures/estimate", rows, ("observed", "estimate", "ci_lower",
+                                                         "ci_upper"), "E", "S"))
     assert headline([t], "en") == ["Estimated number of victims (2024): 6,500 "
                                    "(interval 6,000-7,000)."]
 
@@ -78,3 +78,23 @@ def test_findings_are_about_the_last_year_only() -> None:
     subjects = [(f.subject, f.year_to) for f in find_changes([t], "en")]
     assert subjects and all(year == 2021 for _s, year in subjects)
     assert not any("Police" in s for s, _y in subjects)  # 2018-2019: stale, not a finding
+
+
+def test_headline_uses_the_published_estimate_and_its_band() -> None:
+    """Issue 16: the headline is the estimate chosen by the documented rule, with the
+    spread between credible methods, not the per-year stepwise figure."""
+    stepwise = apply_rules(TableSpec(
+        "figures/estimate", [{"year": 2024, "row": "stratum", "observed": 900,
+                              "estimate": 2380, "ci_lower": 1875, "ci_upper": 11480}],
+        ("observed", "estimate", "ci_lower", "ci_upper"), "protected", "E", "S"))
+    published = apply_rules(TableSpec(
+        "figures/estimate_published",
+        [{"year": 2024, "observed": 900, "estimate": 5200, "ci_lower": 4100, "ci_upper": 6600,
+          "band_lower": 2400, "band_upper": 5900, "methods_in_band": 3,
+          "chosen": "multiyear"}],
+        ("observed", "estimate", "ci_lower", "ci_upper", "band_lower", "band_upper"),
+        "protected", "E", "S"))
+    assert headline([stepwise, published], "en") == [
+        "Estimated number of victims (2024): 5,200 (interval 4,100-6,600; methods "
+        "2,400-5,900)."]
+    assert "methoden 2.400-5.900" in headline([published, stepwise], "nl")[0]

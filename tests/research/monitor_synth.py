@@ -1,6 +1,6 @@
 """A research extract straight from a synthetic world (`zicht synth` output), for the
 calibration test: perfect de-duplication from ``truth/`` and the sources keyed by a
-hash of the BSN (``zicht.research.estimate.synthworld``). This skips import / dedupe /
+hash of the BSN (``benchmarks.synthworld``). This skips import / dedupe /
 extract, which have their own tests; what it tests is the monitor's counting on a world
 calibrated to the published figures."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from zicht.research.estimate.synthworld import write_linked_extract
+from benchmarks.synthworld import write_linked_extract
 
 SOURCES = ("ind_decisions", "police_incidents", "justice_cases", "chat_contacts")
 

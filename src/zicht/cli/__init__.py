@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from zicht.cli.app import app, err_console
-from zicht.core.errors import ValidationError, ZichtError
+# zicht's linear algebra is on small matrices (log-linear designs of a few hundred
+# columns): BLAS threads only add overhead, and on a shared machine they made the
+# multi-year model's fits 50-100 times slower. A setting the user made wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from zicht.cli.app import app, err_console  # noqa: E402  (after the BLAS setting)
+from zicht.core.errors import ValidationError, ZichtError  # noqa: E402
 
 # Each module registers its verbs on ``app``; the import order is the help order,
 # which follows the data flow.
 # isort: off
-from zicht.cli import (  # noqa: F401  (imported for their side effect)
+from zicht.cli import (  # noqa: F401, E402  (imported for their side effect)
     synth,
     intake,
     dedupe,

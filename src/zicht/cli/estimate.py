@@ -18,17 +18,19 @@ from zicht.cli.progress import progress_bar
 from zicht.core.errors import EstimationError
 
 if TYPE_CHECKING:
+    from zicht.core.table import TableSpec
     from zicht.disclosure import Release
     from zicht.research.estimate.covariate import CovariateEstimate
     from zicht.research.estimate.extract import ExtractTables
     from zicht.research.estimate.strata import StratifiedEstimate
 
-_COUNT_COLUMNS = ("observed", "estimate", "ci_low", "ci_high")
+_COUNT_COLUMNS = ("observed", "estimate", "ci_lower", "ci_upper")
 
 
 def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: Path,
                    options: dict[str, Any],
-                   covariate: CovariateEstimate | None = None) -> Release:
+                   covariate: CovariateEstimate | None = None,
+                   extra: list[TableSpec] | None = None) -> Release:
     """Gate the per-stratum table and write ``estimate.json`` + CSV + the gate's log."""
     from zicht.core.table import TableSpec
     from zicht.disclosure import release_stage
@@ -55,7 +57,7 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
         methods["covariate_model"] = {"lists": list(tables.pooled.lists),
                                       "interactions": list(covariate.model),
                                       "interval": covariate.interval}
-    return release_stage([spec], out_dir, document_name="estimate",
+    return release_stage([spec, *(extra or ())], out_dir, document_name="estimate",
                          meta={"stage": "estimate", "by": list(result.by)},
                          extra={"method": methods})
 
@@ -63,8 +65,14 @@ def release_strata(result: StratifiedEstimate, tables: ExtractTables, out_dir: P
 def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                      method: str = "stepwise", min_list: int = 10, seed: int = 1234,
                      level: float = 0.95, covariate: bool = False,
+                     compare: bool | None = None, multiyear_bootstrap: int = 200,
                      **options: Any) -> tuple[Release, StratifiedEstimate]:
-    """Estimate per stratum from a research extract and release it through the gate."""
+    """Estimate per stratum from a research extract and release it through the gate.
+
+    By year (``compare`` defaults to on then), the release also holds the method
+    comparison, the published estimate by the documented rule and the estimates for the
+    groups the seeds publish (``zicht.research.estimate.published``).
+    """
     from zicht.research.estimate import estimate_strata
     from zicht.research.estimate.covariate import estimate_covariate
     from zicht.research.estimate.extract import tables_from_extract
@@ -74,31 +82,89 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                             level=level, **options)
     cov = None
     if covariate:
-        cov = estimate_covariate(tables.common, p_threshold=options.get("p_threshold", 0.02),
+        p = options.get("p_threshold")
+        cov = estimate_covariate(tables.common, p_threshold=0.02 if p is None else p,
                                  bootstrap=options.get("bootstrap", 0), seed=seed,
                                  level=level, workers=options.get("workers"))
+    extra: list[TableSpec] = []
+    if compare if compare is not None else tables.by == ("year",):
+        if tables.by != ("year",):
+            raise EstimationError("The method comparison and the published estimate are "
+                                  "per year: use --by year.")
+        extra = published_specs(extract, tables, min_list, seed, level, multiyear_bootstrap)
     release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
-                             cov)
+                             cov, extra)
     return release, strat
+
+
+_INTERVALS = ("observed", "estimate", "ci_lower", "ci_upper")
+
+
+def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: int,
+                    level: float, bootstrap: int) -> list[TableSpec]:
+    """The tables of issue 16: methods side by side, the published estimate, groups."""
+    from zicht.core.table import TableSpec
+    from zicht.research.estimate.extract import tables_from_extract
+    from zicht.research.estimate.published import RULE, compare_methods, estimate_groups
+
+    comparison = compare_methods(tables.common, seed=seed, level=level, bootstrap=bootstrap)
+    groups = estimate_groups(tables_from_extract(extract, "year,form,age_group",
+                                                 min_list).common,
+                             seed=seed, level=level, bootstrap=bootstrap)
+    pct = int(level * 100)
+    return [
+        TableSpec(
+            name="figures/estimate_methods", rows=comparison.methods,
+            count_columns=_INTERVALS,
+            title_en="Estimated number of victims per year by every method, with what each "
+                     "assumes",
+            title_nl="Geschat aantal slachtoffers per jaar volgens elke methode, met wat elke "
+                     "methode veronderstelt",
+            source="registry extract (victim per report year)",
+            notes=f"{pct}% intervals; see docs/estimation.md"),
+        TableSpec(
+            name="figures/estimate_published", rows=comparison.published,
+            count_columns=(*_INTERVALS, "band_lower", "band_upper"),
+            title_en="Published estimate of the number of victims per year, with the "
+                     "spread between credible methods",
+            title_nl="Gepubliceerde schatting van het aantal slachtoffers per jaar, met de "
+                     "spreiding tussen geloofwaardige methoden",
+            source="registry extract (victim per report year)",
+            notes=f"Rule: {RULE}. {pct}% intervals; see docs/estimation.md"),
+        TableSpec(
+            name="figures/estimate_groups", rows=groups, count_columns=_INTERVALS,
+            title_en="Estimated number of victims per year: minors in domestic sexual "
+                     "exploitation, and labour or criminal exploitation",
+            title_nl="Geschat aantal slachtoffers per jaar: minderjarigen in binnenlandse "
+                     "seksuele uitbuiting, en arbeids- of criminele uitbuiting",
+            source="registry extract (victim per report year)",
+            notes=f"multi-year model per group; {pct}% intervals; see docs/estimation.md"),
+    ]
 
 
 @app.command("estimate")
 def estimate_cmd(
     table: Path | None = typer.Argument(None, help="Capture table CSV: one 0/1 column per "
                                         "list and a `count` column."),
-    method: str = typer.Option("stepwise", "--method", help="main | stepwise | bic | aic."),
+    method: str | None = typer.Option(None, "--method", help="main | stepwise | bic | aic "
+                                      "| fixed | multiyear (see `estimate.METHODS`); "
+                                      "default stepwise, fixed with --model."),
     model: str | None = typer.Option(None, "--model", help="Fit this fixed model instead, "
                                      "e.g. 'LA:NG,NG:GP' (main effects are always in)."),
     max_order: int | None = typer.Option(None, "--max-order", help="bic/aic: largest "
                                          "interaction order (default: all, k-1)."),
-    p_threshold: float = typer.Option(0.02, "--p-threshold", help="stepwise: add a pair "
-                                      "while its Poisson p-value is below this."),
-    bootstrap: int = typer.Option(0, "--bootstrap", help="Bootstrap replicates (model "
-                                  "selection repeated; BCa interval). 0 = profile interval."),
+    p_threshold: float | None = typer.Option(None, "--p-threshold", help="stepwise, "
+                                             "multiyear: add a pair while its Poisson "
+                                             "p-value is below this (default 0.02)."),
+    bootstrap: int | None = typer.Option(None, "--bootstrap", help="Bootstrap replicates "
+                                         "(log-linear: selection repeated, BCa; multiyear: "
+                                         "parametric, default 200). 0 = no bootstrap."),
     seed: int = typer.Option(1234, "--seed", help="Seed of the bootstrap."),
     level: float = typer.Option(0.95, "--level", help="Confidence level."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for the bootstrap "
                                        "(default: all cores; results do not depend on it)."),
+    strata: str | None = typer.Option(None, "--strata", help="Capture table with a stratum "
+                                      "column (e.g. year): its name; for --method multiyear."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
     extract: Path | None = typer.Option(None, "--extract", help="Research extract folder: "
                                         "estimate per stratum with reporter types as lists."),
@@ -110,10 +176,15 @@ def estimate_cmd(
                                  "types that saw fewer victims into `other`."),
     covariate: bool = typer.Option(False, "--covariate", help="--extract: also fit one "
                                    "log-linear model with the strata as a covariate."),
+    compare: bool | None = typer.Option(None, "--compare/--no-compare", help="--extract "
+                                        "--by year: release every method side by side, the "
+                                        "published estimate and the group estimates "
+                                        "(default on with --by year)."),
 ) -> None:
     """Estimate the hidden number by multiple systems estimation."""
-    options: dict[str, Any] = {"max_order": max_order, "p_threshold": p_threshold,
-                               "bootstrap": bootstrap, "workers": workers}
+    given = {"max_order": max_order, "p_threshold": p_threshold, "bootstrap": bootstrap,
+             "workers": workers}
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     terms = [t.strip() for t in model.split(",") if t.strip()] if model else None
     if (table is None) == (extract is None):
         raise EstimationError("Give either a capture table CSV or --extract DIR (not both). "
@@ -121,26 +192,33 @@ def estimate_cmd(
     if table is not None:
         # Only what a capture table needs: no extract, no gate, no pandas.
         from zicht.research.estimate import CaptureTable, estimate
+        from zicht.research.estimate.table import strata_from_csv
 
+        if terms is not None:
+            options["model"] = terms
+        data: Any = CaptureTable.from_csv(table) if strata is None else \
+            strata_from_csv(table, strata)
         with progress_bar("estimate", quiet=as_json or not bootstrap) as tick:
             # The fit takes milliseconds; a bootstrap repeats it: an elapsed-time bar.
             tick(f"{bootstrap:,} bootstrap replicates", 0, 0)
-            result = estimate(CaptureTable.from_csv(table), method, model=terms, seed=seed,
-                              level=level, **options)
+            result = estimate(data, method, seed=seed, level=level, **options)
         if as_json:
-            typer.echo(json.dumps(result.to_dict(), indent=2))
+            typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
         else:
             typer.echo(result.summary())
         return
     assert extract is not None
     if out is None:
         raise EstimationError("--extract needs --out DIR for the released estimate.json.")
+    if strata is not None:
+        raise EstimationError("--strata names the stratum column of a capture table CSV; "
+                              "with --extract use --by.")
     with progress_bar("estimate", quiet=as_json) as tick:
         tick(f"strata by {by}" + (f", {bootstrap:,} bootstrap replicates each"
                                   if bootstrap else ""), 0, 0)
-        release, strat = estimate_extract(extract, out, by=by, method=method,
+        release, strat = estimate_extract(extract, out, by=by, method=method or "stepwise",
                                           min_list=min_list, seed=seed, level=level,
-                                          covariate=covariate, **options)
+                                          covariate=covariate, compare=compare, **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return

@@ -15,6 +15,8 @@ The HTTP status lives on the class and is mapped to a response in one handler
     ├── DisclosureError              output tried to leave the research zone ungated
     ├── EstimationError              a model cannot be fitted or is not identifiable
     └── NotBuiltError                a verb whose stage is not implemented yet
+
+    ConvergenceWarning (UserWarning) an MCMC estimate whose chains disagree or are short
 """
 
 from __future__ import annotations
@@ -112,6 +114,14 @@ class EstimationError(ZichtError):
     """Raised when a population model cannot be fitted, does not exist or is not identifiable."""
 
     status_code = 422
+
+
+class ConvergenceWarning(UserWarning):
+    """Warned when MCMC chains disagree (R-hat > 1.01) or are too short (ESS < 400).
+
+    The estimate is still returned, with the same text in its ``warnings``; run longer
+    chains (more ``samples`` or ``burn_in``) before publishing it.
+    """
 
 
 class NotBuiltError(ZichtError):

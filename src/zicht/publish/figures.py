@@ -100,7 +100,7 @@ def plan_chart(table: DisclosedTable,
     distinct = {c: len({r.get(c) for r in rows}) for c in table.columns}
     all_dims = dimension_columns(table)
     dims = [d for d in all_dims if distinct[d] > 1] or list(all_dims[:1])
-    if {"estimate", "ci_low", "ci_high"} <= set(table.columns):
+    if {"estimate", "ci_lower", "ci_upper"} <= set(table.columns):
         return ChartPlan("interval", dims[0] if dims else None, ("estimate",))
     times = sorted((t for t in TIME_COLUMNS if t in dims), key=lambda t: -distinct[t])
     x = times[0] if times else (dims[0] if dims else None)
@@ -333,8 +333,12 @@ def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
     xs = [value_label(plan.x, r.get(plan.x), lang) if plan.x and r.get(plan.x) is not None
           else value_label("row", r.get("row"), lang) if r.get("row") else "" for r in rows]
     est = [_zero(r.get("estimate")) for r in rows]
-    lo = [max(0.0, e - _zero(r.get("ci_low"))) for e, r in zip(est, rows, strict=True)]
-    hi = [max(0.0, _zero(r.get("ci_high")) - e) for e, r in zip(est, rows, strict=True)]
+    lo = [max(0.0, e - _zero(r.get("ci_lower"))) for e, r in zip(est, rows, strict=True)]
+    hi = [max(0.0, _zero(r.get("ci_upper")) - e) for e, r in zip(est, rows, strict=True)]
+    if "band_lower" in rows[0]:  # the spread between credible methods, behind the series
+        ax.fill_between(range(len(xs)), [_zero(r.get("band_lower")) for r in rows],
+                        [_zero(r.get("band_upper")) for r in rows], color=PALETTE[0],
+                        alpha=0.15, linewidth=0)
     ax.errorbar(range(len(xs)), est, yerr=[lo, hi], fmt="o", color=PALETTE[0], capsize=4)
     if "observed" in rows[0]:
         ax.plot(range(len(xs)), [_zero(r.get("observed")) for r in rows], "s",

@@ -73,8 +73,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "row": ("Estimate of", "Schatting van"),
     "model": ("Model (list interactions)", "Model (interacties tussen lijsten)"),
     "error": ("Not estimable because", "Niet te schatten omdat"),
-    "ci_low": ("Lower bound", "Ondergrens"),
-    "ci_high": ("Upper bound", "Bovengrens"),
+    "ci_lower": ("Lower bound", "Ondergrens"),
+    "ci_upper": ("Upper bound", "Bovengrens"),
+    "band_lower": ("Lowest credible method", "Laagste geloofwaardige methode"),
+    "band_upper": ("Highest credible method", "Hoogste geloofwaardige methode"),
+    "methods_in_band": ("Methods in the band", "Methoden in de band"),
+    "chosen": ("Published estimate from", "Gepubliceerde schatting uit"),
+    "method": ("Method", "Methode"),
+    "family": ("Family of models", "Modelfamilie"),
+    "assumes": ("Assumes", "Veronderstelt"),
+    "group": ("Group", "Groep"),
     "n": ("N", "N"),
 }
 

@@ -143,15 +143,33 @@ def headline(tables: Sequence[DisclosedTable], lang: str = "en") -> list[str]:
             out.append(f"In {last.get('year')} werden {n} unieke slachtoffers geregistreerd."
                        if lang == "nl" else
                        f"In {last.get('year')}, {n} unique victims were registered.")
-        if {"estimate", "ci_low", "ci_high"} <= set(t.columns) and t.rows:
-            last = _latest_estimate(t.rows)
-            est, lo, hi = (format_number(_round(last.get(k)), lang)
-                           for k in ("estimate", "ci_low", "ci_high"))
-            year = f" ({last['year']})" if last.get("year") is not None else ""
-            out.append(f"Geschat aantal slachtoffers{year}: {est} (interval {lo}-{hi})."
-                       if lang == "nl" else
-                       f"Estimated number of victims{year}: {est} (interval {lo}-{hi}).")
+    chosen = _headline_estimate(tables)
+    if chosen is not None:
+        last = _latest_estimate(chosen.rows)
+        est, lo, hi = (format_number(_round(last.get(k)), lang)
+                       for k in ("estimate", "ci_lower", "ci_upper"))
+        year = f" ({last['year']})" if last.get("year") is not None else ""
+        band = ""
+        if last.get("band_lower") is not None and last.get("band_upper") is not None:
+            blo, bhi = (format_number(_round(last.get(k)), lang)
+                        for k in ("band_lower", "band_upper"))
+            band = (f"; methoden {blo}-{bhi}" if lang == "nl" else f"; methods {blo}-{bhi}")
+        out.append(f"Geschat aantal slachtoffers{year}: {est} (interval {lo}-{hi}{band})."
+                   if lang == "nl" else
+                   f"Estimated number of victims{year}: {est} (interval {lo}-{hi}{band}).")
     return out
+
+
+#: The table whose estimate is the headline: the published one (chosen by the documented
+#: rule, docs/estimation.md) when the release has it.
+HEADLINE_TABLES = ("figures/estimate_published", "figures/estimate", "hidden_number/by_year")
+
+
+def _headline_estimate(tables: Sequence[DisclosedTable]) -> DisclosedTable | None:
+    named = {t.name: t for t in tables if t.rows
+             and {"estimate", "ci_lower", "ci_upper"} <= set(t.columns)}
+    return next((named[n] for n in HEADLINE_TABLES if n in named),
+                next(iter(named.values()), None))
 
 
 def _latest_estimate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -109,6 +109,9 @@ TARGETS: tuple[Target, ...] = (
     Target("unit_noord_nederland_2020", 71, "total"),
     Target("unit_landelijke_eenheid_2016", 1, "total"),
     Target("unit_landelijke_eenheid_2020", 1, "total"),
+    Target("multi_list_share_2010_2015", P.MULTI_LIST_SHARE_2010_2015, "share"),
+    Target("multi_list_share_with_kmar_only_2010_2015",
+           P.MULTI_LIST_SHARE_2010_2015_WITH_KMAR_ONLY, "share"),
 )
 _NO_LEGAL_BASIS = ("fairwork", "care_coordinator", "other")
 
@@ -167,13 +170,13 @@ def _age(first: str, birth_date: str, birth_year: str) -> float:
 def compute_metrics(reports: pd.DataFrame) -> dict[str, float]:
     """Every metric of ``TARGETS`` counted from the report rows."""
     v, pairs = victim_table(reports)
+    m: dict[str, float] = _overlap_metrics(v, pairs)
     kmar_keys = set(zip(v.loc[v["kmar_only"], "person_id"], v.loc[v["kmar_only"], "year"],
                         strict=True))
     v = v[~v["kmar_only"]]
     keep = [(p, y) not in kmar_keys for p, y in zip(pairs["person_id"], pairs["year"],
                                                     strict=True)]
     pairs = pairs[np.array(keep, dtype=bool)]
-    m: dict[str, float] = {}
     per = v[(v["year"] >= 2016) & (v["year"] <= 2020)]
 
     def yr(y: int) -> pd.DataFrame:
@@ -257,6 +260,19 @@ def compute_metrics(reports: pd.DataFrame) -> dict[str, float]:
     m["labour_under23_share_2016_2020"] = float((lab_known["age"] < 23).mean())
     _reporter_metrics(m, per, vp_per, pairs)
     return m
+
+
+def _overlap_metrics(v: pd.DataFrame, pairs: pd.DataFrame) -> dict[str, float]:
+    """Share of victims of 2010-2015 on two or more reporter-type lists, without and
+    with the KMar-only group (what a multiple systems estimate reads)."""
+    early = v[(v["year"] >= 2010) & (v["year"] <= 2015)]
+    lists = pairs.drop_duplicates(["person_id", "year", "reporter"]).groupby(
+        ["person_id", "year"]).size()
+    n = lists.reindex(pd.MultiIndex.from_frame(early[["person_id", "year"]])).fillna(0)
+    multi = n.to_numpy() >= 2
+    without = ~early["kmar_only"].to_numpy()
+    return {"multi_list_share_2010_2015": _div(multi[without].sum(), without.sum()),
+            "multi_list_share_with_kmar_only_2010_2015": _div(multi.sum(), len(multi))}
 
 
 def _reporter_metrics(m: dict[str, float], per: pd.DataFrame, vp_per: pd.DataFrame,

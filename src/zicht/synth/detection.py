@@ -36,7 +36,7 @@ def _strata_counts(v: pd.DataFrame, year: int, scale: float) -> dict[str, np.nda
     """Reports per reporter in each main-form stratum, meeting the year's targets."""
     sizes = v["main_form"].value_counts().to_dict()
     forms = sorted(sizes)
-    reports = {f: round(sizes[f] * P.REPORTS_PER_VICTIM) for f in forms}
+    reports = {f: round(sizes[f] * P.reports_per_victim(year)) for f in forms}
     base = {f: np.array([P.REPORTER_SHARES[f][r] for r in REPORTERS]) for f in forms}
 
     def police_for(factor: float) -> dict[str, int]:
@@ -105,7 +105,7 @@ def assign_reporters(rng: np.random.Generator, v: pd.DataFrame, year: int, scale
         u[idx] = cap.sigma * cap.z[found]
         unseen[g] = cap.sigma * cap.z[np.setdiff1d(np.arange(n_total), found)]
         model.append({"year": year, "form": g, "true_victims": n_total,
-                      "registered": len(idx), "sigma": cap.sigma,
+                      "registered": len(idx), "sigma": cap.sigma, "rho": cap.rho,
                       **{f"a_{r}": float(a) for r, a in zip(REPORTERS, cap.intercepts,
                                                              strict=True)}})
         person, k = np.nonzero(cap.lists[found])

@@ -179,6 +179,20 @@ LABOUR_MONTHS_2020 = (5, 6, 14, 16, 13, 9, 8, 7, 7, 6, 5, 4)
 # --- reporters (detection) ----------------------------------------------------------
 REPORTER_CODES = ("police", "kmar", "inspectie_szw", "fairwork", "care_coordinator", "other")
 REPORTS_PER_VICTIM = 5533 / 4894  # published 2016-2020
+#: Share of registered victims (KMar-only left out) on two or more reporter-type lists,
+#: 2010-2015: published in the MSE literature on the Dutch registry (six reporter types,
+#: 8,234 victims with KMar-only; 5.2% with them). Half the 2016-2020 overlap.
+MULTI_LIST_SHARE_2010_2015 = 0.062
+MULTI_LIST_SHARE_2010_2015_WITH_KMAR_ONLY = 0.052
+#: Reports (distinct victim-reporter pairs) per victim in 2010-2015, planted so that the
+#: share above holds (about one extra report per victim on two lists; the conditioning on
+#: the margins adds a few on three lists; calibrated on seed 2, see docs).
+REPORTS_PER_VICTIM_2010_2015 = 1.0 + MULTI_LIST_SHARE_2010_2015 * 0.95
+
+
+def reports_per_victim(year: int) -> float:
+    """Distinct reporter types per registered victim in ``year`` (the capture margins)."""
+    return REPORTS_PER_VICTIM_2010_2015 if year <= 2015 else REPORTS_PER_VICTIM
 #: Reports by reporter per main form (planted so the published shares hold: police
 #: 59% BL-SU, 72% GO-SU, 73% criminal, 14% labour; no legal basis 40/27/67/27%).
 REPORTER_SHARES: dict[str, dict[str, float]] = {
@@ -207,7 +221,10 @@ AFFINITY: dict[tuple[str, str], float] = {
     ("fairwork", "inspectie_szw"): 5.0, ("inspectie_szw", "fairwork"): 5.0,
     ("other", "care_coordinator"): 2.0, ("care_coordinator", "other"): 2.0,
 }
-HETEROGENEITY_SD = 1.0  # sd of u for the KMar-only group (others: solved sigma, capture.py)
+HETEROGENEITY_SD = 1.0  # sd of u for the KMar-only group (others: CAPTURE_HETEROGENEITY)
+#: Heterogeneity of the capture process: sd of the latent visibility on the logit scale,
+#: the same in every stratum (planted; the dependence ``rho`` is solved, ``capture.py``).
+CAPTURE_HETEROGENEITY = 1.0
 POLICE_UNIT_REPORTS_2016_2020 = 2905  # published; 2,829 victim-police pairs
 UNIT_NOORD_NEDERLAND: dict[int, int] = {2019: 233, 2020: 71}  # published
 UNIT_LANDELIJKE: dict[int, int] = {2016: 1, 2020: 1}  # published; 0 in other years

@@ -69,3 +69,36 @@ def test_extract_covariate_rows(tmp_path, extract_dir):
     assert abs(total["estimate"] - sum(truth.values())) < 0.1 * sum(truth.values())
     doc = json.loads((out / "estimate.json").read_text())
     assert "covariate_model" in doc["method"]
+
+
+def test_extract_release_compares_methods_and_publishes_by_the_rule(tmp_path, extract_dir):
+    """Issue 16 items 5 and 6: every method side by side per year, the published estimate
+    by the documented rule (the multi-year model, the band of credible methods), and the
+    groups the seeds publish; all through the gate."""
+    directory, truth = extract_dir
+    out = tmp_path / "pub"
+    res = runner.invoke(app, ["estimate", "--extract", str(directory), "--by", "year",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    release = load_release(out, "estimate")
+    methods = release.table("figures/estimate_methods").rows
+    assert {(r["year"], r["method"]) for r in methods} >= {
+        (y, m) for y in (2019, 2020) for m in ("main", "stepwise", "multiyear")}
+    assert all(r["assumes"] for r in methods)
+    published = {r["year"]: r for r in release.table("figures/estimate_published").rows}
+    for year, row in published.items():
+        multi = next(r for r in methods if r["year"] == year and r["method"] == "multiyear")
+        assert row["chosen"] == "multiyear" and row["estimate"] == multi["estimate"]
+        credible = [r["estimate"] for r in methods if r["year"] == year
+                    and r["method"] != "main" and r["estimate"] is not None]
+        assert row["band_lower"] <= min(credible) + 5 and row["band_upper"] >= max(credible) - 5
+        assert row["estimate"] % 5 == 0  # rounded by the gate
+        year_truth = sum(v for (y, _), v in truth.items() if y == year)
+        assert abs(row["estimate"] / year_truth - 1) < 0.15
+    groups = release.table("figures/estimate_groups").rows
+    labour = {r["year"]: r for r in groups if r["group"] == "labour or criminal exploitation"}
+    assert sorted(labour) == [2019, 2020]
+    for year, row in labour.items():
+        assert abs(row["estimate"] / sum(v for (y, _), v in truth.items() if y == year)
+                   - 1) < 0.15
+    assert any(r["group"].startswith("minors") for r in groups)

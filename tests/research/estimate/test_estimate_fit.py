@@ -93,3 +93,32 @@ def test_fast_path_agrees_with_the_lp(artificial, uk6):
         code, _fit = fit_checked(uk6.k, counts, terms)
         p = prepare(uk6.k, counts, terms)
         assert (code == 0) == mle_exists_lp(p)
+
+
+def test_newton_glm_matches_statsmodels_and_drops_aliased_columns(hiv):
+    from zicht.research.estimate.fit import newton_glm
+
+    x = design(hiv.k, (*main_effects(hiv.k), parse_term("c1:c2", hiv.lists)))
+    y = hiv.counts.astype(float)
+    fit = newton_glm(x, y)
+    ref = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    assert fit.converged and fit.kept.all() and not fit.warnings
+    np.testing.assert_allclose(fit.coef, ref.params, rtol=1e-6)
+    np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-4)
+    assert fit.deviance == pytest.approx(ref.deviance, rel=1e-8)
+    aliased = newton_glm(np.column_stack([x, x[:, 1] + x[:, 2]]), y)
+    assert aliased.kept.tolist() == [True] * x.shape[1] + [False]
+    np.testing.assert_allclose(aliased.coef, fit.coef, rtol=1e-10)
+
+
+def test_newton_glm_stops_where_r_stops_on_the_boundary():
+    from zicht.research.estimate.fit import newton_glm
+
+    # a zero cell with a column of its own: no finite MLE; where the fit stops is R's rule.
+    # R 4.2.2: glm(c(5,3,4,0) ~ c(0,0,0,1), family=poisson) -> converged after 18
+    # iterations, coef (1.386294, -21.688879), fitted[4] 1.522998e-09
+    x = np.column_stack([np.ones(4), [0.0, 0, 0, 1]])
+    fit = newton_glm(x, np.array([5.0, 3, 4, 0]))
+    assert fit.converged and fit.iterations == 18
+    np.testing.assert_allclose(fit.coef, [1.386294, -21.688879], rtol=1e-6)
+    assert fit.fitted[3] == pytest.approx(1.522998e-09, rel=1e-5)

@@ -23,7 +23,7 @@ def test_frame_has_the_fixed_columns(result):
 
 def test_json_keys(result):
     doc = json.loads(json.dumps(result.to_dict()))
-    for key in ("observed", "estimate", "ci_low", "ci_high", "method", "model", "candidates"):
+    for key in ("observed", "estimate", "ci_lower", "ci_upper", "method", "model", "candidates"):
         assert key in doc
     assert doc["model"][0] == "LA:NG"
     assert doc["candidates"][0]["model"] == []  # the stepwise path starts at main effects

@@ -9,28 +9,41 @@ Usable on its own::
     print(result.summary())
     result.to_frame()          # estimate, se, ci_lower, ci_upper, level
 
-Methods: ``main``, ``stepwise`` (Chan, Silverman & Vincent 2021), ``bic`` / ``aic``
-(exhaustive over hierarchical log-linear models), ``fixed`` (``model=[...]``).
+Methods (one registry, ``METHODS``): ``main``, ``stepwise`` (Chan, Silverman & Vincent
+2021), ``bic`` / ``aic`` (exhaustive over hierarchical log-linear models), ``fixed``
+(``model=[...]``), ``multiyear`` (one model over all years, a mapping of tables),
+``rcapture-*`` (Rcapture's heterogeneity models), ``lcmcr`` (latent classes), ``dga``
+(Bayesian model averaging over decomposable graphs, ``fit_bma``).
 Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
-``estimate_covariate`` (one model, the stratum as a covariate). See
+``estimate_covariate`` (one model, the stratum as a covariate). Latent classes:
+``fit_lcmcr`` (Manrique-Vallier 2016, as R LCMCR; Bayesian, with R-hat and ESS). See
 ``docs/estimation.md``.
 """
 
-from zicht.research.estimate.api import check_model, estimate
+from zicht.research.estimate.api import METHODS, Method, check_model, estimate, register
+from zicht.research.estimate.bma import ModelAveragedEstimate, fit_bma
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
+from zicht.research.estimate.latent_class import LatentClassEstimate, fit_lcmcr
 from zicht.research.estimate.reference import reference_table
 from zicht.research.estimate.result import PopulationEstimate
 from zicht.research.estimate.strata import StratifiedEstimate, estimate_strata
 from zicht.research.estimate.table import CaptureTable
 
 __all__ = [
+    "METHODS",
     "CaptureTable",
     "CovariateEstimate",
+    "LatentClassEstimate",
+    "Method",
+    "ModelAveragedEstimate",
     "PopulationEstimate",
     "StratifiedEstimate",
     "check_model",
     "estimate",
     "estimate_covariate",
     "estimate_strata",
+    "fit_bma",
+    "fit_lcmcr",
     "reference_table",
+    "register",
 ]

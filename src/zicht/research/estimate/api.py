@@ -1,11 +1,22 @@
-"""``estimate()``: one capture table in, one frozen ``PopulationEstimate`` out."""
+"""``estimate()``: one entry point, every method through one registry (:data:`METHODS`).
+
+``estimate(table, method=NAME, **options)`` looks the method up and calls its runner with
+the table and the options; options a method does not take raise ``EstimationError``
+(never silently ignored). Log-linear methods (``main``, ``stepwise``, ``bic``, ``aic``,
+``fixed``) take one ``CaptureTable``; ``multiyear`` takes a mapping of stratum keys to
+tables (one model over all years). Methods from other modules are registered by name
+(``"module:function"``) and imported only when used, so this module stays light.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import inspect
 import math
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,34 +34,94 @@ from zicht.research.estimate.interval import (
     wald_interval,
 )
 from zicht.research.estimate.result import PopulationEstimate, labels
-from zicht.research.estimate.select import METHODS, Selection
+from zicht.research.estimate.select import METHODS as SELECTION_METHODS
+from zicht.research.estimate.select import Selection
 from zicht.research.estimate.table import CaptureTable
 
 #: A list that saw fewer people than this makes overlaps too sparse to model reliably.
 SMALL_LIST = 10
 
 
-def estimate(table: CaptureTable, method: str = "stepwise", *,
-             model: Sequence[str] | None = None, max_order: int | None = None,
-             p_threshold: float = 0.02, bootstrap: int = 0, seed: int = 1234,
-             level: float = 0.95, interval: str | None = None, workers: int | None = None,
-             keep_candidates: int = 20) -> PopulationEstimate:
-    """Estimate the total population (observed + hidden) from a capture table.
+@dataclass(frozen=True)
+class Method:
+    """One estimation method of the registry: its runner and what it assumes."""
+
+    name: str
+    runner: Callable[..., Any] | str  # a callable or "module:function" (imported lazily)
+    family: str  # "log-linear", "heterogeneity", "latent class", "model averaging"
+    assumes: str  # one line, shown beside the estimate in the method comparison
+    strata: bool = False  # takes a mapping of stratum keys to tables
+
+    def resolve(self) -> Callable[..., Any]:
+        if callable(self.runner):
+            return self.runner
+        module, _, attr = self.runner.partition(":")
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+#: Every method ``estimate()`` knows, by name (see :func:`register`).
+METHODS: dict[str, Method] = {}
+
+
+def register(method: Method) -> None:
+    """Add (or replace) a method of the registry."""
+    METHODS[method.name] = method
+
+
+def estimate(table: CaptureTable | Mapping[Any, CaptureTable], method: str | None = None,
+             **options: Any) -> Any:
+    """Estimate the total population (observed + hidden) with the named method.
+
+    ``method`` defaults to ``stepwise`` (``fixed`` when ``model=`` is given). Options are
+    the runner's keyword arguments; an option the method does not take raises. Every
+    result has ``estimate``, ``ci_lower``, ``ci_upper``, ``level``, ``summary()``,
+    ``to_frame()`` and ``to_dict()``.
+    """
+    name = method or ("fixed" if options.get("model") is not None else "stepwise")
+    if name not in METHODS:
+        raise EstimationError(f"Unknown method {name!r}; expected one of "
+                              f"{', '.join(METHODS)}.", method=name)
+    spec = METHODS[name]
+    if spec.strata != isinstance(table, Mapping):
+        need = "a mapping of stratum keys to capture tables" if spec.strata else \
+            "one capture table"
+        raise EstimationError(f"Method {name!r} takes {need}.", method=name)
+    runner = spec.resolve()
+    accepted = inspect.signature(runner).parameters
+    takes = [k for k in accepted if k not in ("table", "tables", "method")]
+    unknown = sorted(k for k in options if k not in takes)
+    if unknown:
+        raise EstimationError(f"Method {name!r} does not take {', '.join(unknown)}; it takes "
+                              f"{', '.join(takes)}.", method=name)
+    if "method" in accepted:
+        options = {**options, "method": name}
+    return runner(table, **options)
+
+
+def estimate_loglinear(table: CaptureTable, method: str = "stepwise", *,
+                       model: Sequence[str] | None = None, max_order: int | None = None,
+                       p_threshold: float | None = None, bootstrap: int = 0,
+                       seed: int = 1234, level: float = 0.95, interval: str | None = None,
+                       workers: int | None = None,
+                       keep_candidates: int = 20) -> PopulationEstimate:
+    """A log-linear model on one capture table.
 
     - ``method``: ``main`` (main effects), ``stepwise`` (Chan, Silverman & Vincent 2021
-      forward selection, ``p_threshold``), ``bic`` / ``aic`` (exhaustive over
-      hierarchical models up to ``max_order`` lists per term; default all orders),
+      forward selection, ``p_threshold``, default 0.02), ``bic`` / ``aic`` (exhaustive
+      over hierarchical models up to ``max_order`` lists per term; default all orders),
       or ``fixed`` with ``model=["LA:NG", ...]``.
     - ``bootstrap`` > 0: multinomial bootstrap repeating the selection in every
       resample, BCa interval, seeded by ``seed`` (same result for any ``workers``).
       Otherwise the interval is ``profile`` likelihood (default) or ``wald``, both
       conditional on the chosen model.
+
+    Contradictions raise: ``model`` with a method other than ``fixed``, ``p_threshold``
+    outside ``stepwise``, ``max_order`` outside ``bic``/``aic``, ``interval`` with a
+    bootstrap, ``workers`` without one.
     """
-    if model is not None:
-        method = "fixed"
-    if method not in (*METHODS, "fixed"):
-        raise EstimationError(f"Unknown method {method!r}; expected one of "
-                              f"{', '.join((*METHODS, 'fixed'))}.", method=method)
+    _check_options(method, model, max_order, p_threshold, bootstrap, interval, workers,
+                   level)
+    p_threshold = 0.02 if p_threshold is None else p_threshold
     if table.observed == 0:
         raise EstimationError("The capture table is empty (nobody observed); nothing to "
                               "estimate.")
@@ -94,7 +165,7 @@ def estimate(table: CaptureTable, method: str = "stepwise", *,
         "skipped_models": selection.skipped,
         "table_sha256": hashlib.sha256(table.counts.tobytes()).hexdigest(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versions": _versions(),
+        "versions": versions(),
     }
     return PopulationEstimate(
         observed=table.observed, estimate=fit.estimate, se=se, ci_lower=lo, ci_upper=hi,
@@ -103,6 +174,36 @@ def estimate(table: CaptureTable, method: str = "stepwise", *,
         infinite_terms=tuple(label_term(t, table.lists) for t in fit.infinite),
         candidates=cands, warnings=tuple(warnings), provenance=provenance,
         replicates=replicates, acceleration=accel, _table=table, _selection=selection)
+
+
+def _check_options(method: str, model: Sequence[str] | None, max_order: int | None,
+                   p_threshold: float | None, bootstrap: int, interval: str | None,
+                   workers: int | None, level: float) -> None:
+    def fail(message: str) -> None:
+        raise EstimationError(message, method=method)
+
+    if method not in (*SELECTION_METHODS, "fixed"):
+        fail(f"Unknown log-linear method {method!r}; expected one of "
+             f"{', '.join((*SELECTION_METHODS, 'fixed'))}.")
+    if (model is not None) != (method == "fixed"):
+        fail("A fixed model needs model=[...] and method 'fixed' (or no method); "
+             f"method {method!r} selects its own model, so model= contradicts it."
+             if model is not None else "Method 'fixed' needs model=[...] (e.g. ['LA:NG']).")
+    if p_threshold is not None and method != "stepwise":
+        fail(f"p_threshold is an option of 'stepwise' only, not of {method!r}.")
+    if p_threshold is not None and not 0 < p_threshold < 1:
+        fail(f"p_threshold must be between 0 and 1; got {p_threshold}.")
+    if max_order is not None and method not in ("bic", "aic"):
+        fail(f"max_order is an option of 'bic' and 'aic' only, not of {method!r}.")
+    if bootstrap < 0:
+        fail(f"bootstrap must be 0 or more replicates; got {bootstrap}.")
+    if interval is not None and bootstrap > 0:
+        fail(f"interval={interval!r} contradicts bootstrap={bootstrap} (which gives a BCa "
+             "interval); drop one of them.")
+    if workers is not None and bootstrap == 0:
+        fail("workers only applies to a bootstrap (bootstrap > 0).")
+    if not 0 < level < 1:
+        fail(f"level must be between 0 and 1; got {level}.")
 
 
 def _select_top(spec: SelectSpec, table: CaptureTable, keep: int) -> Selection:
@@ -149,7 +250,7 @@ def _warnings(table: CaptureTable, sel: Selection, method: str, reps: int) -> li
     return out
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     try:
         from importlib.metadata import version
 
@@ -169,3 +270,47 @@ def check_model(table: CaptureTable, model: Sequence[str]) -> int:
     from zicht.research.estimate.fit import check_model as check_terms
 
     return check_terms(table.k, table.counts, _parse_model(model, table))
+
+
+_LOGLINEAR = "estimate_loglinear"
+_ASSUME = {
+    "main": "lists independent given the stratum, everyone equally catchable",
+    "stepwise": "dependence between lists is pairwise and seen in the observed overlaps; "
+                "no unobserved heterogeneity",
+    "bic": "the best log-linear model by BIC describes the hidden cell",
+    "aic": "the best log-linear model by AIC describes the hidden cell",
+    "fixed": "the given log-linear model is right",
+}
+for _name, _text in _ASSUME.items():
+    register(Method(_name, estimate_loglinear, "log-linear", _text))
+register(Method("multiyear", "zicht.research.estimate.multiyear:estimate_multiyear",
+                "log-linear", "one model over all years: list interactions shared by "
+                "every year, each year its own list sizes; no unobserved heterogeneity",
+                strata=True))
+
+#: Rcapture's closedp models (``heterogeneity.py``), one registry entry each.
+_RCAPTURE = "zicht.research.estimate.heterogeneity:fit_closedp_method"
+_HETEROGENEITY = {
+    "m0": "every list and every person alike",
+    "mt": "lists differ, people alike (log-linear main effects)",
+    "mb": "a trap response: the lists read as ordered occasions",
+    "mbh": "a trap response plus a first-list effect",
+}
+for _shape, _text in (("chao", "a lower bound: visibility of any shape (Chao)"),
+                      ("poisson2", "visibility with a heavy right tail (Poisson2)"),
+                      ("darroch", "normal visibility on the logit scale (Darroch)"),
+                      ("gamma", "gamma-type visibility (Gamma3.5)"),
+                      ("normal", "normal visibility, integrated exactly")):
+    _HETEROGENEITY[f"mh-{_shape}"] = f"lists equally likely to find anyone; {_text}"
+    _HETEROGENEITY[f"mth-{_shape}"] = f"lists differ and persons differ in visibility, " \
+                                       f"the same on every list; {_text}"
+for _name, _text in _HETEROGENEITY.items():
+    register(Method(f"rcapture-{_name}", _RCAPTURE, "heterogeneity", _text))
+register(Method("rcapture-custom", "zicht.research.estimate.heterogeneity:fit_closedp_ci",
+                "heterogeneity", "the user's log-linear model plus a heterogeneity column"))
+register(Method("lcmcr", "zicht.research.estimate.latent_class:fit_lcmcr", "latent class",
+                "persons fall in latent classes; lists independent within a class "
+                "(Manrique-Vallier 2016, as R LCMCR)"))
+register(Method("dga", "zicht.research.estimate.bma:fit_bma", "model averaging",
+                "dependence is a decomposable graph; estimates averaged over graphs by "
+                "posterior weight (Madigan & York 1997, as R dga); no heterogeneity"))

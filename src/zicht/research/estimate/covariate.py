@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,9 @@ from zicht.research.estimate.fit import Prepared, mle_exists_lp, newton
 from zicht.research.estimate.interval import bca_interval, jackknife_acceleration
 from zicht.research.estimate.select import poisson_pvalues
 from zicht.research.estimate.table import CaptureTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 Column = tuple[Any, ...]  # ("g", s) | ("l", s, j) | ("t", term)
@@ -45,6 +48,7 @@ class CovariateFit:
     coef: FloatArray
     hidden: FloatArray  # per stratum
     var_hidden_total: float
+    var_hidden: FloatArray  # per stratum (delta method, interactions taken as known)
     fitted: FloatArray  # over all (stratum, history) cells
 
 
@@ -64,30 +68,107 @@ class CovariateSpec:
 
 @dataclass(frozen=True)
 class CovariateEstimate:
-    """Per-stratum and total estimates from one covariate model."""
+    """Per-stratum and total estimates from one covariate model.
+
+    The vocabulary of ``PopulationEstimate``: ``estimate``/``ci_lower``/``ci_upper`` are
+    the total over strata; ``stratum_*`` hold each stratum's estimate and interval
+    (``interval`` names how both were computed).
+    """
 
     by: tuple[str, ...]
     keys: tuple[tuple[tuple[str, Any], ...], ...]
-    observed: tuple[int, ...]
+    stratum_observed: tuple[int, ...]
     stratum_estimates: tuple[float, ...]
+    stratum_ci_lower: tuple[float, ...]
+    stratum_ci_upper: tuple[float, ...]
     estimate: float
     ci_lower: float
     ci_upper: float
     level: float
-    interval: str  # "wald-log" or "bca"
+    interval: str  # "wald-log", "bca" (total; strata wald-log) or "parametric"
     model: tuple[str, ...]
+    lists: tuple[str, ...] = ()
+    se: float = math.nan
+    stratum_se: tuple[float, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    provenance: dict[str, Any] = field(default_factory=dict, compare=False)
+    method: str = "covariate"
+
+    @property
+    def observed(self) -> int:
+        return sum(self.stratum_observed)
+
+    def __repr__(self) -> str:
+        return (f"CovariateEstimate(method={self.method!r}, n={self.observed}, "
+                f"strata={len(self.keys)}, estimate={self.estimate:.1f}, "
+                f"ci=({self.ci_lower:.1f}, {self.ci_upper:.1f}), level={self.level}, "
+                f"interval={self.interval!r})")
+
+    def stratum(self, **key: Any) -> dict[str, Any]:
+        """One stratum's row, e.g. ``result.stratum(year=2024)``."""
+        for row in self.rows()[:-1]:
+            if all(row.get(k) == v for k, v in key.items()):
+                return row
+        raise EstimationError(f"No stratum {key} in this estimate; strata: "
+                              f"{', '.join(str(dict(k)) for k in self.keys)}.")
 
     def rows(self) -> list[dict[str, Any]]:
+        """One row per stratum, then the total (``ci_lower``/``ci_upper`` everywhere)."""
         out: list[dict[str, Any]] = [
-            {**dict(key), "row": "covariate model, stratum", "observed": obs,
-             "estimate": round(est, 2), "ci_low": None, "ci_high": None}
-            for key, obs, est in zip(self.keys, self.observed, self.stratum_estimates,
-                                     strict=True)]
-        out.append({**dict.fromkeys(self.by), "row": "covariate model, total",
-                    "observed": sum(self.observed), "estimate": round(self.estimate, 2),
-                    "ci_low": round(self.ci_lower, 2), "ci_high": round(self.ci_upper, 2)})
+            {**dict(key), "row": f"{self.method} model, stratum", "observed": obs,
+             "estimate": _round(est), "se": _round(se), "ci_lower": _round(lo),
+             "ci_upper": _round(hi)}
+            for key, obs, est, se, lo, hi in zip(
+                self.keys, self.stratum_observed, self.stratum_estimates,
+                self.stratum_se or (math.nan,) * len(self.keys), self.stratum_ci_lower,
+                self.stratum_ci_upper, strict=True)]
+        out.append({**dict.fromkeys(self.by), "row": f"{self.method} model, total",
+                    "observed": self.observed, "estimate": _round(self.estimate),
+                    "se": _round(self.se), "ci_lower": _round(self.ci_lower),
+                    "ci_upper": _round(self.ci_upper)})
         return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per stratum and the total: the strata, ``row``, ``observed`` and the
+        fixed columns ``estimate, se, ci_lower, ci_upper, level``."""
+        import pandas as pd
+
+        return pd.DataFrame([{**r, "level": self.level} for r in self.rows()])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: the total in the ``PopulationEstimate`` keys plus ``strata``."""
+        return {"method": self.method, "observed": self.observed,
+                "estimate": _round(self.estimate), "se": _round(self.se),
+                "ci_lower": _round(self.ci_lower), "ci_upper": _round(self.ci_upper),
+                "level": self.level, "interval": self.interval, "by": list(self.by),
+                "lists": list(self.lists), "model": list(self.model),
+                "strata": self.rows()[:-1], "warnings": list(self.warnings),
+                "provenance": self.provenance}
+
+    def summary(self) -> str:
+        """A few lines for people: the shared model, each stratum, the total."""
+        pct = round(self.level * 100)
+        lines = [f"One log-linear model over {len(self.keys)} strata ({', '.join(self.by)}): "
+                 f"stratum-specific main effects, shared interactions; {len(self.lists)} "
+                 f"lists ({', '.join(self.lists)})",
+                 f"  shared interactions  {' + '.join(self.model) or 'none'}",
+                 f"  {'stratum':<14}{'observed':>10}{'estimate':>12}  {pct}% interval "
+                 f"[{self.interval}]"]
+        for r in self.rows():
+            label = ", ".join(str(r[b]) for b in self.by) if r[self.by[0]] is not None \
+                else "total"
+            lines.append(f"  {label:<14}{r['observed']:>10,}{_fmt(r['estimate']):>12}  "
+                         f"{_fmt(r['ci_lower'])} - {_fmt(r['ci_upper'])}")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), 2)
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
 
 
 def _design(k: int, n_strata: int, terms: Sequence[int]) -> tuple[FloatArray, list[Column]]:
@@ -147,8 +228,13 @@ def fit_covariate(spec: CovariateSpec, counts: npt.NDArray[np.int64], terms: Seq
             hidden[c[1]] = math.exp(b[i])
             grad[i] = hidden[c[1]]
     cov = np.linalg.inv((x.T * mu) @ x)
+    g_idx = [i for i, c in enumerate(cols) if c[0] == "g"]
+    var_s = np.zeros(spec.n_strata)
+    for i in g_idx:
+        var_s[cols[i][1]] = grad[i] ** 2 * cov[i, i]
     return CovariateFit(terms=tuple(terms), columns=cols, coef=b, hidden=hidden,
-                        var_hidden_total=float(grad @ cov @ grad), fitted=fitted)
+                        var_hidden_total=float(grad @ cov @ grad), var_hidden=var_s,
+                        fitted=fitted)
 
 
 def select_covariate(spec: CovariateSpec, counts: npt.NDArray[np.int64],
@@ -188,9 +274,17 @@ def select_covariate(spec: CovariateSpec, counts: npt.NDArray[np.int64],
 
 def estimate_covariate(tables: Mapping[tuple[tuple[str, Any], ...], CaptureTable], *,
                        model: Sequence[str] | None = None, p_threshold: float = 0.02,
-                       bootstrap: int = 0, seed: int = 1234, level: float = 0.95,
-                       workers: int | None = None) -> CovariateEstimate:
-    """One covariate model over the strata in ``tables`` (same lists in each)."""
+                       bootstrap: int = 0, interval: str | None = None, seed: int = 1234,
+                       level: float = 0.95, workers: int | None = None,
+                       method: str = "covariate") -> CovariateEstimate:
+    """One covariate model over the strata in ``tables`` (same lists in each).
+
+    ``interval``: ``wald-log`` (default without a bootstrap; the interactions taken as
+    known), ``parametric`` (``bootstrap`` tables drawn from the fitted model, the
+    selection repeated on each, percentile interval per stratum and for the total), or
+    ``bca`` (default with a bootstrap: multinomial resampling, BCa for the total; the
+    strata keep their Wald interval).
+    """
     keys = tuple(tables)
     if not keys:
         raise EstimationError("No strata given to the covariate model.")
@@ -198,34 +292,106 @@ def estimate_covariate(tables: Mapping[tuple[tuple[str, Any], ...], CaptureTable
     if any(tables[key].lists != lists for key in keys):
         raise EstimationError("A covariate model needs the same lists in every stratum; "
                               "collapse lists the same way in all strata first.")
+    how = interval or ("bca" if bootstrap > 0 else "wald-log")
+    if how not in ("wald-log", "parametric", "bca"):
+        raise EstimationError(f"Unknown interval {how!r}; expected 'wald-log', "
+                              "'parametric' or 'bca'.")
+    if (how == "wald-log") != (bootstrap == 0):
+        raise EstimationError(f"interval={how!r} with bootstrap={bootstrap}: the "
+                              "'parametric' and 'bca' intervals need bootstrap > 0, "
+                              "'wald-log' needs bootstrap = 0.")
+    if not 0 < level < 1:
+        raise EstimationError(f"level must be between 0 and 1; got {level}.")
     counts = np.concatenate([tables[key].counts for key in keys])
     terms = None
     if model is not None:
         from zicht.research.estimate.design import parse_term
 
-        terms = tuple(parse_term(m, lists) for m in model)
+        try:
+            terms = tuple(parse_term(m, lists) for m in model)
+        except ValueError as exc:
+            raise EstimationError(f"A model term names a list not in the tables "
+                                  f"({', '.join(lists)}).") from exc
     spec = CovariateSpec(k=len(lists), n_strata=len(keys), p_threshold=p_threshold,
                          terms=terms)
     fit = select_covariate(spec, counts)
-    observed = tuple(tables[key].observed for key in keys)
-    total = float(sum(observed) + fit.hidden.sum())
+    observed = np.array([tables[key].observed for key in keys], dtype=np.float64)
+    est_s = observed + fit.hidden
+    total = float(est_s.sum())
+    z = float(ndtri(0.5 + level / 2))
+    lo_s, hi_s = _wald_log(observed, fit.hidden, fit.var_hidden, z)
+    se_s = np.sqrt(fit.var_hidden)
+    se = math.sqrt(fit.var_hidden_total)
     warnings: list[str] = []
-    if bootstrap > 0:
+    failed = 0
+    if how == "bca":
         boot = run_bootstrap(spec, counts, fit, bootstrap, seed, workers)
         accel = jackknife_acceleration(counts, boot.jackknife)
         lo, hi = bca_interval(boot.replicates, total, accel, level)
-        how = "bca"
+        se = float(np.nanstd(boot.replicates, ddof=1))
+        failed = boot.failed
+        warnings.append("The stratum intervals are Wald intervals that treat the selected "
+                        "interactions as known; interval='parametric' repeats the "
+                        "selection for every stratum.")
+    elif how == "parametric":
+        reps, failed = parametric_replicates(spec, fit, bootstrap, seed)
+        q = [(1 - level) / 2, (1 + level) / 2]
+        ok = reps[np.isfinite(reps).all(axis=1)]
+        if len(ok) < 10:
+            raise EstimationError("Fewer than 10 parametric bootstrap tables could be "
+                                  "fitted; use interval='wald-log' or merge strata.")
+        n_rep = ok + observed[None, :]
+        lo_s, hi_s = np.quantile(n_rep, q, axis=0)
+        se_s = np.std(n_rep, axis=0, ddof=1)
+        tot = n_rep.sum(axis=1)
+        lo, hi = (float(v) for v in np.quantile(tot, q))
+        se = float(np.std(tot, ddof=1))
     else:
-        z = float(ndtri(0.5 + level / 2))
         hid = float(fit.hidden.sum())
-        rel = math.sqrt(fit.var_hidden_total) / hid if hid > 0 else 0.0
-        lo, hi = sum(observed) + hid * math.exp(-z * rel), sum(observed) + hid * math.exp(z * rel)
-        how = "wald-log"
-        warnings.append("The interval treats the selected interactions as known; use a "
-                        "bootstrap for one that includes model selection.")
+        rel = se / hid if hid > 0 else 0.0
+        lo, hi = float(observed.sum() + hid * math.exp(-z * rel)), \
+            float(observed.sum() + hid * math.exp(z * rel))
+        warnings.append("The interval treats the selected interactions as known; use "
+                        "interval='parametric' (with bootstrap) to include the selection.")
+    if failed:
+        warnings.append(f"{failed} of {bootstrap} bootstrap tables had no model passing "
+                        "the checks and were left out.")
+    provenance = {"method": method, "p_threshold": p_threshold if terms is None else None,
+                  "model": list(model) if model is not None else None,
+                  "bootstrap": bootstrap, "interval": how, "seed": seed,
+                  "strata": [dict(k) for k in keys]}
     return CovariateEstimate(
-        by=tuple(name for name, _ in keys[0]), keys=keys, observed=observed,
-        stratum_estimates=tuple(float(o + h) for o, h in zip(observed, fit.hidden,
-                                                               strict=True)),
+        by=tuple(name for name, _ in keys[0]), keys=keys,
+        stratum_observed=tuple(int(o) for o in observed),
+        stratum_estimates=tuple(float(e) for e in est_s),
+        stratum_ci_lower=tuple(float(v) for v in lo_s),
+        stratum_ci_upper=tuple(float(v) for v in hi_s),
         estimate=total, ci_lower=lo, ci_upper=hi, level=level, interval=how,
-        model=tuple(label_term(t, lists) for t in fit.terms), warnings=tuple(warnings))
+        model=tuple(label_term(t, lists) for t in fit.terms), lists=lists, se=se,
+        stratum_se=tuple(float(v) for v in se_s), warnings=tuple(warnings),
+        provenance=provenance, method=method)
+
+
+def _wald_log(observed: FloatArray, hidden: FloatArray, var: FloatArray,
+              z: float) -> tuple[FloatArray, FloatArray]:
+    """Normal interval on the log hidden number, per stratum."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(hidden > 0, np.sqrt(var) / hidden, 0.0)
+    return observed + hidden * np.exp(-z * rel), observed + hidden * np.exp(z * rel)
+
+
+def parametric_replicates(spec: CovariateSpec, fit: CovariateFit, n: int,
+                          seed: int) -> tuple[FloatArray, int]:
+    """Hidden number per stratum on ``n`` tables drawn (Poisson) from the fitted model,
+    the selection repeated on each; rows of NaN where no model passed the checks.
+    Replicate ``i`` uses the stream ``SeedSequence(seed, spawn_key=(i,))``."""
+    out = np.full((n, spec.n_strata), np.nan)
+    failed = 0
+    for i in range(n):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        counts = rng.poisson(fit.fitted).astype(np.int64)
+        try:
+            out[i] = select_covariate(spec, counts, fit).hidden
+        except EstimationError:
+            failed += 1
+    return out, failed

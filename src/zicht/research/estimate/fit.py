@@ -246,3 +246,115 @@ def warm_start(prev: ModelFit | None, p_finite: Model) -> FloatArray | None:
         if j is not None:
             b[1 + i] = prev.coef[j]
     return b
+
+
+@dataclass(frozen=True, eq=False)
+class GlmFit:
+    """A Poisson fit by R's ``glm.fit`` rule (see :func:`newton_glm`).
+
+    ``kept`` marks the design columns that were estimated (R sets aliased ones to NA);
+    ``coef`` and ``cov`` are over the kept columns only.
+    """
+
+    coef: FloatArray
+    cov: FloatArray  # inverse information from the weights of the last iteration, as R
+    fitted: FloatArray
+    kept: npt.NDArray[np.bool_]
+    deviance: float
+    loglik: float  # sum of log dpois(y, mu): R's aic is -2 loglik + 2 rank
+    converged: bool
+    iterations: int
+    warnings: tuple[str, ...]
+
+    @property
+    def rank(self) -> int:
+        return int(self.kept.sum())
+
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def newton_glm(x: FloatArray, y: FloatArray, *, max_iter: int = 25,
+               epsilon: float = 1e-8) -> GlmFit:
+    """Newton-Raphson (IRLS; the same steps for the canonical log link) with R's rules.
+
+    :func:`newton` stops on the step size, which is right at an interior optimum; on
+    the boundary (a heterogeneity parameter running to infinity, an estimate tending to
+    the observed count) where a fit stops decides the reported figure, so Rcapture's
+    numbers are reproduced only with R's own rules: start at ``mu = y + 0.1``, stop
+    when the deviance changes by less than ``epsilon`` relative, at most 25 iterations,
+    rates floored at machine epsilon, step halving only on a non-finite deviance, and
+    columns aliased on earlier ones dropped (R's pivoted QR). The result is returned
+    even without convergence, with R's warnings.
+    """
+    kept = _independent_columns(x)
+    xk = x[:, kept]
+    mu = y + 0.1
+    eta = np.log(mu)
+    dev_old = _deviance(y, mu)
+    coef = np.zeros(xk.shape[1])
+    weights = mu
+    converged, it = False, 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+        weights = mu
+        z = eta + (y - mu) / mu
+        # weighted least squares by Householder QR, as R's Cdqrls (the normal equations
+        # lose the digits that decide where a fit on the boundary stops)
+        root = np.sqrt(weights)
+        q, r = np.linalg.qr(xk * root[:, None])
+        coef_new = np.linalg.solve(r, q.T @ (z * root))
+        eta = xk @ coef_new
+        mu = np.maximum(np.exp(np.minimum(eta, 700.0)), _EPS)
+        dev = _deviance(y, mu)
+        halvings = 0
+        while not np.isfinite(dev) and halvings < 30:  # R: "step size truncated"
+            coef_new = (coef_new + coef) / 2
+            eta = xk @ coef_new
+            mu = np.maximum(np.exp(np.minimum(eta, 700.0)), _EPS)
+            dev = _deviance(y, mu)
+            halvings += 1
+        coef = coef_new
+        if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
+            converged = True
+            break
+        dev_old = dev
+    warnings = []
+    if not converged:
+        warnings.append("glm.fit: algorithm did not converge")
+    if (mu < 10 * _EPS).any():
+        warnings.append("glm.fit: fitted rates numerically 0 occurred")
+    r_last = np.linalg.qr(xk * np.sqrt(weights)[:, None], mode="r")
+    r_inv = np.linalg.inv(r_last)
+    cov = r_inv @ r_inv.T  # R's chol2inv of the last QR
+    loglik = float(np.sum(y * np.log(mu) - mu - gammaln(y + 1.0)))
+    return GlmFit(coef=coef, cov=cov, fitted=mu, kept=kept, deviance=_deviance(y, mu),
+                  loglik=loglik, converged=converged, iterations=it,
+                  warnings=tuple(warnings))
+
+
+def _deviance(y: FloatArray, mu: FloatArray) -> float:
+    """Poisson deviance, R's ``dev.resids`` summed cell by cell (``y log(y/mu)`` is 0 where
+    y = 0); R's order of operations, since the stopping rule compares successive values."""
+    ratio = np.where(y > 0, y / mu, 1.0)
+    return float(np.sum(2.0 * (y * np.log(ratio) - (y - mu))))
+
+
+def _independent_columns(x: FloatArray, tol: float = 1e-7) -> npt.NDArray[np.bool_]:
+    """Columns not aliased on earlier ones, in order (R's limited-pivoting QR)."""
+    r_diag = np.abs(np.diag(np.linalg.qr(x, mode="r")))
+    norms = np.linalg.norm(x, axis=0)
+    if x.shape[0] >= x.shape[1] and (r_diag > 1e3 * tol * norms).all():
+        return np.ones(x.shape[1], dtype=bool)  # clearly full rank: the common case
+    kept = np.zeros(x.shape[1], dtype=bool)
+    basis: list[FloatArray] = []
+    for j in range(x.shape[1]):
+        v = x[:, j].astype(np.float64)
+        norm0 = float(np.linalg.norm(v))
+        for _ in range(2):  # Gram-Schmidt twice: orthogonal to rounding
+            for q in basis:
+                v = v - (q @ v) * q
+        norm = float(np.linalg.norm(v))
+        if norm0 > 0 and norm > tol * norm0:
+            basis.append(v / norm)
+            kept[j] = True
+    return kept

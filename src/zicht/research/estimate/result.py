@@ -84,8 +84,8 @@ class PopulationEstimate:
         return {
             "observed": self.observed,
             "estimate": _num(self.estimate),
-            "ci_low": _num(self.ci_lower),
-            "ci_high": _num(self.ci_upper),
+            "ci_lower": _num(self.ci_lower),
+            "ci_upper": _num(self.ci_upper),
             "level": self.level,
             "interval": self.interval,
             "se": _num(self.se),

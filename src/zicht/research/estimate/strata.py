@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from zicht.core.errors import EstimationError
 from zicht.research.estimate.api import estimate
 from zicht.research.estimate.result import PopulationEstimate
 from zicht.research.estimate.table import CaptureTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,62 @@ class StratifiedEstimate:
     pooled: PopulationEstimate | None
     level: float
 
+    method: str = "stepwise"
+
+    # the vocabulary of PopulationEstimate: the total is the sum of strata
+    @property
+    def estimate(self) -> float:
+        return self.sum_estimate
+
+    @property
+    def ci_lower(self) -> float:
+        return self.sum_ci_lower
+
+    @property
+    def ci_upper(self) -> float:
+        return self.sum_ci_upper
+
+    @property
+    def observed(self) -> int:
+        return sum(s.observed for s in self.strata)
+
+    def __repr__(self) -> str:
+        return (f"StratifiedEstimate(method={self.method!r}, n={self.observed}, "
+                f"strata={len(self.strata)}, estimate={self.estimate:.1f}, "
+                f"ci=({self.ci_lower:.1f}, {self.ci_upper:.1f}), level={self.level})")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows of :meth:`rows` with the fixed columns ``estimate, se, ci_lower,
+        ci_upper, level``."""
+        import pandas as pd
+
+        se = [s.result.se if s.result else None for s in self.strata]
+        se += [None, self.pooled.se if self.pooled else None]
+        return pd.DataFrame([{**r, "se": e, "level": self.level}
+                             for r, e in zip(self.rows(), se, strict=True)])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: the sum of strata in the ``PopulationEstimate`` keys plus rows."""
+        return {"method": self.method, "observed": self.observed,
+                "estimate": _round(self.estimate), "ci_lower": _round(self.ci_lower),
+                "ci_upper": _round(self.ci_upper), "level": self.level,
+                "by": list(self.by), "complete": self.sum_complete, "rows": self.rows()}
+
+    def summary(self) -> str:
+        """A few lines for people: each stratum, their sum and the pooled estimate."""
+        pct = round(self.level * 100)
+        lines = [f"Multiple systems estimation per stratum ({', '.join(self.by)}), method "
+                 f"{self.method}; {pct}% intervals"]
+        for r in self.rows():
+            label = ", ".join(str(r[b]) for b in self.by) if r["row"] == "stratum" \
+                else r["row"]
+            est = "-" if r["estimate"] is None else f"{r['estimate']:,.0f}"
+            lo = "-" if r["ci_lower"] is None else f"{r['ci_lower']:,.0f}"
+            hi = "-" if r["ci_upper"] is None else f"{r['ci_upper']:,.0f}"
+            lines.append(f"  {label:<16}{r['observed'] or 0:>8,}{est:>10}  {lo} - {hi}"
+                         + (f"  ({r['error']})" if r.get("error") else ""))
+        return "\n".join(lines)
+
     def rows(self) -> list[dict[str, Any]]:
         """Tidy rows: one per stratum, then ``sum of strata`` and ``pooled``."""
         out = []
@@ -53,21 +112,21 @@ class StratifiedEstimate:
             r = s.result
             out.append({**dict(s.key), "row": "stratum", "observed": s.observed,
                         "estimate": _round(r.estimate if r else None),
-                        "ci_low": _round(r.ci_lower if r else None),
-                        "ci_high": _round(r.ci_upper if r else None),
+                        "ci_lower": _round(r.ci_lower if r else None),
+                        "ci_upper": _round(r.ci_upper if r else None),
                         "model": list(r.model) if r else None, "error": s.error})
         blank = dict.fromkeys(self.by)
         out.append({**blank, "row": "sum of strata",
                     "observed": sum(s.observed for s in self.strata),
-                    "estimate": _round(self.sum_estimate), "ci_low": _round(self.sum_ci_lower),
-                    "ci_high": _round(self.sum_ci_upper), "model": None,
+                    "estimate": _round(self.sum_estimate), "ci_lower": _round(self.sum_ci_lower),
+                    "ci_upper": _round(self.sum_ci_upper), "model": None,
                     "error": None if self.sum_complete else
                     "some strata could not be estimated; their observed count is used"})
         p = self.pooled
         out.append({**blank, "row": "pooled", "observed": p.observed if p else None,
                     "estimate": _round(p.estimate if p else None),
-                    "ci_low": _round(p.ci_lower if p else None),
-                    "ci_high": _round(p.ci_upper if p else None),
+                    "ci_lower": _round(p.ci_lower if p else None),
+                    "ci_upper": _round(p.ci_upper if p else None),
                     "model": list(p.model) if p else None, "error": None})
         return out
 
@@ -121,7 +180,7 @@ def estimate_strata(tables: Mapping[tuple[tuple[str, Any], ...], CaptureTable],
             pooled_result = None
     return StratifiedEstimate(by=by, strata=tuple(results), sum_estimate=total,
                               sum_ci_lower=lo, sum_ci_upper=hi, sum_complete=complete,
-                              pooled=pooled_result, level=level)
+                              pooled=pooled_result, level=level, method=method)
 
 
 def _sum_interval(ok: list[PopulationEstimate], total: float, fallback: int,

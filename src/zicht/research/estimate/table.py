@@ -99,14 +99,21 @@ class CaptureTable:
                 raise EstimationError(
                     f"{path.name} has no `{count_column}` column (columns: {header}). "
                     "Expected one 0/1 column per list and a `count` column.")
-            lists = [c for c in header if c != count_column]
             rows = list(reader)
+        return cls.from_csv_rows(path.name, header, rows, count_column)
+
+    @classmethod
+    def from_csv_rows(cls, name: str, header: Sequence[str], rows: Sequence[Mapping[str, str]],
+                      count_column: str = "count") -> CaptureTable:
+        """Build from CSV rows (``csv.DictReader``): the columns of ``header`` other than
+        ``count_column`` are the lists."""
+        lists = [c for c in header if c != count_column]
         try:
             hist = [[int(r[c]) for c in lists] for r in rows]
             counts = [int(r[count_column]) for r in rows]
         except (TypeError, ValueError) as exc:
             raise EstimationError(
-                f"{path.name} holds a value that is not an integer ({exc}). Expected 0/1 "
+                f"{name} holds a value that is not an integer ({exc}). Expected 0/1 "
                 "list columns and integer counts.") from exc
         return cls.from_histories(lists, hist, counts)
 
@@ -179,3 +186,35 @@ class CaptureTable:
             h2 = sum(1 << i for i, (_, mask) in enumerate(new_lists) if h & mask)
             out[h2 - 1] += self.counts[h - 1]
         return CaptureTable(tuple(n for n, _ in new_lists), out)
+
+
+def strata_from_csv(path: str | Path, stratum: str, count_column: str = "count",
+                    ) -> dict[tuple[tuple[str, object], ...], CaptureTable]:
+    """Read a CSV with a stratum column (e.g. ``year``), one 0/1 column per list and
+    ``count``: one capture table per stratum value, keyed ``((stratum, value),)``."""
+    path = Path(path)
+    if not path.is_file():
+        from zicht.core.errors import NotFoundError
+
+        raise NotFoundError(f"Capture table {path} does not exist.", path=str(path))
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    if stratum not in header:
+        raise EstimationError(f"{path.name} has no `{stratum}` column (columns: {header}). "
+                              "Name the stratum column with --strata.")
+    groups: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        groups.setdefault(r[stratum], []).append(r)
+    if count_column not in header:
+        raise EstimationError(f"{path.name} has no `{count_column}` column (columns: "
+                              f"{header}).")
+    fields = [c for c in header if c != stratum]
+    out: dict[tuple[tuple[str, object], ...], CaptureTable] = {}
+    for value in sorted(groups, key=lambda v: (len(v), v)):
+        table = CaptureTable.from_csv_rows(f"{path.name} ({stratum} {value})", fields,
+                                           groups[value], count_column)
+        key_value: object = int(value) if value.lstrip("-").isdigit() else value
+        out[((stratum, key_value),)] = table
+    return out

@@ -2,7 +2,7 @@
 
 For every seed a world is generated (``zicht.synth.generate_world``), its capture
 tables are built as ``zicht estimate --extract`` sees them with perfect linkage
-(:mod:`zicht.research.estimate.synthworld`), and every report year is estimated and
+(:mod:`benchmarks.synthworld`), and every report year is estimated and
 compared with the year's true total. Estimators (``ESTIMATORS``):
 
 - ``year, profile``: the default, ``zicht estimate --extract DIR`` (``--by year``,
@@ -13,7 +13,11 @@ compared with the year's true total. Estimators (``ESTIMATORS``):
 - ``year, form covariate``: one covariate model per year with form as the covariate
   (``--covariate``, Wald interval on the log hidden number);
 - ``form stratum``: each year x form stratum on its own, against the synth's planted
-  number of that stratum, with the heterogeneity ``sigma`` the synth solved for it.
+  number of that stratum, with the heterogeneity ``sigma`` the synth solved for it;
+- ``multiyear``: one log-linear model over all years (shared interactions selected once,
+  year-specific main effects), per-year parametric bootstrap interval (the published
+  estimate of ``zicht estimate --extract``, docs/estimation.md);
+- ``year, main``: main effects per year (independence), profile interval.
 
 Per (seed, year, estimator) one row; :func:`summarise` gives the coverage (share of
 rows whose interval holds the true total), the bias (mean relative error) and the
@@ -38,17 +42,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmarks.synthworld import form_truth, true_totals, write_linked_extract
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.api import estimate
-from zicht.research.estimate.covariate import estimate_covariate
+from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
 from zicht.research.estimate.extract import tables_from_extract
-from zicht.research.estimate.result import PopulationEstimate
+from zicht.research.estimate.multiyear import estimate_multiyear
 from zicht.research.estimate.strata import StratifiedEstimate, StratumResult, estimate_strata
-from zicht.research.estimate.synthworld import form_truth, true_totals, write_linked_extract
 from zicht.research.estimate.table import CaptureTable
 
+#: Rcapture's Mth models per year (fast); lcmcr and dga are left out of the study for
+#: their run time (minutes per table on a shared machine).
+RCAPTURE = ("rcapture-mth-chao", "rcapture-mth-poisson2", "rcapture-mth-darroch")
 ESTIMATORS = ("year, profile", "year, bca", "year x form, sum", "year, form covariate",
-              "form stratum")
+              "form stratum", "multiyear", "year, main", *RCAPTURE)
 Key = tuple[tuple[str, Any], ...]
 
 
@@ -64,6 +71,7 @@ class StudySpec:
     bootstrap_seeds: int = 0  # the bootstrap runs on the first this-many seeds
     level: float = 0.95
     workers: int = 1  # worlds generated and estimated in parallel
+    multiyear_bootstrap: int = 200  # parametric tables of the multi-year model
 
 
 @dataclass(frozen=True)
@@ -73,8 +81,8 @@ class StudyResult:
     seconds_estimate: float
 
 
-def study_world(world: Path, seed: int, *, bootstrap: int = 0,
-                level: float = 0.95) -> list[dict[str, Any]]:
+def study_world(world: Path, seed: int, *, bootstrap: int = 0, level: float = 0.95,
+                multiyear_bootstrap: int = 200) -> list[dict[str, Any]]:
     """One row per report year and estimator for the world in ``world``."""
     extract = write_linked_extract(world, world / "linked_extract")
     truth = true_totals(world)
@@ -82,6 +90,7 @@ def study_world(world: Path, seed: int, *, bootstrap: int = 0,
     by_year = tables_from_extract(extract, "year")
     by_form = tables_from_extract(extract, "year,form")
     rows: list[dict[str, Any]] = []
+    multi = _multiyear(by_year.common, level, seed, multiyear_bootstrap)
     for key, table in sorted(by_year.tables.items()):
         year = int(dict(key)["year"])
         base = {"seed": seed, "year": year, "observed": table.observed,
@@ -89,6 +98,11 @@ def study_world(world: Path, seed: int, *, bootstrap: int = 0,
                 "true_registered": int(truth.loc[year, "true_registered"]),
                 "form": None, "sigma": math.nan, "lists": len(table.lists)}
         rows.append(_attempt(base, "year, profile", partial(_single, table, level)))
+        rows.append(_attempt(base, "year, main", partial(_single, table, level,
+                                                         method="main")))
+        rows.append(_attempt(base, "multiyear", partial(_multi_row, multi, year)))
+        for name in RCAPTURE:
+            rows.append(_attempt(base, name, partial(_single, table, level, method=name)))
         if bootstrap > 0:
             rows.append(_attempt(base, "year, bca", partial(
                 _single, table, level, bootstrap=bootstrap, seed=seed * 10_000 + year,
@@ -106,8 +120,25 @@ def _of_year(tables: dict[Key, CaptureTable], year: int) -> dict[Key, CaptureTab
     return {k: t for k, t in tables.items() if dict(k)["year"] == year}
 
 
-def _single(table: CaptureTable, level: float, **options: Any) -> dict[str, Any]:
-    return _fields(estimate(table, "stepwise", level=level, **options))
+def _single(table: CaptureTable, level: float, method: str = "stepwise",
+            **options: Any) -> dict[str, Any]:
+    return _fields(estimate(table, method, level=level, **options))
+
+
+def _multiyear(tables: dict[Key, CaptureTable], level: float, seed: int,
+               bootstrap: int) -> CovariateEstimate | EstimationError:
+    try:
+        return estimate_multiyear(tables, bootstrap=bootstrap, seed=seed, level=level)
+    except EstimationError as exc:
+        return exc
+
+
+def _multi_row(multi: CovariateEstimate | EstimationError, year: int) -> dict[str, Any]:
+    if isinstance(multi, EstimationError):
+        raise multi
+    r = multi.stratum(year=year)
+    return {"estimate": r["estimate"], "ci_low": r["ci_lower"], "ci_high": r["ci_upper"],
+            "interval": multi.interval, "model": " + ".join(multi.model)}
 
 
 def _strata_sum(s: StratifiedEstimate) -> dict[str, Any]:
@@ -133,9 +164,16 @@ def _form_row(seed: int, year: int, s: StratumResult, truth: pd.DataFrame) -> di
     return _attempt(base, "form stratum", partial(_fields, r))
 
 
-def _fields(r: PopulationEstimate) -> dict[str, Any]:
+def _fields(r: Any) -> dict[str, Any]:
     return {"estimate": r.estimate, "ci_low": r.ci_lower, "ci_high": r.ci_upper,
-            "interval": r.interval, "model": " + ".join(r.model)}
+            "interval": str(getattr(r, "interval", "")),
+            "model": _model_label(getattr(r, "model", None))}
+
+
+def _model_label(model: Any) -> str | None:
+    if model is None or isinstance(model, str):
+        return model
+    return " + ".join(model)
 
 
 def _raise(message: str) -> dict[str, Any]:
@@ -178,7 +216,8 @@ def run_world(spec: StudySpec, seed: int, workdir: Path) -> tuple[list[dict[str,
                                  population_scale=spec.population_scale))
         t1 = time.perf_counter()
         boot = spec.bootstrap if seed in spec.seeds[:spec.bootstrap_seeds] else 0
-        rows = study_world(world, seed, bootstrap=boot, level=spec.level)
+        rows = study_world(world, seed, bootstrap=boot, level=spec.level,
+                           multiyear_bootstrap=spec.multiyear_bootstrap)
         return rows, t1 - t0, time.perf_counter() - t1
     finally:
         shutil.rmtree(world, ignore_errors=True)
@@ -230,5 +269,17 @@ def summarise(rows: Iterable[dict[str, Any]],
             "bias": float(err.mean()) if err.size else math.nan,
             "median_rel_error": float(np.median(err)) if err.size else math.nan,
             "rel_width": float(np.median(width)) if width.size else math.nan,
+            "median_abs_rel_error": float(np.median(np.abs(err))) if err.size else math.nan,
+            "within_world_sd": _within_world_sd(rs),
         })
     return out
+
+
+def _within_world_sd(rows: list[dict[str, Any]]) -> float:
+    """Median over worlds of the standard deviation of estimate/truth across its years."""
+    by_seed: dict[Any, list[float]] = defaultdict(list)
+    for r in rows:
+        if math.isfinite(r["rel_error"]):
+            by_seed[r["seed"]].append(1.0 + r["rel_error"])
+    sds = [float(np.std(v, ddof=1)) for v in by_seed.values() if len(v) >= 2]
+    return float(np.median(sds)) if sds else math.nan

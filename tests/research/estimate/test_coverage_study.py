@@ -1,4 +1,4 @@
-"""The coverage study on synthetic worlds (``zicht.research.estimate.coverage``): tiny
+"""The coverage study on synthetic worlds (``benchmarks.coverage_study``): tiny
 worlds, so this checks the machinery (linked tables, truth, rows, summaries), not the
 coverage figures, which ``python -m benchmarks estimate_coverage`` measures."""
 
@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from zicht.research.estimate.coverage import (
+from benchmarks.coverage_study import (
     ESTIMATORS,
     StudySpec,
     run_study,
     study_world,
     summarise,
 )
+from benchmarks.synthworld import true_totals, write_linked_extract
+
 from zicht.research.estimate.extract import tables_from_extract
-from zicht.research.estimate.synthworld import true_totals, write_linked_extract
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +48,7 @@ def test_linked_tables_match_the_truth(tiny_world: Path, tmp_path: Path) -> None
 
 
 def test_study_world_rows(tiny_world: Path) -> None:
-    rows = study_world(tiny_world, seed=3, bootstrap=30)
+    rows = study_world(tiny_world, seed=3, bootstrap=30, multiyear_bootstrap=20)
     assert {(r["year"], r["estimator"]) for r in rows} == {
         (y, e) for y in (2019, 2020) for e in ESTIMATORS}
     for r in rows:
@@ -91,7 +91,8 @@ def test_summarise_coverage_bias_width() -> None:
 
 
 def test_run_study_generates_and_removes_worlds(tmp_path: Path) -> None:
-    spec = StudySpec(seeds=(11,), scale=0.05, population_scale=0.0005, years=(2020, 2020))
+    spec = StudySpec(seeds=(11,), scale=0.05, population_scale=0.0005, years=(2020, 2020),
+                     multiyear_bootstrap=10)
     result = run_study(spec, workdir=tmp_path)
     assert {r["estimator"] for r in result.rows} == set(ESTIMATORS) - {"year, bca"}
     assert {(r["seed"], r["year"]) for r in result.rows} == {(11, 2020)}
