@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0005_audit_keyed"
-down_revision = "0003_dedupe_incremental"  # coordinator: re-chain onto 0004_organisation_scope
+down_revision = "0004_organisation_scope"
 branch_labels = None
 depends_on = None
 
