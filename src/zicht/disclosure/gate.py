@@ -294,12 +294,15 @@ def _complete_grid(spec: TableSpec, grid: tuple[str, ...]) -> TableSpec:
     rows: list[dict[str, Any]] = []
     for year, year_rows in seen.items():
         listed = {tuple(r.get(g) for g in grid): r for r in year_rows}
+        if len(listed) != len(year_rows):
+            raise DisclosureError(
+                f"Table {spec.name!r} has two rows for one {' x '.join(grid)} in {year}; "
+                "a grid table has one row per combination.")
         for combo in _product(values):
-            row = listed.get(combo)
-            if row is None:
-                row = {"year": year, **dict(zip(grid, combo, strict=True)),
-                       **{c: 0 for c in spec.count_columns}}
-            rows.append(row)
+            found = listed.get(combo)
+            rows.append(found if found is not None else
+                        {"year": year, **dict(zip(grid, combo, strict=True)),
+                         **dict.fromkeys(spec.count_columns, 0)})
     return replace(spec, rows=tuple(rows))
 
 
