@@ -86,3 +86,30 @@ def test_summary_reports_precision_and_recall_from_reviewed_pairs(registry: Regi
         assert reviewed_accuracy(conn)["recall"].n == len(items)
     assert len(ids) == len(UNSURE)
     assert "reviewed" in summary.to_dict()
+
+
+def test_reviewers_who_accept_unsure_pairs_raise_every_weight() -> None:
+    """Labels saying the model is too cautious move unlabelled pairs too: the lesson
+    generalises beyond the pairs decided."""
+    from test_small_registries import registry as small_registry
+
+    from zicht.registry.dedupe.pipeline import DedupeOptions, link_reports
+
+    frame = small_registry(200)
+    options = DedupeOptions(review_low=0.001)  # keep the unlikely pairs too
+    plain = link_reports(frame, options)
+    p = plain.pairs["match_probability"]
+    # Reviewers accept every pair the model put above 0.1 (it was too cautious) and
+    # reject the hopeless ones.
+    must = plain.pairs[p > 0.1][["unique_id_l", "unique_id_r"]]
+    cannot = plain.pairs[p < 0.02][["unique_id_l", "unique_id_r"]]
+    assert len(must) + len(cannot) >= MIN_LABELS and len(cannot)
+    taught = link_reports(frame, options, must_link=must, cannot_link=cannot)
+    assert taught.label_offset_bits > 0.5
+    before = plain.pairs.set_index(["unique_id_l", "unique_id_r"])["match_probability"]
+    after = taught.pairs.set_index(["unique_id_l", "unique_id_r"])["match_probability"]
+    common = before.index.intersection(after.index)
+    assert len(common) and (after[common] > before[common]).all()
+    off = link_reports(frame, DedupeOptions(review_low=0.001, learn_from_reviews=False),
+                       must_link=must)
+    assert off.label_offset_bits == 0.0

@@ -125,6 +125,6 @@ def apply_offset(pairs: pd.DataFrame, model: dict[str, Any],
     lam = float(model.get("probability_two_random_records_match") or 0.0)
     if 0.0 < lam < 1.0:
         odds = lam / (1 - lam) * 2.0 ** bits
-        model = {**model, "probability_two_random_records_match": min(0.5, odds / (1 + odds)),
-                 "label_offset_bits": bits}
+        # Only Splink's own keys: the model is handed back to Splink next run.
+        model = {**model, "probability_two_random_records_match": min(0.5, odds / (1 + odds))}
     return out, model
