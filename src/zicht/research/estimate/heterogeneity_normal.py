@@ -61,9 +61,9 @@ def normal_mu(par: FloatArray, x: FloatArray, c: npt.NDArray[np.int64]) -> Float
     with np.errstate(all="ignore"):  # R's IEEE arithmetic: a wild step gives Inf / NaN,
         lin = _matvec(xi, coef)      # which the line search then rejects
         e0 = np.exp(coef[0])
-        xc = np.column_stack([xi, c])
-        big_c = np.array([e0 / (e0 + np.sum(np.exp(_matvec(xc, np.append(
-            coef, z * np.sqrt(2) * sig))))) for z in _X])
+        # cbind(mXi, nbcap) %*% c(coef, z sqrt(2) sigma): the last column adds last
+        node = (_X * np.sqrt(2)) * sig
+        big_c = e0 / (e0 + np.sum(np.exp(lin[None, :] + c[None, :] * node[:, None]), axis=1))
         phi = np.array([np.log(np.sum(_W * np.exp(i * np.sqrt(2) * sig * _X) * big_c)
                                / np.sum(_W * big_c)) for i in range(1, t + 1)])
         out: FloatArray = np.exp(lin + phi[c - 1])
