@@ -1,8 +1,9 @@
 """Rcapture's closedp.t / closedpCI.t against zicht's heterogeneity models, same data, same run.
 
 For each reference table (``zicht.research.estimate.data``): the 12 models of
-``closedp.t`` (estimate, standard error, deviance) and the ``closedpCI.t`` profile
-interval of the 10 models it offers (M0, Mt, Mh x4, Mth x4), plus five user models
+``closedp.t`` (estimate, standard error, deviance), the ``closedpCI.t`` profile
+interval of the 10 models it offers (M0, Mt, Mh x4, Mth x4), the normal heterogeneity
+models Mh / Mth (log-normal interval), plus five user models
 (``mX = ~ c1 + ... + ck + c1:c2`` without and with each heterogeneity). Agreement is
 the largest relative difference of the estimate and of either interval limit
 (``inf`` = ``inf`` counts as equal). Speed: CPU seconds, R's own ``system.time``
@@ -42,6 +43,9 @@ SHORT = {"M0": "rcapture-m0", "Mt": "rcapture-mt", "MhC": "rcapture-mh-chao",
          "MhG": "rcapture-mh-gamma", "MthC": "rcapture-mth-chao",
          "MthP": "rcapture-mth-poisson2", "MthD": "rcapture-mth-darroch",
          "MthG": "rcapture-mth-gamma", "Mb": "rcapture-mb", "Mbh": "rcapture-mbh"}
+#: closedpCI.t's models: closedp's without Mb / Mbh, plus the normal heterogeneity ones
+CI_MODELS = {**{s: m for s, m in SHORT.items() if s not in ("Mb", "Mbh")},
+             "MhN": "rcapture-mh-normal", "MthN": "rcapture-mth-normal"}
 USER_H = {"plain": None, "chao": "chao", "darroch": "darroch", "poisson": "poisson",
           "gamma": "gamma"}
 TARGET = 1e-3
@@ -54,7 +58,7 @@ short <- c("M0","Mt","MhC","MhP","MhD","MhG","MthC","MthP","MthD","MthG","Mb","M
 ci_spec <- list(M0=list("M0",NULL), Mt=list("Mt",NULL), MhC=list("Mh","Chao"),
   MhP=list("Mh","Poisson"), MhD=list("Mh","Darroch"), MhG=list("Mh","Gamma"),
   MthC=list("Mth","Chao"), MthP=list("Mth","Poisson"), MthD=list("Mth","Darroch"),
-  MthG=list("Mth","Gamma"))
+  MthG=list("Mth","Gamma"), MhN=list("Mh","Normal"), MthN=list("Mth","Normal"))
 user_h <- list(plain=NULL, chao="Chao", darroch="Darroch", poisson="Poisson", gamma="Gamma")
 for (ds in datasets) {
   d <- read.csv(get(paste0("path_", ds)))
@@ -68,6 +72,8 @@ for (ds in datasets) {
     emit(paste(ds, short[i], col, sep="."), res[i, col])
   one_ci <- function(key, ...) {
     ci <- suppressWarnings(closedpCI.t(d, dfreq=TRUE, ...))
+    if (is.null(ci$CI))  # h = "Normal": log-normal limits in the results table
+      ci$CI <- data.frame(NA, ci$results[1, "infCL"], ci$results[1, "supCL"])
     emit(paste(ds, key, "ci_abundance", sep="."), ci$CI[1, 1])
     emit(paste(ds, key, "ci_lower", sep="."), ci$CI[1, 2])
     up <- ci$CI[1, 3]
@@ -114,12 +120,12 @@ def zicht_figures(name: str) -> tuple[dict[str, float], dict[str, float]]:
     fit_closedp(table, intervals=False)
     timings["closedp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for short, method in SHORT.items():
-        if short in ("Mb", "Mbh"):
-            continue
+    for short, method in CI_MODELS.items():
         e = fit_closedp_method(table, method)
         out.update({f"{short}.ci_abundance": e.profile_estimate,
-                    f"{short}.ci_lower": e.ci_lower, f"{short}.ci_upper": e.ci_upper})
+                    f"{short}.ci_lower": e.ci_lower, f"{short}.ci_upper": e.ci_upper,
+                    f"{short}.abundance": e.estimate, f"{short}.stderr": e.se,
+                    f"{short}.deviance": e.deviance})
     timings["closedpCI"] = time.perf_counter() - t0
     for short, method in SHORT.items():
         e = fit_closedp_method(table, method, interval=False)
@@ -148,13 +154,19 @@ def rel_diff(a: float, b: float) -> float:
     return abs(a - b) / max(abs(b), 1e-12)
 
 
+NORMAL = ("MhN", "MthN")
+
+
 def agreement(zicht: dict[str, float], r: dict[str, float], name: str,
-              figures: tuple[str, ...] = ("abundance", "ci_lower", "ci_upper")
-              ) -> tuple[float, str]:
-    """Largest relative difference over ``figures`` of every model, and where."""
+              figures: tuple[str, ...] = ("abundance", "ci_lower", "ci_upper"),
+              models: tuple[str, ...] | None = None) -> tuple[float, str]:
+    """Largest relative difference over ``figures`` of every model (or of ``models``)."""
     worst, where = 0.0, ""
     for key, value in zicht.items():
-        if key.rsplit(".", 1)[1] not in figures:
+        model, figure = key.rsplit(".", 1)
+        if figure not in figures or (models is not None and model not in models):
+            continue
+        if models is None and model in NORMAL:  # reported on their own row
             continue
         d = rel_diff(value, r[f"{name}.{key}"])
         if d > worst:
@@ -195,6 +207,11 @@ def run(quick: bool) -> list[dict[str, Any]]:
                          f"difference of estimate / interval limits ({where})",
                          float(f"{worst:.3g}"), "rel", PEER, 0.0, "<= 0.1%",
                          worst <= TARGET))
+        normal, n_where = agreement(ours, r, name, models=NORMAL)
+        rows.append(_row(f"Rcapture closedpCI.t h=Normal (Mh, Mth), {name}: largest "
+                         f"relative difference of estimate / interval limits ({n_where})",
+                         float(f"{normal:.3g}"), "rel", PEER, 0.0, "<= 0.1%",
+                         normal <= TARGET))
         se, se_where = agreement(ours, r, name, ("stderr", "deviance"))
         rows.append(_row(f"Rcapture {name}: standard error and deviance ({se_where})",
                          float(f"{se:.3g}"), "rel", PEER, 0.0, None, None))
@@ -203,9 +220,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
         for label, key, fn in (
             ("closedp.t (12 models, no intervals)", "closedp",
              lambda table=table: fit_closedp(table, intervals=False)),
-            ("closedpCI.t x 10 models (profile intervals)", "closedpCI",
-             lambda table=table: [fit_closedp_method(table, m)
-                                  for s, m in SHORT.items() if s not in ("Mb", "Mbh")]),
+            ("closedpCI.t x 12 models (10 profile intervals, 2 normal)", "closedpCI",
+             lambda table=table: [fit_closedp_method(table, m) for m in CI_MODELS.values()]),
             ("closedpCI.t x 5 user models (mX + h)", "user",
              lambda table=table: [fit_closedp_ci(table, terms=[":".join(table.lists[:2])],
                                                  heterogeneity=h) for h in USER_H.values()]),

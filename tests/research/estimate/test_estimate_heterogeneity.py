@@ -281,3 +281,16 @@ def test_normal_heterogeneity_in_a_user_model_matches_r():
                        heterogeneity="normal")
     assert (e.estimate, e.se, e.ci_lower, e.ci_upper) == pytest.approx(
         (23066.211946, 7889.74407845, 12337.3053119, 44819.5483927), rel=1e-6)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_normal_models_match_the_golden_r_values(name):
+    table = reference_table(name)
+    for short, method in (("MhN", "rcapture-mh-normal"), ("MthN", "rcapture-mth-normal")):
+        e = fit_closedp_method(table, method)
+        # artificial, Mh: sigma < 0 and N about 1.1e9 for 96 seen (not identified); the
+        # BFGS search ends 0.23% away from R's on a flat deviance
+        rel = 3e-3 if (name, short) == ("artificial_3lists", "MhN") else REL
+        for figure, got in (("abundance", e.estimate), ("ci_lower", e.ci_lower),
+                            ("ci_upper", e.ci_upper), ("deviance", e.deviance)):
+            assert got == pytest.approx(r(name, f"{short}.{figure}"), rel=rel), (short, figure)

@@ -59,13 +59,22 @@ def normal_mu(par: FloatArray, x: FloatArray, c: npt.NDArray[np.int64]) -> Float
     xi = np.column_stack([np.ones(x.shape[0]), x])
     t = int(c.max())
     with np.errstate(all="ignore"):  # R's IEEE arithmetic: a wild step gives Inf / NaN,
-        lin = xi @ coef              # which the line search then rejects
+        lin = _matvec(xi, coef)      # which the line search then rejects
         e0 = np.exp(coef[0])
-        big_c = np.array([e0 / (e0 + np.sum(np.exp(lin + c * (z * np.sqrt(2) * sig))))
-                          for z in _X])
+        # cbind(mXi, nbcap) %*% c(coef, z sqrt(2) sigma): the last column adds last
+        node = (_X * np.sqrt(2)) * sig
+        big_c = e0 / (e0 + np.sum(np.exp(lin[None, :] + c[None, :] * node[:, None]), axis=1))
         phi = np.array([np.log(np.sum(_W * np.exp(i * np.sqrt(2) * sig * _X) * big_c)
                                / np.sum(_W * big_c)) for i in range(1, t + 1)])
         out: FloatArray = np.exp(lin + phi[c - 1])
+    return out
+
+
+def _matvec(x: FloatArray, v: FloatArray) -> FloatArray:
+    """``x %*% v`` column by column, as the reference BLAS ``dgemv`` adds it up."""
+    out = np.zeros(x.shape[0])
+    for j in range(x.shape[1]):
+        out += x[:, j] * v[j]
     return out
 
 
@@ -147,9 +156,17 @@ def vmmin(fn: Callable[[FloatArray], float], b0: FloatArray,
             bmat = np.eye(n)
         x = b.copy()
         cvec = g.copy()
-        full = np.tril(bmat) + np.tril(bmat, -1).T  # B is kept lower-triangular
-        t = -(full @ g)
-        gradproj = float(t @ g)
+        # the C loops, in their order (a flat optimum amplifies rounding differences)
+        t = np.empty(n)
+        gradproj = 0.0
+        for i in range(n):
+            s = 0.0
+            for j in range(i + 1):
+                s -= bmat[i, j] * g[j]
+            for j in range(i + 1, n):
+                s -= bmat[j, i] * g[j]
+            t[i] = s
+            gradproj += s * g[i]
         if gradproj < 0.0:
             steplength = 1.0
             accpoint = False
@@ -172,14 +189,26 @@ def vmmin(fn: Callable[[FloatArray], float], b0: FloatArray,
                 g = numeric_gradient(fn, b)
                 gradcount += 1
                 it += 1
-                t = steplength * t
-                cvec = g - cvec
-                d1 = float(t @ cvec)
+                d1 = 0.0
+                for i in range(n):
+                    t[i] = steplength * t[i]
+                    cvec[i] = g[i] - cvec[i]
+                    d1 += t[i] * cvec[i]
                 if d1 > 0:
-                    xv = full @ cvec
-                    d2 = 1.0 + float(xv @ cvec) / d1
-                    upd = (d2 * np.outer(t, t) - np.outer(xv, t) - np.outer(t, xv)) / d1
-                    bmat = np.tril(bmat + upd)
+                    xv = np.empty(n)
+                    d2 = 0.0
+                    for i in range(n):
+                        s = 0.0
+                        for j in range(i + 1):
+                            s += bmat[i, j] * cvec[j]
+                        for j in range(i + 1, n):
+                            s += bmat[j, i] * cvec[j]
+                        xv[i] = s
+                        d2 += s * cvec[i]
+                    d2 = 1.0 + d2 / d1
+                    for i in range(n):
+                        for j in range(i + 1):
+                            bmat[i, j] += (d2 * t[i] * t[j] - xv[i] * t[j] - t[i] * xv[j]) / d1
                 else:
                     ilast = gradcount
             elif ilast < gradcount:
