@@ -123,6 +123,7 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     from zicht.registry import import_file, open_registry
     from zicht.registry.audit import cli_actor
     from zicht.registry.dedupe import run_dedupe
+    from zicht.research.estimate.published import QUICK
     from zicht.research.linked import LinkedSpec, run_linked
     from zicht.research.monitor import MonitorOptions, compute_monitor
     from zicht.research.store import open_extract
@@ -179,8 +180,11 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     stage("linked", linked)
     # The bootstrap interval (model selection repeated): the profile interval ignores
     # model selection and covered the truth in fewer than half of the synthetic years.
+    # The method comparison without lcmcr and dga (minutes per year on a busy machine;
+    # `zicht estimate --extract` compares them too).
     stage("estimate", lambda _tick: estimate_extract(extract_dir, released / "estimate",
-                                                     seed=seed, bootstrap=BOOTSTRAP))
+                                                     seed=seed, bootstrap=BOOTSTRAP,
+                                                     compare_methods=QUICK))
     report = stage("report", lambda tick: build_report(released, out / "report", lang,
                                                        pdf=pdf, progress=tick))
     assert isinstance(report, ReportFiles)

@@ -8,6 +8,7 @@ output goes through the disclosure gate like every research result.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,7 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                      method: str = "stepwise", min_list: int = 10, seed: int = 1234,
                      level: float = 0.95, covariate: bool = False,
                      compare: bool | None = None, multiyear_bootstrap: int = 200,
+                     compare_methods: Sequence[str] | None = None,
                      **options: Any) -> tuple[Release, StratifiedEstimate]:
     """Estimate per stratum from a research extract and release it through the gate.
 
@@ -91,7 +93,8 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
         if tables.by != ("year",):
             raise EstimationError("The method comparison and the published estimate are "
                                   "per year: use --by year.")
-        extra = published_specs(extract, tables, min_list, seed, level, multiyear_bootstrap)
+        extra = published_specs(extract, tables, min_list, seed, level, multiyear_bootstrap,
+                                compare_methods)
     release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
                              cov, extra)
     return release, strat
@@ -101,13 +104,28 @@ _INTERVALS = ("observed", "estimate", "ci_lower", "ci_upper")
 
 
 def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: int,
-                    level: float, bootstrap: int) -> list[TableSpec]:
+                    level: float, bootstrap: int,
+                    methods: Sequence[str] | None = None) -> list[TableSpec]:
     """The tables of issue 16: methods side by side, the published estimate, groups."""
     from zicht.core.table import TableSpec
+    from zicht.research.estimate.api import METHODS
     from zicht.research.estimate.extract import tables_from_extract
-    from zicht.research.estimate.published import RULE, compare_methods, estimate_groups
+    from zicht.research.estimate.published import (
+        COMPARED,
+        RULE,
+        compare_methods,
+        estimate_groups,
+    )
 
-    comparison = compare_methods(tables.common, seed=seed, level=level, bootstrap=bootstrap)
+    unknown = [m for m in methods or () if m not in METHODS]
+    if unknown:
+        raise EstimationError(f"Unknown method {', '.join(unknown)} in --compare-methods; "
+                              f"expected any of {', '.join(METHODS)}.")
+    if methods is not None and "multiyear" not in methods:
+        raise EstimationError("The published estimate is the multi-year model's: "
+                              "--compare-methods must include multiyear.")
+    comparison = compare_methods(tables.common, seed=seed, level=level, bootstrap=bootstrap,
+                                 methods=COMPARED if methods is None else methods)
     groups = estimate_groups(tables_from_extract(extract, "year,form,age_group",
                                                  min_list).common,
                              seed=seed, level=level, bootstrap=bootstrap)
@@ -180,6 +198,9 @@ def estimate_cmd(
                                         "--by year: release every method side by side, the "
                                         "published estimate and the group estimates "
                                         "(default on with --by year)."),
+    compare_methods: str | None = typer.Option(None, "--compare-methods", help="--compare: "
+                                               "the methods side by side, comma separated "
+                                               "(default: all of published.COMPARED)."),
 ) -> None:
     """Estimate the hidden number by multiple systems estimation."""
     given = {"max_order": max_order, "p_threshold": p_threshold, "bootstrap": bootstrap,
@@ -216,9 +237,11 @@ def estimate_cmd(
     with progress_bar("estimate", quiet=as_json) as tick:
         tick(f"strata by {by}" + (f", {bootstrap:,} bootstrap replicates each"
                                   if bootstrap else ""), 0, 0)
-        release, strat = estimate_extract(extract, out, by=by, method=method or "stepwise",
-                                          min_list=min_list, seed=seed, level=level,
-                                          covariate=covariate, compare=compare, **options)
+        release, strat = estimate_extract(
+            extract, out, by=by, method=method or "stepwise", min_list=min_list, seed=seed,
+            level=level, covariate=covariate, compare=compare,
+            compare_methods=None if compare_methods is None else
+            [m.strip() for m in compare_methods.split(",") if m.strip()], **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return

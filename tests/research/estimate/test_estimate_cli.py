@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.disclosure import load_release
+from zicht.research.estimate.published import COMPARED, QUICK
 from zicht.research.estimate.reference import REFERENCE_TABLES  # noqa: F401
 
 runner = CliRunner()
@@ -78,7 +79,8 @@ def test_extract_release_compares_methods_and_publishes_by_the_rule(tmp_path, ex
     directory, truth = extract_dir
     out = tmp_path / "pub"
     res = runner.invoke(app, ["estimate", "--extract", str(directory), "--by", "year",
-                              "--out", str(out)])
+                              "--out", str(out), "--compare-methods",
+                              ",".join(QUICK)])
     assert res.exit_code == 0, res.output
     release = load_release(out, "estimate")
     methods = release.table("figures/estimate_methods").rows
@@ -102,3 +104,13 @@ def test_extract_release_compares_methods_and_publishes_by_the_rule(tmp_path, ex
         assert abs(row["estimate"] / sum(v for (y, _), v in truth.items() if y == year)
                    - 1) < 0.15
     assert any(r["group"].startswith("minors") for r in groups)
+
+
+def test_every_method_is_compared_by_default_and_bad_choices_raise(tmp_path, extract_dir):
+    assert {"lcmcr", "dga", "rcapture-mth-darroch"} <= set(COMPARED)
+    directory, _ = extract_dir
+    for methods, message in (("stepwise,nonsense", "Unknown method nonsense"),
+                             ("stepwise,main", "must include multiyear")):
+        res = runner.invoke(app, ["estimate", "--extract", str(directory), "--out",
+                                  str(tmp_path / "x"), "--compare-methods", methods])
+        assert res.exit_code != 0 and message in str(res.exception)

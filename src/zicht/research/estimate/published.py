@@ -34,6 +34,10 @@ Key = tuple[tuple[str, Any], ...]
 #: Methods compared per year (those registered; others join when their module is in).
 COMPARED = ("main", "stepwise", "multiyear", "rcapture-mth-chao", "rcapture-mth-poisson2",
             "rcapture-mth-darroch", "lcmcr", "dga")
+#: The compared methods that take seconds per table (lcmcr and dga take minutes on a busy
+#: machine): ``zicht demo`` compares these.
+QUICK = ("main", "stepwise", "multiyear", "rcapture-mth-chao", "rcapture-mth-poisson2",
+         "rcapture-mth-darroch")
 #: Shown for reference only, never in the band (see the module docstring).
 REFERENCE_ONLY = ("main",)
 RULE = ("published = multi-year model (shared interactions selected once on all years, "
