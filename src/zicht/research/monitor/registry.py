@@ -181,24 +181,40 @@ def figure_2_5(store: ResearchStore) -> TableSpec:
                       shares=SHARE)
 
 
+def known_share_sql(count: str, column: str, partition: str) -> str:
+    """A percentage of ``count`` among the rows whose ``column`` is known, within
+    ``partition``; NULL on the 'unknown' row, which stays outside the denominator (the
+    seed's age shares: 003 figure 2.8)."""
+    known = f"CASE WHEN {column} <> 'unknown' THEN {count} END"
+    return (f"CASE WHEN {column} <> 'unknown' THEN ROUND(100.0 * {count} / "
+            f"NULLIF(SUM({known}) OVER (PARTITION BY {partition}), 0), 1) END")
+
+
 def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
-               codes: tuple[str, ...], title_en: str, title_nl: str) -> list[TableSpec]:
-    """Figure ``number`` per year and form (after the hierarchy), and over all forms."""
+               codes: tuple[str, ...], title_en: str, title_nl: str,
+               known_only: bool = False) -> list[TableSpec]:
+    """Figure ``number`` per year and form (after the hierarchy), and over all forms.
+    With ``known_only`` the shares are of the known values only (unknown: a count)."""
+    def share(partition: str) -> str:
+        return (known_share_sql(N, expr, partition) if known_only
+                else share_sql(N, partition))
     by_form = store.rows(f"""
         SELECT year, form, {expr} AS {column}, {N} AS victims,
-               {share_sql(N, 'year, form')} AS share
+               {share('year, form')} AS share
         FROM {V} x GROUP BY year, form, {expr}
         ORDER BY year, {_o('form', FORMS)}, {_o(column, codes)}""")
     total = store.rows(f"""
         SELECT year, {expr} AS {column}, {N} AS victims,
-               {share_sql(N, 'year')} AS share
+               {share('year')} AS share
         FROM {V} x GROUP BY year, {expr} ORDER BY year, {_o(column, codes)}""")
+    within = "share = % of the known values within year and form; unknown is a count " \
+        "outside the denominator." if known_only else "share = % within year and form."
     return [
         make_table(by_form, f"figures/{number}", ("victims",),
                    f"{title_en}, per year and form of exploitation",
                    f"{title_nl}, per jaar en uitbuitingsvorm", source=SOURCE, shares=SHARE,
                    notes="Form after the hierarchy sexual > labour > criminal > unknown; "
-                         "share = % within year and form."),
+                         + within),
         make_table(total, f"figures/{number}_total", ("victims",),
                    f"{title_en}, per year", f"{title_nl}, per jaar", source=SOURCE,
                    shares=SHARE),
@@ -222,7 +238,8 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[TableSpec]:
     tables += _breakdown(store, "2.8", "age_group", "age_group",
                          tuple(a.code for a in c.AGE_GROUPS),
                          "Age group at report of registered victims",
-                         "Leeftijdsgroep bij melding van gemelde slachtoffers")
+                         "Leeftijdsgroep bij melding van gemelde slachtoffers",
+                         known_only=True)
     top = store.rows("""
         SELECT year, rank, nationality, victims FROM (
           SELECT year, nationality, COUNT(*) AS victims,
