@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from zicht.core import codes as c
+from zicht.core import municipalities
 from zicht.core.config import get_settings
 from zicht.core.errors import AccessDenied, AuthenticationError, NotFoundError, ZichtError
 from zicht.disclosure import DisclosedTable
@@ -240,7 +241,9 @@ def region(request: Request, level: str = "police_unit", code: str = "",
     return _page(dash, "region.html.j2", lang, who, level=level, code=code,
                  codes=[(x, _area_label(level, x, lang)) for x in codes],
                  levels=[(lv, column_label(lv, lang)) for lv in REGION_LEVELS],
-                 figures=figures, filters=filters, **_filter_choices(dash))
+                 figures=figures, filters=filters,
+                 municipality_name=municipalities.label(who.org or "", lang),
+                 **_filter_choices(dash))
 
 
 @router.get("/download/{slug}.{fmt}")
@@ -386,7 +389,11 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 def _area_label(level: str, code: str, lang: str) -> str:
-    return c.label(c.POLICE_UNITS, code, lang) if level == "police_unit" else code
+    """A police unit's name, or a municipality's name with its police unit (never the
+    bare CBS code, unless the municipality is not listed)."""
+    if level == "police_unit":
+        return c.label(c.POLICE_UNITS, code, lang)
+    return municipalities.label(code, lang)
 
 
 def _page(dash: Dashboard, template: str, lang: str, who: Principal | None,
