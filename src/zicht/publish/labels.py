@@ -13,6 +13,7 @@ from typing import Any
 from babel import Locale
 
 from zicht.core import codes as c
+from zicht.core import municipalities
 
 _ALL_FORMS = c.Code("all", "All forms", "Alle vormen")
 _UNKNOWN = c.Code("unknown", "Unknown", "Onbekend")
@@ -84,6 +85,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("Management summary", "Managementsamenvatting"),
     "key_findings": ("Key findings", "Belangrijkste bevindingen"),
     "contents": ("Contents", "Inhoud"),
+    "list_of_figures": ("List of figures", "Lijst van figuren"),
     "not_run": (
         "This chapter was not produced: the `{stage}` release was not found in the input. "
         "Run `zicht {stage}` and then `zicht report` again.",
@@ -181,6 +183,8 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     table = CODE_LISTS.get(column)
     if table is not None and isinstance(value, str):
         return c.label(table, value, lang)
+    if column == "municipality" and isinstance(value, str):  # GM0363 -> Amsterdam
+        return municipalities.name(value)
     if column in ("nationality", "nationality_2") and isinstance(value, str):
         return country_name(value, lang)
     if column == "combination" and isinstance(value, str):  # e.g. sexual+labour
