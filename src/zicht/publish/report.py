@@ -226,7 +226,7 @@ def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str) -> 
         "svg": svg,
         "n": format_number(table.n, lang) if table.n is not None else None,
         "source": table.source,
-        "notes": table.notes,
+        "notes": table.notes_in(lang),
         "policy": policy_text,
         "suppressed": text("suppressed", lang, threshold=table.threshold)
         if table.suppressed else "",

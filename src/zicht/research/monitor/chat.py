@@ -96,7 +96,11 @@ def chat_tables(store: ResearchStore) -> list[TableSpec]:
                    notes="sexual and criminal: every visitor with a trafficking question "
                          "(victims themselves and those asking about someone else), as "
                          "factsheet 001 counts them (314: 278 sexual, 36 criminal); victims "
-                         "= victims themselves; minors = minor victims themselves."),
+                         "= victims themselves; minors = minor victims themselves.",
+                   notes_nl="seksueel en crimineel: alle bezoekers met een hulpvraag over "
+                            "mensenhandel (zelf slachtoffer en over iemand anders), zoals "
+                            "factsheet 001 telt (314: 278 seksueel, 36 crimineel); slachtoffers "
+                            "= zelf slachtoffer; minderjarigen = minderjarige slachtoffers zelf."),
         make_table(rows, "chat/signals", ("visitors",),
                    "Chat signals: victims by group and breakdown of the factsheet",
                    "Chatsignalen: slachtoffers naar groep en uitsplitsing", source=SOURCE,
@@ -104,5 +108,7 @@ def chat_tables(store: ResearchStore) -> list[TableSpec]:
                    n=sum(int(r["visitors"]) for r in rows
                          if r["visitor_group"] == "visitors" and r["measure"] == "total"),
                    notes="share = % of the group (group 'victims': visitors who are victims "
-                         "themselves); a visitor may count in several rows."),
+                         "themselves); a visitor may count in several rows.",
+                   notes_nl="aandeel = % van de groep (groep 'zelf slachtoffer': bezoekers die "
+                            "zelf slachtoffer zijn); een bezoeker kan in meerdere rijen tellen."),
     ]
