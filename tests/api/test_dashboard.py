@@ -113,7 +113,17 @@ def test_regional_view_of_a_police_unit(analyst: httpx.Client) -> None:
     r = analyst.get("/dashboard/region?level=police_unit&code=limburg")
     assert r.status_code == 200 and "Limburg" in r.text and "<svg" in r.text
     r = analyst.get("/dashboard/region?level=municipality&code=GM0599")
-    assert r.status_code == 200 and "GM0599" in r.text
+    assert r.status_code == 200
+    # The heading and the area list name the municipality and its police unit, not the
+    # CBS code (issue 14 item 10); the code stays only as the form's value.
+    heading = r.text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading == "Regionaal beeld: Rotterdam (politie-eenheid Rotterdam)"
+    assert '<option value="GM0599" selected>Rotterdam (politie-eenheid Rotterdam)</option>' \
+        in r.text
+    assert ">GM0599<" not in r.text and ": GM0599" not in r.text
+    r = analyst.get("/dashboard/region?level=municipality&code=GM0363&lang=en")
+    heading = r.text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading == "Regional view: Amsterdam (police unit Amsterdam)"
 
 
 def test_downloads_follow_filters(analyst: httpx.Client, server: Server) -> None:
@@ -140,6 +150,7 @@ def test_municipality_sees_only_its_region(municipality: httpx.Client) -> None:
     assert r.headers["location"].startswith("/dashboard/region?level=municipality&code=GM0363")
     page = municipality.get(r.headers["location"]).text
     assert "GM0363" in page and "GM0599" not in page
+    assert "gemeente Amsterdam (politie-eenheid Amsterdam)" in page
     assert "/dashboard/chapter/" not in page  # no national chapters in its menu
     assert municipality.get("/dashboard/chapter/signalling").status_code == 403
     assert municipality.get("/dashboard/region?level=municipality&code=GM0599").status_code \

@@ -58,7 +58,9 @@ def test_form_hierarchy_is_exhaustive_and_every_row_reachable():
      "domestic_sexual"),
     ({"has_sexual": True, "nationality_known": True, "has_criminal": True},
      "cross_border_sexual"),
-    ({"has_sexual": True, "has_labour": True}, "labour"),  # sexual of unknown kind
+    # Sexual of unknown kind (no nationality) is still sexual: it outranks labour.
+    ({"has_sexual": True, "has_labour": True}, "sexual_unknown"),
+    ({"has_sexual": True}, "sexual_unknown"),
     ({"has_labour": True, "has_criminal": True}, "labour"),
     ({"has_criminal": True, "has_other_form": True}, "criminal"),
     ({"has_other_form": True}, "unknown"),

@@ -65,7 +65,7 @@ def _metrics(res: MonitorResult) -> dict[str, float]:
     m["anonymous_reports_2023"] = _sum(res, "anonymous_reports", "reports", (2023,))
     for y in (2020, 2023):
         m[f"minors_{y}"] = _sum(res, f + "2.8_total", "victims", (y,), age_group="minor")
-    sexual = ("domestic_sexual", "cross_border_sexual")
+    sexual = ("domestic_sexual", "cross_border_sexual", "sexual_unknown")
     m["form_sexual_2016_2020"] = sum(_sum(res, f + "2.2", "victims", PERIOD, form=x)
                                      for x in sexual)
     for form in ("labour", "criminal"):

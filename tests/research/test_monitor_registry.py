@@ -96,8 +96,10 @@ def test_dual_nationality_with_dutch_counts_as_dutch(builder: ExtractBuilder,
     res = run_monitor(builder)
     assert value(res, F + "2.2", "victims", year=2020, form="domestic_sexual") == 2
     assert value(res, F + "2.2", "victims", year=2020, form="cross_border_sexual") == 1
-    # Sexual exploitation without a known nationality cannot be split: unknown kind.
-    assert value(res, F + "2.2", "victims", year=2020, form="unknown") == 1
+    # Sexual exploitation without a known nationality cannot be split: sexual of unknown
+    # kind, still sexual exploitation (not the form "unknown").
+    assert value(res, F + "2.2", "victims", year=2020, form="sexual_unknown") == 1
+    assert value(res, F + "2.2", "victims", year=2020, form="unknown") == 0
     regions = {r["origin_region"]: r["victims"] for r in rows(res, F + "2.7_total", year=2020)}
     assert regions == {"netherlands": 2, "eu": 1, "other_unknown": 1}
     top = {r["nationality"]: r["victims"] for r in rows(res, F + "2.7_nationalities")}
@@ -285,3 +287,68 @@ def test_fixed_column_names(builder: ExtractBuilder, run_monitor: RunMonitor):
         got = list(res.table(name).rows[0])
         assert got[: len(columns)] == columns, name
         assert set(got) - set(columns) <= {"share"}, name
+
+
+def test_age_shares_are_over_known_ages(builder: ExtractBuilder, run_monitor: RunMonitor):
+    """Golden case of figure 2.8 (seed 003: shares of known ages; unknown is a count
+    outside the denominator). 2 minors, 1 adolescent, 5 aged 23+, 2 unknown, all labour:
+    known = 8, so minor 2/8 = 25.0%, adolescent 1/8 = 12.5%, 23+ 5/8 = 62.5%; over all
+    ten (the old rule) they would be 20.0 / 10.0 / 50.0 and unknown 20.0."""
+    ages = (15, 16, 20, 30, 31, 40, 50, 60, None, None)
+    for i, age in enumerate(ages):
+        builder.report(f"v{i}", "2020-03-01", "fairwork", ("labour",), age_at_report=age)
+    res = run_monitor(builder)
+    for name, match in ((F + "2.8_total", {}), (F + "2.8", {"form": "labour"})):
+        got = {r["age_group"]: (r["victims"], r["share"])
+               for r in rows(res, name, year=2020, **match)}
+        assert got == {"minor": (2, 25.0), "adolescent": (1, 12.5), "23_plus": (5, 62.5),
+                       "unknown": (2, None)}, name
+    # Under 23 among the known: 3 of 8 = 37.5% (the seed's "34% younger than 23").
+    assert sum(r["share"] for r in rows(res, F + "2.8_total", year=2020)
+               if r["age_group"] in ("minor", "adolescent")) == 37.5
+
+
+def test_age_shares_per_form_have_their_own_known_denominator(builder: ExtractBuilder,
+                                                               run_monitor: RunMonitor):
+    # Labour: 1 minor, 1 unknown -> minor 100%. Criminal: 1 minor, 3 aged 23+ -> 25 / 75.
+    # Over all forms: 2 minors, 3 aged 23+ known (5) -> 40 / 60; unknown outside.
+    builder.report("l1", "2020-03-01", "fairwork", ("labour",), age_at_report=16)
+    builder.report("l2", "2020-03-01", "fairwork", ("labour",), age_at_report=None)
+    builder.report("c1", "2020-03-01", "police", ("criminal",), age_at_report=17)
+    for i in range(3):
+        builder.report(f"c{i + 2}", "2020-03-01", "police", ("criminal",), age_at_report=35)
+    res = run_monitor(builder)
+    assert value(res, F + "2.8", "share", year=2020, form="labour", age_group="minor") == 100.0
+    assert value(res, F + "2.8", "share", year=2020, form="criminal", age_group="minor") == 25.0
+    assert value(res, F + "2.8", "share", year=2020, form="criminal",
+                 age_group="23_plus") == 75.0
+    assert value(res, F + "2.8_total", "share", year=2020, age_group="minor") == 40.0
+    assert value(res, F + "2.8_total", "share", year=2020, age_group="23_plus") == 60.0
+    assert value(res, F + "2.8_total", "share", year=2020, age_group="unknown") is None
+
+
+def test_sexual_exploitation_with_unknown_nationality_is_sexual(builder: ExtractBuilder,
+                                                                run_monitor: RunMonitor):
+    """Golden case of figure 2.2 (seed 003: 2,819 victims of sexual exploitation in
+    2016-2020, whatever their nationality). 2 Dutch, 3 foreign and 2 of unknown
+    nationality with sexual exploitation (one of them also labour), 1 organ removal:
+    sexual = 2 + 3 + 2 = 7; the form 'unknown' holds only the organ removal."""
+    for i in range(2):
+        builder.report(f"nl{i}", "2020-03-01", "police", ("sexual",), nationality="NL")
+    for i, nat in enumerate(("RO", "NG", "HU")):
+        builder.report(f"x{i}", "2020-03-01", "police", ("sexual",), nationality=nat)
+    builder.report("u1", "2020-03-01", "police", ("sexual",), nationality=None)
+    builder.report("u2", "2020-03-01", "police", ("sexual", "labour"), nationality=None)
+    builder.report("organ", "2020-03-01", "police", ("organ",), nationality="NL")
+    res = run_monitor(builder)
+    every = {r["form"]: r["victims"] for r in rows(res, F + "2.2", year=2020)}
+    assert every == {"domestic_sexual": 2, "cross_border_sexual": 3, "sexual_unknown": 2,
+                     "labour": 1, "unknown": 1}
+    sexual = ("domestic_sexual", "cross_border_sexual", "sexual_unknown")
+    assert sum(every[f] for f in sexual) == 7
+    # The hierarchy puts u2 under sexual exploitation too (sexual > labour).
+    by_form = {r["form"]: r["victims"] for r in rows(res, F + "2.6", year=2020)}
+    assert by_form == {"domestic_sexual": 2, "cross_border_sexual": 3, "sexual_unknown": 2,
+                       "unknown": 1}
+    # Figure 2.3_known counts every victim of sexual exploitation (the seed's n=2,819).
+    assert value(res, F + "2.3_known", "victims", year=2020) == 7

@@ -126,8 +126,9 @@ def test_chat_visitors_deduplicated(builder: ExtractBuilder, run_monitor: RunMon
     _chat(builder, "c5", "c", "2020-01-01", forms=["criminal", "sexual"])
     _chat(builder, "c6", "d", "2020-01-01", trafficking_question=False)
     res = run_monitor(builder)
+    # a: self (sexual), b: other (no form), c: self (criminal + sexual).
     assert rows(res, "chat/visitors") == [{"year": 2020, "visitors": 3, "victims": 2,
-                                           "minors": 1}]
+                                           "sexual": 2, "criminal": 1, "minors": 1}]
     t = "chat/signals"
     assert value(res, t, "visitors", year=2020, visitor_group="visitors",
                  measure="about_other") == 1
@@ -137,6 +138,40 @@ def test_chat_visitors_deduplicated(builder: ExtractBuilder, run_monitor: RunMon
                  measure="exploited_gt_1y") == 50.0
     assert value(res, t, "visitors", year=2020, visitor_group="criminal",
                  measure="criminal_and_sexual") == 1
+
+
+def test_chat_forms_count_over_all_visitors_as_the_factsheet(builder: ExtractBuilder,
+                                                             run_monitor: RunMonitor):
+    """Golden case of factsheet 001 (314 visitors: 285 victims themselves, 278 sexual,
+    36 criminal, the forms over all visitors). Visitors: s1, s2 self sexual; s3 self
+    criminal + sexual; o1 about someone else, sexual; o2 about someone else, criminal;
+    o3 about someone else, no form; x1 no trafficking question (out).
+    Hand count: visitors 6, victims themselves 3, sexual 4 (s1 s2 s3 o1), criminal 2
+    (s3 o2); victims themselves only would give sexual 3, criminal 1."""
+    builder.report("v1", "2020-03-01", "police", ("sexual",))
+    _chat(builder, "c1", "s1", "2020-01-01")
+    _chat(builder, "c2", "s2", "2020-02-01")
+    _chat(builder, "c3", "s2", "2020-05-01")  # a second contact: still one visitor
+    _chat(builder, "c4", "s3", "2020-02-01", forms=["criminal", "sexual"])
+    _chat(builder, "c5", "o1", "2020-03-01", about="other")
+    _chat(builder, "c6", "o2", "2020-03-01", about="other", forms=["criminal"])
+    _chat(builder, "c7", "o3", "2020-03-01", about="other", forms=[])
+    _chat(builder, "c8", "x1", "2020-03-01", trafficking_question=False)
+    res = run_monitor(builder)
+    assert rows(res, "chat/visitors") == [{"year": 2020, "visitors": 6, "victims": 3,
+                                           "sexual": 4, "criminal": 2, "minors": 0}]
+    t = "chat/signals"
+    assert value(res, t, "visitors", year=2020, visitor_group="sexual", measure="total") == 4
+    assert value(res, t, "visitors", year=2020, visitor_group="criminal", measure="total") == 2
+    # Victims themselves stay a line of their own, with their own forms.
+    assert value(res, t, "visitors", year=2020, visitor_group="victims", measure="total") == 3
+    assert value(res, t, "visitors", year=2020, visitor_group="victims", measure="sexual") == 3
+    assert value(res, t, "visitors", year=2020, visitor_group="victims",
+                 measure="criminal") == 1
+    # Half of the criminal group is also sexual (s3 of s3, o2): the factsheet's "ruim de
+    # helft" is a share of this group.
+    assert value(res, t, "share", year=2020, visitor_group="criminal",
+                 measure="criminal_and_sexual") == 50.0
 
 
 def test_missing_sources_are_skipped_and_listed(builder: ExtractBuilder,

@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from zicht.api.auth import client_address
 from zicht.core import codes as c
+from zicht.core import municipalities
 from zicht.core.config import get_settings
 from zicht.core.errors import (
     AccessDenied,
@@ -290,7 +291,9 @@ def region(request: Request, level: str = "police_unit", code: str = "",
     return _page(dash, "region.html.j2", lang, who, level=level, code=code,
                  codes=[(x, _area_label(level, x, lang)) for x in codes],
                  levels=[(lv, column_label(lv, lang)) for lv in REGION_LEVELS],
-                 figures=figures, filters=filters, **_filter_choices(dash))
+                 figures=figures, filters=filters,
+                 municipality_name=municipalities.label(who.org or "", lang),
+                 **_filter_choices(dash))
 
 
 @router.get("/download/{slug}.{fmt}")
@@ -411,7 +414,7 @@ def _figure(dash: Dashboard, table: DisclosedTable, rows: Sequence[Mapping[str, 
         "svg": svg,
         "n": format_number(table.n, lang) if table.n is not None else None,
         "source": table.source,
-        "notes": table.notes,
+        "notes": table.notes_in(lang),
         "policy": policy_text,
         "table": show_table(table, lang, rows=rows, max_rows=MAX_ROWS),
         "empty": not rows,
@@ -458,7 +461,11 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 def _area_label(level: str, code: str, lang: str) -> str:
-    return c.label(c.POLICE_UNITS, code, lang) if level == "police_unit" else code
+    """A police unit's name, or a municipality's name with its police unit (never the
+    bare CBS code, unless the municipality is not listed)."""
+    if level == "police_unit":
+        return c.label(c.POLICE_UNITS, code, lang)
+    return municipalities.label(code, lang)
 
 
 def _page(dash: Dashboard, template: str, lang: str, who: Principal | None,

@@ -137,6 +137,12 @@ FORMS: tuple[Code, ...] = (
         "Cross-border sexual exploitation",
         "Grensoverschrijdende seksuele uitbuiting",
     ),
+    Code(
+        "sexual_unknown",
+        "Sexual exploitation, domestic or cross-border unknown (nationality unknown)",
+        "Seksuele uitbuiting, binnenlands of grensoverschrijdend onbekend (nationaliteit "
+        "onbekend)",
+    ),
     Code("labour", "Labour exploitation", "Arbeidsuitbuiting"),
     Code("criminal", "Criminal exploitation", "Criminele uitbuiting"),
     Code("unknown", "Other or unknown", "Overig of onbekend"),

@@ -33,6 +33,8 @@ class TableSpec:
     notes: str = ""
     n: int | None = None
     shares: Mapping[str, str] = field(default_factory=dict)
+    #: The notes in Dutch: the Dutch edition shows these, never the English ``notes``.
+    notes_nl: str = ""
 
     def column(self, name: str) -> list[Any]:
         return [row.get(name) for row in self.rows]

@@ -60,6 +60,8 @@ class DisclosedTable:
     rounding_base: int
     #: Columns crossed completely per year, zeros included (a suppressed cell may be 0).
     grid: tuple[str, ...] = ()
+    #: The notes in Dutch (the Dutch edition never shows the English ``notes``).
+    notes_nl: str = ""
     _token: object = field(repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
@@ -75,12 +77,17 @@ class DisclosedTable:
             "title_nl": self.title_nl,
             "source": self.source,
             "notes": self.notes,
+            "notes_nl": self.notes_nl,
             "n": self.n,
             "policy": self.policy,
             "population": self.population,
             "count_columns": list(self.count_columns),
             "columns": list(self.columns),
         }
+
+    def notes_in(self, lang: str) -> str:
+        """The notes in ``lang``: Dutch or nothing in the Dutch edition."""
+        return self.notes_nl if lang == "nl" else self.notes
 
     def policy_text(self, lang: str = "en") -> str:
         """The policy in words, with the threshold and rounding base this table got."""
@@ -173,6 +180,7 @@ def apply_rules(
         title_nl=spec.title_nl,
         source=spec.source,
         notes=spec.notes,
+        notes_nl=spec.notes_nl,
         n=n,
         count_columns=spec.count_columns,
         suppressed=tuple(suppressed),
@@ -330,6 +338,7 @@ def _rebuild(meta: Mapping[str, Any], name: str, rows: Sequence[Mapping[str, Any
         title_nl=str(meta.get("title_nl", name)),
         source=str(meta.get("source", "")),
         notes=str(meta.get("notes", "")),
+        notes_nl=str(meta.get("notes_nl", "")),
         n=meta.get("n"),
         count_columns=tuple(meta.get("count_columns", ())),
         suppressed=tuple(Suppression(**s) for s in log.get("suppressed", ())),

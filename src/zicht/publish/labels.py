@@ -13,6 +13,7 @@ from typing import Any
 from babel import Locale
 
 from zicht.core import codes as c
+from zicht.core import municipalities
 
 _ALL_FORMS = c.Code("all", "All forms", "Alle vormen")
 _UNKNOWN = c.Code("unknown", "Unknown", "Onbekend")
@@ -84,6 +85,77 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "assumes": ("Assumes", "Veronderstelt"),
     "group": ("Group", "Groep"),
     "n": ("N", "N"),
+    # Every other column a stage releases: no English heading in the Dutch edition.
+    "period": ("Period", "Periode"),
+    "visibility": ("Visibility", "Zichtbaarheid"),
+    "sector_known": ("Sector known", "Sector bekend"),
+    "manner": ("Manner", "Wijze"),
+    "combination": ("Combination of forms", "Combinatie van vormen"),
+    "rank": ("Rank", "Rang"),
+    "procedure": ("Procedure", "Procedure"),
+    "dublin": ("Dublin indication", "Dublinindicatie"),
+    "ground": ("Ground", "Grond"),
+    "foreign_victims": ("Foreign victims", "Buitenlandse slachtoffers"),
+    "incidents": ("Incidents", "Incidenten"),
+    "victim_reports": ("Reports by the victim", "Aangiften door het slachtoffer"),
+    "victim_reports_share": ("Reports by the victim (%)", "Aangiften door het slachtoffer (%)"),
+    "suspects_known": ("Suspect known", "Verdachte bekend"),
+    "cases": ("Cases", "Zaken"),
+    "decided": ("Decided", "Afgedaan"),
+    "summons": ("Summoned", "Gedagvaard"),
+    "dismissals": ("Dismissed", "Geseponeerd"),
+    "summons_rate": ("Summons rate (%)", "Dagvaardingspercentage (%)"),
+    "convicted": ("Convicted", "Veroordeeld"),
+    "acquitted": ("Acquitted", "Vrijgesproken"),
+    "other": ("Other", "Overig"),
+    "prison_sentences": ("Unconditional prison sentences", "Onvoorwaardelijke gevangenisstraffen"),
+    "conviction_rate": ("Conviction rate (%)", "Veroordelingspercentage (%)"),
+    "mean_prison_days": ("Mean unconditional prison term (days)",
+                         "Gemiddelde onvoorwaardelijke gevangenisstraf (dagen)"),
+    "visitor_group": ("Group", "Groep"),
+    "measure": ("Breakdown", "Uitsplitsing"),
+    "sexual": ("Sexual exploitation", "Seksuele uitbuiting"),
+    "criminal": ("Criminal exploitation", "Criminele uitbuiting"),
+    "minors": ("Minors", "Minderjarigen"),
+    "breakdown": ("Breakdown", "Uitsplitsing"),
+    "category": ("Category", "Categorie"),
+    "group": ("Group", "Groep"),
+    "age": ("Age", "Leeftijd"),
+    "persons_with": ("Persons with", "Personen met"),
+    "with_youth_care": ("With youth care", "Met jeugdhulp"),
+    "youth_care": ("Youth care", "Jeugdhulp"),
+    "shelter": ("Shelter", "Opvang"),
+    "care_type": ("Type of care", "Type jeugdhulp"),
+    "shelter_type": ("Type of shelter", "Type opvang"),
+    "referrer": ("Referrer", "Verwijzer"),
+    "end_reason": ("Reason for ending", "Reden beëindiging"),
+    "mean_eur": ("Mean cost (EUR)", "Gemiddelde kosten (EUR)"),
+    "follow_up_years": ("Follow-up (years)", "Volgperiode (jaren)"),
+    "follow_up": ("Follow-up", "Volgperiode"),
+    "cohort": ("Cohort", "Cohort"),
+    "revictimised": ("Revictimised", "Opnieuw slachtoffer"),
+    "not_revictimised": ("Not revictimised", "Niet opnieuw slachtoffer"),
+    "revictimisation": ("Revictimisation", "Herhaald slachtofferschap"),
+    "share_revictimised": ("Revictimised (%)", "Opnieuw slachtoffer (%)"),
+    "once": ("Once", "Eén keer"),
+    "more_than_once": ("More than once", "Meer dan één keer"),
+    "share_once": ("Once (%)", "Eén keer (%)"),
+    "share_more_than_once": ("More than once (%)", "Meer dan één keer (%)"),
+    "offence": ("Offence", "Delict"),
+    "offence_group": ("Type of offence", "Type delict"),
+    "series": ("Series", "Reeks"),
+    "sexual_split": ("Form of exploitation", "Uitbuitingsvorm"),
+    "at_risk": ("At risk", "Nog in beeld"),
+    "events": ("Events", "Gebeurtenissen"),
+    "days": ("Days", "Dagen"),
+    "cumulative_pct": ("Cumulative share (%)", "Cumulatief aandeel (%)"),
+    "ci_lower": ("Lower bound", "Ondergrens"),
+    "ci_upper": ("Upper bound", "Bovengrens"),
+    "band_lower": ("Band, lower", "Band, onder"),
+    "band_upper": ("Band, upper", "Band, boven"),
+    "mean_days": ("Mean days", "Gemiddeld aantal dagen"),
+    "median_days": ("Median days", "Mediaan aantal dagen"),
+    "registered": ("Registered", "Geregistreerd"),
 }
 
 #: The words of the report and dashboard themselves.
@@ -92,6 +164,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("Management summary", "Managementsamenvatting"),
     "key_findings": ("Key findings", "Belangrijkste bevindingen"),
     "contents": ("Contents", "Inhoud"),
+    "list_of_figures": ("List of figures", "Lijst van figuren"),
     "not_run": (
         "This chapter was not produced: the `{stage}` release was not found in the input. "
         "Run `zicht {stage}` and then `zicht report` again.",
@@ -189,6 +262,8 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     table = CODE_LISTS.get(column)
     if table is not None and isinstance(value, str):
         return c.label(table, value, lang)
+    if column == "municipality" and isinstance(value, str):  # GM0363 -> Amsterdam
+        return municipalities.name(value)
     if column in ("nationality", "nationality_2") and isinstance(value, str):
         return country_name(value, lang)
     if column == "combination" and isinstance(value, str):  # e.g. sexual+labour

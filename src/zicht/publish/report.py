@@ -43,6 +43,7 @@ from zicht.publish.figures import (
 )
 from zicht.publish.labels import chapter_title, format_number, text
 from zicht.publish.method import build_method
+from zicht.publish.numbering import figure_numbers
 from zicht.publish.pdf import write_pdf
 from zicht.publish.render import show_table
 from zicht.publish.summary import find_changes, headline
@@ -201,12 +202,13 @@ def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
     number = CHAPTER_NUMBERS[chapter.key]
     figures = []
     listed = []
-    for i, table in enumerate(chapter.tables or (), start=1):
+    shown = [t for t in chapter.tables or () if in_report(t)]
+    numbers = figure_numbers(number, (t.name for t in shown))
+    for table in chapter.tables or ():
         if not in_report(table):
             listed.append(_title(table, lang))
             continue
-        context = _figure_context(table, lang, svgs.get(table.name, ""),
-                                  _figure_number(table.name, number, i))
+        context = _figure_context(table, lang, svgs.get(table.name, ""), numbers[table.name])
         context["tests"] = tests.get(table.name, [])
         if pngs.get(table.name):
             context["png"] = base64.b64encode(pngs[table.name]).decode()
@@ -232,7 +234,7 @@ def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str) -> 
         "svg": svg,
         "n": format_number(table.n, lang) if table.n is not None else None,
         "source": table.source,
-        "notes": table.notes,
+        "notes": table.notes_in(lang),
         "policy": policy_text,
         "suppressed": text("suppressed", lang, threshold=table.threshold)
         if table.suppressed else "",
@@ -249,12 +251,6 @@ def in_report(table: DisclosedTable) -> bool:
     if table.name.startswith("regional/"):
         return len([d for d in dimension_columns(table) if d != "year"]) <= 1
     return True
-
-
-def _figure_number(name: str, chapter_number: int, i: int) -> str:
-    if name.startswith("figures/") and name.removeprefix("figures/")[:1].isdigit():
-        return name.removeprefix("figures/").replace("_", " ")
-    return f"{chapter_number}.{i}"
 
 
 def _title(table: DisclosedTable, lang: str) -> str:

@@ -162,8 +162,8 @@ def _write_cell(ws: Any, r: int, j: int, col: str, value: Any, is_suppressed: bo
 
 def _notes(table: DisclosedTable, lang: str) -> list[str]:
     lines = []
-    if table.notes:
-        lines.append(f"{text('notes', lang)}: {table.notes}")
+    if table.notes_in(lang):
+        lines.append(f"{text('notes', lang)}: {table.notes_in(lang)}")
     lines.append(f"{text('policy', lang)}: {table.policy_text(lang)}.")
     if table.suppressed:
         lines.append(text("suppressed", lang, threshold=table.threshold))

@@ -7,30 +7,20 @@ rough population, so that regional views have something to show without a
 
 from __future__ import annotations
 
-#: code -> (name, police unit, weight ~ population in 10,000s)
-MUNICIPALITIES: dict[str, tuple[str, str, float]] = {
-    "GM0363": ("Amsterdam", "amsterdam", 87), "GM0599": ("Rotterdam", "rotterdam", 64),
-    "GM0505": ("Dordrecht", "rotterdam", 12), "GM0518": ("'s-Gravenhage", "den-haag", 54),
-    "GM0546": ("Leiden", "den-haag", 12), "GM0637": ("Zoetermeer", "den-haag", 12),
-    "GM0503": ("Delft", "den-haag", 10), "GM0344": ("Utrecht", "midden-nederland", 35),
-    "GM0307": ("Amersfoort", "midden-nederland", 16),
-    "GM0402": ("Hilversum", "midden-nederland", 9), "GM0034": ("Almere", "midden-nederland", 21),
-    "GM0014": ("Groningen", "noord-nederland", 23),
-    "GM0080": ("Leeuwarden", "noord-nederland", 12), "GM0114": ("Emmen", "noord-nederland", 11),
-    "GM0106": ("Assen", "noord-nederland", 7), "GM1740": ("Westerwolde", "noord-nederland", 3),
-    "GM0772": ("Eindhoven", "oost-brabant", 23), "GM0796": ("'s-Hertogenbosch", "oost-brabant", 15),
-    "GM0794": ("Helmond", "oost-brabant", 9), "GM0855": ("Tilburg", "zeeland-west-brabant", 22),
-    "GM0758": ("Breda", "zeeland-west-brabant", 18),
-    "GM0687": ("Middelburg", "zeeland-west-brabant", 5),
-    "GM0718": ("Vlissingen", "zeeland-west-brabant", 4),
-    "GM0268": ("Nijmegen", "oost-nederland", 18), "GM0202": ("Arnhem", "oost-nederland", 16),
-    "GM0153": ("Enschede", "oost-nederland", 16), "GM0193": ("Zwolle", "oost-nederland", 13),
-    "GM0200": ("Apeldoorn", "oost-nederland", 16), "GM0228": ("Ede", "oost-nederland", 12),
-    "GM0392": ("Haarlem", "noord-holland", 16), "GM0479": ("Zaanstad", "noord-holland", 16),
-    "GM0394": ("Haarlemmermeer", "noord-holland", 16), "GM0361": ("Alkmaar", "noord-holland", 11),
-    "GM0935": ("Maastricht", "limburg", 12), "GM0917": ("Heerlen", "limburg", 9),
-    "GM0983": ("Venlo", "limburg", 10),
+from zicht.core import municipalities as M
+
+#: code -> weight ~ population in 10,000s (names and police units: zicht.core.municipalities)
+WEIGHT: dict[str, float] = {
+    "GM0363": 87, "GM0599": 64, "GM0505": 12, "GM0518": 54, "GM0546": 12, "GM0637": 12,
+    "GM0503": 10, "GM0344": 35, "GM0307": 16, "GM0402": 9, "GM0034": 21, "GM0014": 23,
+    "GM0080": 12, "GM0114": 11, "GM0106": 7, "GM1740": 3, "GM0772": 23, "GM0796": 15,
+    "GM0794": 9, "GM0855": 22, "GM0758": 18, "GM0687": 5, "GM0718": 4, "GM0268": 18,
+    "GM0202": 16, "GM0153": 16, "GM0193": 13, "GM0200": 16, "GM0228": 12, "GM0392": 16,
+    "GM0479": 16, "GM0394": 16, "GM0361": 11, "GM0935": 12, "GM0917": 9, "GM0983": 10,
 }
+#: code -> (name, police unit, weight)
+MUNICIPALITIES: dict[str, tuple[str, str, float]] = {
+    code: (*M.MUNICIPALITIES[code], weight) for code, weight in WEIGHT.items()}
 CODES: tuple[str, ...] = tuple(MUNICIPALITIES)
 WEIGHTS: tuple[float, ...] = tuple(v[2] for v in MUNICIPALITIES.values())
 UNIT_OF: dict[str, str] = {code: v[1] for code, v in MUNICIPALITIES.items()}

@@ -148,7 +148,8 @@ def _sums(store: ResearchStore, universe: str, columns: Sequence[str],
 
 def _indicator_table(store: ResearchStore, name: str, dimension: str,
                      codes: Sequence[tuple[str, str]], universe: str, title_en: str,
-                     title_nl: str, notes: str = "") -> tuple[TableSpec, list[ChiSquare]]:
+                     title_nl: str, notes: str = "", notes_nl: str = ""
+                     ) -> tuple[TableSpec, list[ChiSquare]]:
     """Per code: persons with the indicator among victims and controls, 2x2 tests."""
     sums = _sums(store, universe, [col for _, col in codes])
     rows: list[dict[str, object]] = []
@@ -166,7 +167,8 @@ def _indicator_table(store: ResearchStore, name: str, dimension: str,
             tests.append(test)
     n_total = sum(s["persons"] for (_, cat), s in sums.items() if cat == "total")
     table = linked_table(name, tuple(rows), ("persons", "persons_with"), title_en, title_nl,
-                        notes=notes, n=n_total, shares={"share": "persons_with"})
+                        notes=notes, notes_nl=notes_nl, n=n_total,
+                        shares={"share": "persons_with"})
     return table, tests
 
 
@@ -239,7 +241,8 @@ def compute_aid(store: ResearchStore) -> AidResult:
                           ("with_stay", "with_stay"), *types[4:]], with_care,
                          "Type of youth care, minors with youth care",
                          "Type jeugdhulp, minderjarigen met jeugdhulp",
-                         notes="A person can have several types."))
+                         notes="A person can have several types.",
+                         notes_nl="Een persoon kan meerdere typen hebben."))
     add(_indicator_table(store, "aid/youth_care_crisis", "care_type",
                          [("crisis", "yc_crisis")], with_care,
                          "Youth care to stabilise a crisis, minors with youth care",
@@ -249,13 +252,16 @@ def compute_aid(store: ResearchStore) -> AidResult:
                          [(r.code, f"ref_{r.code}") for r in c.YOUTH_CARE_REFERRERS],
                          with_care, "Referrer of youth care, minors with youth care",
                          "Verwijzer jeugdhulptraject, minderjarigen met jeugdhulp",
-                         notes="A person can have several trajectories and referrers."))
+                         notes="A person can have several trajectories and referrers.",
+                         notes_nl="Een persoon kan meerdere trajecten en verwijzers hebben."))
     add(_indicator_table(store, "aid/youth_care_end_reason", "end_reason",
                          [(e.code, f"end_{e.code}") for e in c.YOUTH_CARE_END_REASONS],
                          with_care, "How youth care ended, minors with youth care",
                          "Reden beëindiging jeugdhulp, minderjarigen met jeugdhulp",
                          notes="Per person: at least one trajectory ended so; running "
-                               "trajectories have no end reason."))
+                               "trajectories have no end reason.",
+                         notes_nl="Per persoon: ten minste één traject is zo beëindigd; "
+                                  "lopende trajecten hebben geen reden van beëindiging."))
     add(_breakdown_table(store, "aid/shelter", "shelter", "TRUE",
                          "Wmo shelter or sheltered housing within a year, by group",
                          "Opvang en beschermd wonen vanuit Wmo binnen een jaar, naar groep"))
@@ -289,4 +295,6 @@ def _costs_table(store: ResearchStore) -> TableSpec:
         "Gemiddelde jaarlijkse kosten specialistische ggz (EUR), jaar van en na einde "
         "pleegperiode",
         n=n, shares={"mean_eur": "persons"},
-        notes="Only years covered by the cost data; a covered year without costs is EUR 0.")
+        notes="Only years covered by the cost data; a covered year without costs is EUR 0.",
+        notes_nl="Alleen jaren waarover kostendata bestaan; een gedekt jaar zonder kosten "
+                 "telt als EUR 0.")

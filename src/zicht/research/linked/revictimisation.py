@@ -96,7 +96,9 @@ def _cohorts(store: ResearchStore, first: int, last: int,
         n=rows[0]["cohort"] if rows else 0,  # type: ignore[arg-type]
         shares={"share_revictimised": "revictimised", "share_once": "once",
                 "share_more_than_once": "more_than_once"},
-        notes="Only victims whose index incident can be followed for the full period.")
+        notes="Only victims whose index incident can be followed for the full period.",
+        notes_nl="Alleen slachtoffers van wie het peilincident de hele periode gevolgd kan "
+                 "worden.")
 
 
 def _specific(store: ResearchStore, name: str, years: int) -> TableSpec:
@@ -171,7 +173,8 @@ def _by_group(store: ResearchStore, name: str, table_name: str, column: str,
     n = sum(counts.values())
     table = linked_table(table_name, tuple(rows), ("persons",), title_en, title_nl, n=n,
                         shares={"share": "persons"},
-                        notes=f"Chi-square test over {', '.join(tested)} only.")
+                        notes=f"Chi-square test over {', '.join(tested)} only.",
+                        notes_nl=f"Chikwadraattoets alleen over {', '.join(tested)}.")
     return table, [test] if test else []
 
 
@@ -241,17 +244,22 @@ def kaplan_meier(store: ResearchStore, *, step_months: int = 3, level: float = 0
     notes = ("Kaplan-Meier with censoring at the end of the period or on leaving the "
              f"register; {int(level * 100)}% pointwise interval (log-log) and "
              f"{int(level * 100)}% Hall-Wellner simultaneous band.")
+    notes_nl = ("Kaplan-Meier met censurering aan het einde van de periode of bij vertrek "
+                f"uit de registratie; {int(level * 100)}% puntsgewijs interval (log-log) en "
+                f"{int(level * 100)}% simultane Hall-Wellner-band.")
     n = int(time.size)
     return (
         linked_table("revictimisation/km_curve", grid, ("at_risk", "events"),
                     "Cumulative share revictimised after the index incident (Kaplan-Meier)",
                     "Cumulatief aandeel opnieuw slachtoffer na het peilincident "
-                    "(Kaplan-Meier)", n=n, shares=shares, notes=notes),
+                    "(Kaplan-Meier)", n=n, shares=shares, notes=notes,
+                    notes_nl=notes_nl),
         linked_table("revictimisation/km_summary", summary, ("at_risk", "events"),
                     "Cumulative share revictimised within 2, 5 and 7 years, all follow-up "
                     "used (Kaplan-Meier)",
                     "Cumulatief aandeel opnieuw slachtoffer binnen twee, vijf en zeven jaar "
-                    "(Kaplan-Meier, alle follow-up)", n=n, shares=shares, notes=notes),
+                    "(Kaplan-Meier, alle follow-up)", n=n, shares=shares, notes=notes,
+                    notes_nl=notes_nl),
     )
 
 

@@ -144,4 +144,7 @@ def _population_table(store: ResearchStore, name: str, view: str, count: Populat
     return linked_table(name, tuple(rows), ("persons",), title_en, title_nl, n=linked,
                        shares={"share": "persons"},
                        notes="Victims without a person number in the population register "
-                             "cannot be linked and are left out (counted in the last rows).")
+                             "cannot be linked and are left out (counted in the last rows).",
+                       notes_nl="Slachtoffers zonder persoonsnummer in de BRP zijn niet te "
+                                "koppelen en blijven buiten de analyse (geteld in de laatste "
+                                "rijen).")

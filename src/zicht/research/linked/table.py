@@ -22,10 +22,10 @@ SOURCE = "Police incidents linked to youth care, Wmo shelter, health costs and t
 def linked_table(name: str, rows: tuple[dict[str, Any], ...],
                  count_columns: tuple[str, ...], title_en: str, title_nl: str, *,
                  source: str = SOURCE, notes: str = "", n: int | None = None,
-                 shares: Mapping[str, str] | None = None) -> TableSpec:
+                 shares: Mapping[str, str] | None = None, notes_nl: str = "") -> TableSpec:
     """A linked-analysis ``TableSpec`` with the linked sources as its source."""
     return TableSpec(name, rows, count_columns, title_en, title_nl, source, notes, n,
-                     dict(shares or {}))
+                     dict(shares or {}), notes_nl)
 
 
 @dataclass(frozen=True)

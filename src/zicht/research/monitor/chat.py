@@ -5,7 +5,9 @@ per contact year, over the contacts with a trafficking question. A visitor is a 
 themselves when any contact of the year was about themselves; the other attributes are
 "any contact of the year says so", and the longest duration reported. Groups and
 measures are the rule tables ``classify.CHAT_GROUP`` / ``CHAT_MEASURE``; a share is
-the % of the group (policy ``protected``).
+the % of the group. The sexual and criminal groups are over every visitor with a
+trafficking question, as the factsheet counts them; victims themselves are a group of
+their own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ SOURCE = "Chat contacts (sources/chat_contacts.parquet)"
 
 def _any(expr: str) -> str:
     return f"MAX(CASE WHEN {expr} THEN 1 ELSE 0 END) = 1"
+
+
+def _count(predicate: str) -> str:
+    return f"CAST(SUM(CASE WHEN {predicate} THEN 1 ELSE 0 END) AS BIGINT)"
 
 
 def build_chat_visitor_year(store: ResearchStore) -> None:
@@ -74,16 +80,27 @@ def chat_tables(store: ResearchStore) -> list[TableSpec]:
         FROM ({" UNION ALL ".join(parts)}) m
         ORDER BY year, {order_by_codes('visitor_group', cl.CHAT_GROUP.codes())},
                  {order_by_codes('measure', measures)}""")
-    headline = store.rows("""
+    headline = store.rows(f"""
         SELECT year, COUNT(*) AS visitors,
-               SUM(CASE WHEN about_self THEN 1 ELSE 0 END) AS victims,
-               SUM(CASE WHEN about_self AND minor THEN 1 ELSE 0 END) AS minors
+               {_count(cl.CHAT_GROUP.rule('victims').sql)} AS victims,
+               {_count(cl.CHAT_GROUP.rule('sexual').sql)} AS sexual,
+               {_count(cl.CHAT_GROUP.rule('criminal').sql)} AS criminal,
+               {_count('about_self AND minor')} AS minors
         FROM chat_visitor_year GROUP BY year ORDER BY year""")
     return [
-        make_table(headline, "chat/visitors", ("visitors", "victims", "minors"),
+        make_table(headline, "chat/visitors", ("visitors", "victims", "sexual", "criminal",
+                                               "minors"),
                    "Unique chat visitors with a trafficking question (double counts removed)",
                    "Unieke chatbezoekers met een hulpvraag over mensenhandel",
-                   source=SOURCE),
+                   source=SOURCE,
+                   notes="sexual and criminal: every visitor with a trafficking question "
+                         "(victims themselves and those asking about someone else), as "
+                         "factsheet 001 counts them (314: 278 sexual, 36 criminal); victims "
+                         "= victims themselves; minors = minor victims themselves.",
+                   notes_nl="seksueel en crimineel: alle bezoekers met een hulpvraag over "
+                            "mensenhandel (zelf slachtoffer en over iemand anders), zoals "
+                            "factsheet 001 telt (314: 278 seksueel, 36 crimineel); slachtoffers "
+                            "= zelf slachtoffer; minderjarigen = minderjarige slachtoffers zelf."),
         make_table(rows, "chat/signals", ("visitors",),
                    "Chat signals: victims by group and breakdown of the factsheet",
                    "Chatsignalen: slachtoffers naar groep en uitsplitsing", source=SOURCE,
@@ -91,5 +108,7 @@ def chat_tables(store: ResearchStore) -> list[TableSpec]:
                    n=sum(int(r["visitors"]) for r in rows
                          if r["visitor_group"] == "visitors" and r["measure"] == "total"),
                    notes="share = % of the group (group 'victims': visitors who are victims "
-                         "themselves); a visitor may count in several rows."),
+                         "themselves); a visitor may count in several rows.",
+                   notes_nl="aandeel = % van de groep (groep 'zelf slachtoffer': bezoekers die "
+                            "zelf slachtoffer zijn); een bezoeker kan in meerdere rijen tellen."),
     ]

@@ -73,7 +73,10 @@ def incidents(store: ResearchStore) -> TableSpec:
         source=SOURCE_POLICE, shares={"victim_reports_share": "victim_reports"},
         n=sum(int(r["incidents"]) for r in rows if r["form"] == "all"),
         notes="By registration year; form from the offence code. victims = victims per "
-              "incident; victim_reports_share = % of the year's reports by victims.")
+              "incident; victim_reports_share = % of the year's reports by victims.",
+        notes_nl="Naar registratiejaar; vorm uit de feitcode. slachtoffers = slachtoffers per "
+                 "incident; aandeel aangiften = % van de meldingen van het jaar met aangifte "
+                 "door het slachtoffer.")
 
 
 def chain(store: ResearchStore) -> list[TableSpec]:
@@ -114,7 +117,8 @@ def chain(store: ResearchStore) -> list[TableSpec]:
                    "Beslissingen van het OM en dagvaardingspercentage", source=SOURCE_CASES,
                    shares={"summons_rate": "summons"},
                    n=sum(int(r["decided"]) for r in prosecution if r["form"] == "all"),
-                   notes="summons_rate = summoned / decided by the prosecution service (%)."),
+                   notes="summons_rate = summoned / decided by the prosecution service (%).",
+                   notes_nl="dagvaardingspercentage = gedagvaard / afgedaan door het OM (%)."),
         make_table(courts, "justice_chain/courts",
                    ("decided", "convicted", "acquitted", "other", "prison_sentences"),
                    "Court decisions, conviction rate and mean unconditional prison "
@@ -123,7 +127,10 @@ def chain(store: ResearchStore) -> list[TableSpec]:
                    shares={"conviction_rate": "convicted", "mean_prison_days": "prison_sentences"},
                    n=sum(int(r["decided"]) for r in courts if r["form"] == "all"),
                    notes="conviction_rate = convicted / decided by a court (%); "
-                         "mean_prison_days over convictions with unconditional prison."),
+                         "mean_prison_days over convictions with unconditional prison.",
+                   notes_nl="veroordelingspercentage = veroordeeld / afgedaan door de rechter "
+                            "(%); gemiddelde gevangenisstraf over veroordelingen met "
+                            "onvoorwaardelijke gevangenisstraf."),
     ]
 
 

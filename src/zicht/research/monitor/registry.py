@@ -62,7 +62,10 @@ def figure_2_1(store: ResearchStore) -> TableSpec:
         "uitbuiting)",
         source=SOURCE,
         notes="A victim counts once per report year. Victims of sexual exploitation reported "
-              "only by the KMar in a year are left out of every other figure.")
+              "only by the KMar in a year are left out of every other figure.",
+        notes_nl="Een slachtoffer telt één keer per meldjaar. Slachtoffers van seksuele "
+                 "uitbuiting die in een jaar alleen door de KMar zijn gemeld, blijven buiten "
+                 "alle andere figuren.")
 
 
 def figure_2_2(store: ResearchStore) -> list[TableSpec]:
@@ -87,7 +90,9 @@ def figure_2_2(store: ResearchStore) -> list[TableSpec]:
                    "Gemelde slachtoffers naar uitbuitingsvorm (alle vormen, met overlap)",
                    source=SOURCE, shares=SHARE,
                    notes="A victim with several forms counts under each (N includes overlap); "
-                         "share = % of the year's form counts."),
+                         "share = % of the year's form counts.",
+                   notes_nl="Een slachtoffer met meerdere vormen telt onder elke vorm (N "
+                            "met overlap); aandeel = % van de vormtellingen van het jaar."),
         make_table(combos, "figures/2.2_overlap", ("victims",),
                    "Victims with more than one form of exploitation",
                    "Slachtoffers met meer dan één uitbuitingsvorm", source=SOURCE),
@@ -156,11 +161,14 @@ def figure_2_4(store: ResearchStore, focus_year: int) -> list[TableSpec]:
                    "Victims of labour exploitation by sector, whole period",
                    "Slachtoffers van arbeidsuitbuiting naar sector, hele periode",
                    source=SOURCE, shares=SHARE,
-                   notes="With several sectors the rarer sector wins; 'other work' last."),
+                   notes="With several sectors the rarer sector wins; 'other work' last.",
+                   notes_nl="Bij meerdere sectoren telt de zeldzamere; 'overig werk' als "
+                            "laatste."),
         make_table(rows_b, "figures/2.4b", ("victims",),
                    f"Victims of labour exploitation in {focus_year} by month of report",
                    f"Slachtoffers van arbeidsuitbuiting in {focus_year} naar maand van melding",
-                   source=SOURCE, notes="Month of the victim's first report of the year."),
+                   source=SOURCE, notes="Month of the victim's first report of the year.",
+                   notes_nl="Maand van de eerste melding van het slachtoffer in het jaar."),
         make_table(rows_c, "figures/2.4c", ("victims",),
                    f"Victims of labour exploitation in {focus_year} by sector",
                    f"Slachtoffers van arbeidsuitbuiting in {focus_year} naar sector",
@@ -181,24 +189,44 @@ def figure_2_5(store: ResearchStore) -> TableSpec:
                       shares=SHARE)
 
 
+def known_share_sql(count: str, column: str, partition: str) -> str:
+    """A percentage of ``count`` among the rows whose ``column`` is known, within
+    ``partition``; NULL on the 'unknown' row, which stays outside the denominator (the
+    seed's age shares: 003 figure 2.8)."""
+    known = f"CASE WHEN {column} <> 'unknown' THEN {count} END"
+    return (f"CASE WHEN {column} <> 'unknown' THEN ROUND(100.0 * {count} / "
+            f"NULLIF(SUM({known}) OVER (PARTITION BY {partition}), 0), 1) END")
+
+
 def _breakdown(store: ResearchStore, number: str, column: str, expr: str,
-               codes: tuple[str, ...], title_en: str, title_nl: str) -> list[TableSpec]:
-    """Figure ``number`` per year and form (after the hierarchy), and over all forms."""
+               codes: tuple[str, ...], title_en: str, title_nl: str,
+               known_only: bool = False) -> list[TableSpec]:
+    """Figure ``number`` per year and form (after the hierarchy), and over all forms.
+    With ``known_only`` the shares are of the known values only (unknown: a count)."""
+    def share(partition: str) -> str:
+        return (known_share_sql(N, expr, partition) if known_only
+                else share_sql(N, partition))
     by_form = store.rows(f"""
         SELECT year, form, {expr} AS {column}, {N} AS victims,
-               {share_sql(N, 'year, form')} AS share
+               {share('year, form')} AS share
         FROM {V} x GROUP BY year, form, {expr}
         ORDER BY year, {_o('form', FORMS)}, {_o(column, codes)}""")
     total = store.rows(f"""
         SELECT year, {expr} AS {column}, {N} AS victims,
-               {share_sql(N, 'year')} AS share
+               {share('year')} AS share
         FROM {V} x GROUP BY year, {expr} ORDER BY year, {_o(column, codes)}""")
+    within = "share = % of the known values within year and form; unknown is a count " \
+        "outside the denominator." if known_only else "share = % within year and form."
+    within_nl = ("aandeel = % van de bekende waarden binnen jaar en vorm; onbekend is een "
+                 "aantal buiten de noemer." if known_only else "aandeel = % binnen jaar en vorm.")
     return [
         make_table(by_form, f"figures/{number}", ("victims",),
                    f"{title_en}, per year and form of exploitation",
                    f"{title_nl}, per jaar en uitbuitingsvorm", source=SOURCE, shares=SHARE,
                    notes="Form after the hierarchy sexual > labour > criminal > unknown; "
-                         "share = % within year and form."),
+                         + within,
+                   notes_nl="Vorm na de hiërarchie seksueel > arbeid > crimineel > onbekend; "
+                            + within_nl),
         make_table(total, f"figures/{number}_total", ("victims",),
                    f"{title_en}, per year", f"{title_nl}, per jaar", source=SOURCE,
                    shares=SHARE),
@@ -222,7 +250,8 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[TableSpec]:
     tables += _breakdown(store, "2.8", "age_group", "age_group",
                          tuple(a.code for a in c.AGE_GROUPS),
                          "Age group at report of registered victims",
-                         "Leeftijdsgroep bij melding van gemelde slachtoffers")
+                         "Leeftijdsgroep bij melding van gemelde slachtoffers",
+                         known_only=True)
     top = store.rows("""
         SELECT year, rank, nationality, victims FROM (
           SELECT year, nationality, COUNT(*) AS victims,
@@ -234,7 +263,9 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[TableSpec]:
     tables.append(make_table(top, "figures/2.7_nationalities", ("victims",),
                              "Five most reported nationalities per year",
                              "Vijf meest gemelde nationaliteiten per jaar", source=SOURCE,
-                             notes="Dutch as one of two nationalities counts as Dutch (NL)."))
+                             notes="Dutch as one of two nationalities counts as Dutch (NL).",
+                             notes_nl="Nederlands als een van twee nationaliteiten telt als "
+                                      "Nederlands (NL)."))
     mean = store.rows(f"""
         SELECT year, form, mean_age, victims FROM (
           SELECT year, form, {_mean_age('year, form')}
@@ -246,7 +277,8 @@ def figures_2_6_to_2_8(store: ResearchStore) -> list[TableSpec]:
                              "Mean age at report, per year and form (form 'all' = every form)",
                              "Gemiddelde leeftijd bij melding, per jaar en vorm",
                              source=SOURCE, shares={"mean_age": "victims"}, n=n_age,
-                             notes="victims = victims with a known age."))
+                             notes="victims = victims with a known age.",
+                             notes_nl="slachtoffers = slachtoffers met een bekende leeftijd."))
     return tables
 
 
@@ -271,7 +303,9 @@ def figure_2_9(store: ResearchStore) -> list[TableSpec]:
                    "Meldingen van slachtoffers naar melder, per jaar en vorm", source=SOURCE,
                    shares=shares,
                    notes="A victim counts once per reporter per year; share = % within year "
-                         "and form."),
+                         "and form.",
+                   notes_nl="Een slachtoffer telt één keer per melder per jaar; aandeel = % "
+                            "binnen jaar en vorm."),
         make_table(total, "figures/2.9_total", ("reports",),
                    "Reports of victims by reporter, per year",
                    "Meldingen van slachtoffers naar melder, per jaar", source=SOURCE,
@@ -293,15 +327,17 @@ def figure_2_10(store: ResearchStore) -> list[TableSpec]:
         SELECT year, police_unit, form, victims FROM ({pairs}) p
         ORDER BY year, {_o('police_unit', UNITS)}, {_o('form', FORMS)}""")
     note = "A victim counts once per police unit per year (so more than in figure 2.9)."
+    note_nl = ("Een slachtoffer telt één keer per politie-eenheid per jaar (dus vaker dan in "
+               "figuur 2.9).")
     return [
         make_table(rows, "figures/2.10", ("victims",),
                    "Police reports of victims by police unit, per year",
                    "Politiemeldingen van slachtoffers naar politie-eenheid, per jaar",
-                   source=SOURCE, notes=note),
+                   source=SOURCE, notes=note, notes_nl=note_nl),
         make_table(by_form, "figures/2.10_form", ("victims",),
                    "Police reports of victims by police unit, per year and form",
                    "Politiemeldingen naar politie-eenheid, per jaar en vorm", source=SOURCE,
-                   notes=note),
+                   notes=note, notes_nl=note_nl),
     ]
 
 
@@ -321,13 +357,16 @@ def anonymous_reports(store: ResearchStore) -> list[TableSpec]:
         ORDER BY year, {_o('reporter', REPORTERS)}""")
     note = ("Reports without consent: kept as anonymous reports, never registered as victims "
             "and in no other figure.")
+    note_nl = ("Meldingen zonder toestemming: bewaard als anonieme melding, nooit als "
+               "slachtoffer geregistreerd en in geen andere figuur.")
     return [
         make_table(rows, "anonymous_reports", ("reports",),
                    "Anonymous reports per year", "Anonieme meldingen per jaar", source=SOURCE,
-                   notes=note),
+                   notes=note, notes_nl=note_nl),
         make_table(by_reporter, "anonymous_reports_by_reporter", ("reports",),
                    "Anonymous reports per year and reporter",
                    "Anonieme meldingen per jaar en melder", source=SOURCE, notes=note,
+                   notes_nl=note_nl,
                    shares={"share": "reports"}),
     ]
 

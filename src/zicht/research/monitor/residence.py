@@ -54,7 +54,11 @@ def figure_2_11(store: ResearchStore) -> TableSpec:
         source=SOURCE, n=None,
         notes="Reflection offers and decided temporary / continued residence applications, "
               "by year of decision; foreign = a nationality other than Dutch, without the "
-              "excluded KMar-only victims. Not necessarily the same persons.")
+              "excluded KMar-only victims. Not necessarily the same persons.",
+        notes_nl="Aangeboden bedenktijden en afgehandelde aanvragen tijdelijk / voortgezet "
+                 "verblijf, naar jaar van beslissing; buitenlands = een andere nationaliteit "
+                 "dan de Nederlandse, zonder de uitgesloten KMar-slachtoffers. Niet "
+                 "noodzakelijk dezelfde personen.")
 
 
 def _by(store: ResearchStore, procedure: str, column: str, expr: str,
@@ -81,7 +85,9 @@ def figures_2_12_to_2_14(store: ResearchStore) -> list[TableSpec]:
                    "Afgehandelde aanvragen tijdelijk verblijf naar Dublinindicatie",
                    source=SOURCE, shares=SHARE,
                    notes="The IND records the Dublin indication since 2019; earlier years "
-                         "are not comparable."),
+                         "are not comparable.",
+                   notes_nl="De IND registreert de Dublinindicatie sinds 2019; eerdere jaren "
+                            "zijn niet vergelijkbaar."),
         make_table(temporary, "figures/2.13", ("decisions",),
                    "Decided temporary-residence applications by outcome",
                    "Afgehandelde aanvragen tijdelijk verblijf naar afdoening",
@@ -133,15 +139,20 @@ def figure_2_15(store: ResearchStore) -> list[TableSpec]:
         GROUP BY period, sex ORDER BY {order_by_codes('sex', sexes)}""")
     note = ("Unique persons who had a reflection period, temporary or continued residence "
             "decided in the period; a decision without a person pseudonym counts as a person.")
+    note_nl = ("Unieke personen met een bedenktijd, tijdelijk of voortgezet verblijf waarover "
+               "in de periode is beslist; een beslissing zonder persoonspseudoniem telt als "
+               "een persoon.")
     return [
         make_table(rows, "figures/2.15", ("persons",),
                    "Origin region of residence-scheme users, whole period",
                    "Herkomstregio van gebruikers van de verblijfsregeling, hele periode",
-                   source=SOURCE, shares={"share": "persons"}, notes=note),
+                   source=SOURCE, shares={"share": "persons"}, notes=note,
+                   notes_nl=note_nl),
         make_table(by_sex, "figures/2.15_sex", ("persons",),
                    "Sex of residence-scheme users, whole period",
                    "Geslacht van gebruikers van de verblijfsregeling, hele periode",
-                   source=SOURCE, shares={"share": "persons"}, notes=note),
+                   source=SOURCE, shares={"share": "persons"}, notes=note,
+                   notes_nl=note_nl),
     ]
 
 

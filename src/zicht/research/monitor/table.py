@@ -53,6 +53,7 @@ def make_table(
     notes: str = "",
     shares: Mapping[str, str] | None = None,
     n: int | None = None,
+    notes_nl: str = "",
 ) -> TableSpec:
     """A ``TableSpec`` from query rows; ``n`` defaults to the sum of the first count
     column (with overlap where a unit counts in several rows, as the monitor's N does)."""
@@ -64,7 +65,7 @@ def make_table(
     if n is None and count_columns:
         n = sum(int(r.get(count_columns[0]) or 0) for r in clean)
     return TableSpec(name, clean, count_columns, title_en, title_nl, source, notes, n,
-                     dict(shares or {}))
+                     dict(shares or {}), notes_nl)
 
 
 def _plain(value: Any) -> Any:
