@@ -24,6 +24,7 @@ test: install lint
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## make docs: regenerate docs/cli.md and the policy table of docs/disclosure.md (tests check both)
 docs: install

@@ -37,6 +37,7 @@ from zicht.core.errors import (
     TooManyRequests,
     ZichtError,
 )
+from zicht.core.roles import Role
 from zicht.disclosure import DisclosedTable
 from zicht.publish.chapters import CHAPTERS, table_slug
 from zicht.publish.labels import chapter_title, column_label, format_number, text
@@ -51,7 +52,7 @@ from zicht.publish.views import (
     csv_bytes,
     region_rows,
 )
-from zicht.registry.access import Action, Principal, Role, authorize
+from zicht.registry.access import Action, Principal, authorize
 from zicht.registry.db import Registry
 from zicht.registry.keys import KeyVerifier
 from zicht.registry.sessions import close_session, open_session, session_principal

@@ -273,7 +273,7 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
 @functools.cache
 def country_name(iso2: str, lang: str = "en") -> str:
     """A nationality's country name from CLDR (Babel): PL -> Poland / Polen."""
-    return Locale(lang).territories.get(iso2.upper(), iso2)
+    return str(Locale(lang).territories.get(iso2.upper(), iso2))
 
 
 def code_order(column: str) -> list[str]:

@@ -21,7 +21,8 @@ from sqlalchemy import Connection, bindparam, select
 
 from zicht.core.config import Settings, get_settings
 from zicht.core.errors import AuthenticationError, NotFoundError, TooManyRequests
-from zicht.registry.access import Principal, Role, check_org
+from zicht.core.roles import Role
+from zicht.registry.access import Principal, check_org
 from zicht.registry.audit import append_audit
 from zicht.registry.models import ApiKey, as_utc, table_of, utcnow
 from zicht.registry.throttle import FailureWindow

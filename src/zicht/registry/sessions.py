@@ -12,7 +12,8 @@ import secrets
 
 from sqlalchemy import Connection, delete, select, update
 
-from zicht.registry.access import Principal, Role
+from zicht.core.roles import Role
+from zicht.registry.access import Principal
 from zicht.registry.models import ApiKey, DashboardSession, as_utc, table_of, utcnow
 
 _SESSIONS = table_of(DashboardSession)

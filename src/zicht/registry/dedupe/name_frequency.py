@@ -97,7 +97,7 @@ def _shares(values: pd.Series, table: dict[str, dict[str, float]], other: dict[s
             country: str) -> np.ndarray:
     listed = table.get(country, {})
     default = other.get(country, other[_ANY])
-    return values.map(listed).fillna(default).to_numpy(float)
+    return np.asarray(values.map(listed).fillna(default).to_numpy(float), dtype=np.float64)
 
 
 def reference_frequencies(records: pd.DataFrame, column: str,

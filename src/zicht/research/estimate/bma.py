@@ -93,7 +93,7 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
         raise EstimationError(f"top must be at least 1; got {top}.")
     search = _graph_search(graphs, k, mcmc_iterations)
     explicit_grid = n_missing is not None
-    grid = _check_grid(n_missing) if explicit_grid else _default_grid(table.observed)
+    grid = _check_grid(n_missing) if n_missing is not None else _default_grid(table.observed)
     if not explicit_grid and not isinstance(prior_n, str | tuple):
         raise EstimationError("An array prior_n needs the n_missing grid it is aligned "
                               "with; pass n_missing too.")
@@ -203,7 +203,8 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
         start, weights = own.get(int(i), (lp.lo, None))
         if weights is None:  # not among the heaviest by the coarse pass: compute it
             nonzero = np.flatnonzero(coef[i])
-            log_w = coef[i, nonzero].astype(np.float64) @ lp.rows(nonzero) + lp.base
+            rows = np.stack([lp.row(int(s)) for s in nonzero])
+            log_w = coef[i, nonzero].astype(np.float64) @ rows + lp.base
             weights = np.exp(log_w - log_w.max())
         top_graphs.append({"cliques": list(graph.labels(table.lists)),
                            "probability": round(float(mass[i]), 6),
@@ -238,7 +239,8 @@ def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
 
     def coarse_log(start: int) -> FloatArray:
         part = coef[start:start + step][:, used].astype(np.float64)
-        return part @ coarse_rows + coarse_base + gp[start:start + step, None]
+        return np.asarray(part @ coarse_rows + coarse_base + gp[start:start + step, None],
+                          dtype=np.float64)
 
     peak = np.empty(n_graphs)
     est = np.empty(n_graphs)
@@ -323,10 +325,12 @@ def log_prior_n(prior: PriorN, totals: FloatArray) -> FloatArray:
                                   f"got {params}.")
         a, b = float(params[0]), float(params[1])
         if name == "lognormal":  # a = median of N, b = sd of log N
-            return -np.log(totals) - (np.log(totals) - math.log(a)) ** 2 / (2 * b * b)
+            return np.asarray(-np.log(totals) - (np.log(totals) - math.log(a)) ** 2 / (2 * b * b),
+                              dtype=np.float64)
         if name == "negbin":  # Madigan & York (1997), as in dga's example
-            return (totals * math.log(b) - (totals + a) * math.log1p(b)
-                    + gammaln(totals + a) - gammaln(totals + 1) - gammaln(a))
+            return np.asarray(totals * math.log(b) - (totals + a) * math.log1p(b)
+                              + gammaln(totals + a) - gammaln(totals + 1) - gammaln(a),
+                              dtype=np.float64)
         raise EstimationError(f"Unknown prior_n family {name!r}; expected 'lognormal' or "
                               "'negbin'.")
     values = np.asarray(prior, dtype=np.float64)
@@ -343,7 +347,7 @@ def _graph_prior_function(prior: GraphPrior) -> Callable[[DecomposableGraph], fl
     if isinstance(prior, str):
         return lambda g: 0.0
     if callable(prior):
-        return lambda g: float(prior(g))  # type: ignore[operator]
+        return lambda g: float(prior(g))
     raise EstimationError("With graphs='mcmc' or 'all', graph_prior must be 'uniform' or a "
                           "function of the graph; an array needs an explicit graphs list.")
 
@@ -354,7 +358,7 @@ def _graph_prior_array(prior: GraphPrior, edges: npt.NDArray[np.int64], k: int,
         return np.zeros(edges.size)
     if callable(prior):
         graphs = chosen or [DecomposableGraph.from_edges(int(e), k) for e in edges]
-        return np.array([float(prior(g)) for g in graphs])  # type: ignore[operator]
+        return np.array([float(prior(g)) for g in graphs])
     values = np.asarray(prior, dtype=np.float64)
     if values.shape != (edges.size,):
         raise EstimationError(f"graph_prior has {values.size} values for {edges.size} "

@@ -63,16 +63,17 @@ class LogPosterior:
         self.lo, self.hi = lo, hi
         self.base = self.base_at(np.arange(lo, hi))
         self._normaliser = self._normaliser_at(self.grid[lo:hi])
-        self._rows: dict[int, FloatArray] = {}
+        self._rows = {}
 
     def base_at(self, at: npt.NDArray[np.int64]) -> FloatArray:
         """Multinomial coefficient plus log prior of N at grid indices ``at``."""
         g = self.grid[at]
-        return (self._gammaln(g + self.n + 1.0) - self._log_cells - self._gammaln(g + 1.0)
-                + self._log_prior[at])
+        return np.asarray(self._gammaln(g + self.n + 1.0) - self._log_cells
+                          - self._gammaln(g + 1.0) + self._log_prior[at], dtype=np.float64)
 
     def _normaliser_at(self, g: FloatArray) -> FloatArray:
-        return self._gammaln(self._total_prior) - self._gammaln(g + self.n + self._total_prior)
+        return np.asarray(self._gammaln(self._total_prior)
+                          - self._gammaln(g + self.n + self._total_prior), dtype=np.float64)
 
     def _constant(self, subset: int) -> tuple[float, float]:
         """``(D0_B + delta_B, sum over non-zero cells - 2**|B| lgamma(delta_B))``."""

@@ -108,7 +108,7 @@ def clique_coefficients(edges: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.
         view = m.reshape(m.shape[0], 2 ** (k - i - 1), 2, 2**i)
         view[:, :, 0, :] -= view[:, :, 1, :]
     m[:, 0] = 0
-    return m
+    return np.asarray(m, dtype=np.int8)
 
 
 @cache
