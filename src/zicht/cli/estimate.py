@@ -221,7 +221,7 @@ def estimate_cmd(
             strata_from_csv(table, strata)
         with progress_bar("estimate", quiet=as_json or not bootstrap) as tick:
             # The fit takes milliseconds; a bootstrap repeats it: an elapsed-time bar.
-            tick(f"{bootstrap:,} bootstrap replicates", 0, 0)
+            tick(f"{bootstrap or 0:,} bootstrap replicates", 0, 0)
             result = estimate(data, method, seed=seed, level=level, **options)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2, default=str))

@@ -237,6 +237,43 @@ _TOTAL = Code("total", "Total", "Totaal")
 _OTHER = Code("other", "Other", "Overig")
 _UNKNOWN = Code("unknown", "Unknown", "Onbekend")
 
+#: The hidden-number methods compared in the release (issue 16), their families and
+#: what each assumes; codes are the method names of ``zicht estimate --method``.
+ESTIMATE_METHODS: tuple[Code, ...] = (
+    Code("main", "Log-linear, main effects", "Log-lineair, hoofdeffecten"),
+    Code("stepwise", "Log-linear, stepwise per year", "Log-lineair, stapsgewijs per jaar"),
+    Code("multiyear", "Multi-year log-linear model", "Meerjarig log-lineair model"),
+    Code("rcapture-mth-chao", "Mth Chao (Rcapture)", "Mth Chao (Rcapture)"),
+    Code("rcapture-mth-poisson2", "Mth Poisson2 (Rcapture)", "Mth Poisson2 (Rcapture)"),
+    Code("rcapture-mth-darroch", "Mth Darroch (Rcapture)", "Mth Darroch (Rcapture)"),
+    Code("lcmcr", "Latent classes (LCMCR)", "Latente klassen (LCMCR)"),
+    Code("dga", "Model averaging over graphs (dga)", "Modelmiddeling over grafen (dga)"),
+)
+_MTH = ("lists differ and persons differ in visibility, the same on every list; ",
+        "lijsten verschillen en personen verschillen in zichtbaarheid, op elke lijst gelijk; ")
+METHOD_ASSUMPTIONS: tuple[Code, ...] = (
+    Code("main", "lists independent given the stratum, everyone equally catchable",
+         "lijsten onafhankelijk binnen het stratum, iedereen even vindbaar"),
+    Code("stepwise", "dependence between lists is pairwise and seen in the observed "
+         "overlaps; no unobserved heterogeneity",
+         "afhankelijkheid tussen lijsten is paarsgewijs en zichtbaar in de overlap; geen "
+         "onzichtbare heterogeniteit"),
+    Code("multiyear", "one model over all years: list interactions shared by every year, "
+         "each year its own list sizes; no unobserved heterogeneity",
+         "één model over alle jaren: interacties tussen lijsten gedeeld door alle jaren, elk "
+         "jaar eigen lijstgrootten; geen onzichtbare heterogeniteit"),
+    Code("rcapture-mth-chao", _MTH[0] + "a lower bound: visibility of any shape (Chao)",
+         _MTH[1] + "een ondergrens: zichtbaarheid van elke vorm (Chao)"),
+    Code("rcapture-mth-poisson2", _MTH[0] + "visibility with a heavy right tail (Poisson2)",
+         _MTH[1] + "zichtbaarheid met een zware rechterstaart (Poisson2)"),
+    Code("rcapture-mth-darroch", _MTH[0] + "normal visibility on the logit scale (Darroch)",
+         _MTH[1] + "normale zichtbaarheid op de logitschaal (Darroch)"),
+    Code("lcmcr", "persons fall in latent classes; lists independent within a class",
+         "personen vallen in latente klassen; lijsten onafhankelijk binnen een klasse"),
+    Code("dga", "dependence is a decomposable graph; estimates averaged over graphs",
+         "afhankelijkheid is een decomposeerbare graaf; schattingen gemiddeld over grafen"),
+)
+
 DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
     "visibility": (
         Code("visible", "Visible sectors", "Zichtbare sectoren"),
@@ -305,7 +342,25 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
     ),
     "age": (Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig")),
     "group": (Code("victims", "Victims", "Slachtoffers"),
-              Code("controls", "Control group", "Controlegroep")),
+              Code("controls", "Control group", "Controlegroep"),
+              Code("minor_domestic_sexual", "Minors in domestic sexual exploitation",
+                   "Minderjarigen in binnenlandse seksuele uitbuiting"),
+              Code("labour_criminal", "Labour or criminal exploitation",
+                   "Arbeids- of criminele uitbuiting")),
+    "method": ESTIMATE_METHODS,
+    "assumes": METHOD_ASSUMPTIONS,
+    "family": (Code("log-linear", "Log-linear", "Log-lineair"),
+               Code("heterogeneity", "Heterogeneity (Rcapture)", "Heterogeniteit (Rcapture)"),
+               Code("latent class", "Latent classes", "Latente klassen"),
+               Code("model averaging", "Model averaging", "Modelmiddeling")),
+    "chosen": (*ESTIMATE_METHODS,
+               Code("median_of_credible", "Median of the credible methods",
+                    "Mediaan van de geloofwaardige methoden"),
+               Code("not_estimable", "Not estimable", "Niet te schatten")),
+    "error": (Code("not_estimable", "the model fails the existence or identifiability check",
+                   "het model voldoet niet aan de controle op bestaan of identificeerbaarheid"),
+              Code("no_victims", "no registered victim in this group",
+                   "geen geregistreerd slachtoffer in deze groep")),
     "youth_care": (
         Code("none", "No youth care", "Geen jeugdhulp"),
         Code("with_stay_only", "With stay only", "Alleen met verblijf"),

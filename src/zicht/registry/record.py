@@ -304,8 +304,10 @@ def validate_records(rows: Sequence[Mapping[str, Any]], row_numbers: Sequence[in
         for err in exc.errors(include_url=False, include_input=False):
             index = int(err["loc"][0])
             bad.add(index)
-            problems.append(_problem_of({**err, "loc": err["loc"][1:]}, row_numbers[index],
-                                        today))
+            field = err["loc"][1] if len(err["loc"]) > 1 else None
+            value = cleaned[index].get(field) if isinstance(field, str) else None
+            problems.append(_problem_of({**err, "loc": err["loc"][1:], "input": value},
+                                        row_numbers[index], today))
         records = [None if i in bad else ReportRecord.model_validate(r, context={"today": today})
                    for i, r in enumerate(cleaned)]
     return check_records(records, row_numbers, problems, org=org)

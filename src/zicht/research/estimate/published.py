@@ -73,7 +73,7 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
         year = dict(key)
         for name in names:
             spec = METHODS[name]
-            base = {**year, "method": name, "family": spec.family, "assumes": spec.assumes,
+            base = {**year, "method": name, "family": spec.family, "assumes": name,
                     "observed": tables[key].observed}
             if progress:
                 progress(f"{name} {year}")
@@ -89,9 +89,9 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                     est, lo, hi = res.estimate, res.ci_lower, res.ci_upper
                 rows.append({**base, "estimate": _r(est), "ci_lower": _r(lo),
                              "ci_upper": _r(hi), "error": None})
-            except EstimationError as exc:
+            except EstimationError:
                 rows.append({**base, "estimate": None, "ci_lower": None, "ci_upper": None,
-                             "error": exc.message})
+                             "error": "not_estimable"})  # the code; its text is a label
     return Comparison(methods=rows, published=published_rows(rows))
 
 
@@ -118,10 +118,10 @@ def published_rows(methods: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
                 "multiyear"
         elif band:
             est, lo, hi, how = sorted(band)[len(band) // 2], min(band), max(band), \
-                "median of credible methods"
+                "median_of_credible"
         else:
             est = lo = hi = None
-            how = "not estimable"
+            how = "not_estimable"
         out.append({**dict(key), "observed": rows[0]["observed"], "estimate": est,
                     "ci_lower": lo, "ci_upper": hi,
                     "band_lower": min(band) if band else None,
@@ -168,9 +168,9 @@ def group_tables(tables: Mapping[Key, CaptureTable],
 #: The groups the seeds publish (brochure 2020: "about 1,300 minors in domestic sexual
 #: exploitation", "1,400 in labour or criminal exploitation").
 GROUPS: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "minors, domestic sexual exploitation":
+    "minor_domestic_sexual":
         lambda d: d.get("form") == "domestic_sexual" and d.get("age_group") == "minor",
-    "labour or criminal exploitation":
+    "labour_criminal":
         lambda d: d.get("form") in ("labour", "criminal"),
 }
 
@@ -185,7 +185,7 @@ def estimate_groups(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
         if not by_year:
             rows.append({"group": group, "year": None, "observed": 0, "estimate": None,
                          "ci_lower": None, "ci_upper": None,
-                         "error": "no registered victim in this group"})
+                         "error": "no_victims"})
             continue
         try:
             r = estimate(by_year, "multiyear", bootstrap=bootstrap, seed=seed, level=level)
@@ -193,9 +193,9 @@ def estimate_groups(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                 rows.append({"group": group, "year": s["year"], "observed": s["observed"],
                              "estimate": s["estimate"], "ci_lower": s["ci_lower"],
                              "ci_upper": s["ci_upper"], "error": None})
-        except EstimationError as exc:
+        except EstimationError:
             for key, t in sorted(by_year.items()):
                 rows.append({"group": group, "year": dict(key)["year"],
                              "observed": t.observed, "estimate": None, "ci_lower": None,
-                             "ci_upper": None, "error": exc.message})
+                             "ci_upper": None, "error": "not_estimable"})
     return rows
