@@ -114,7 +114,9 @@ def test_municipality_lands_on_its_own_region(browser: object, server: Server,
     page.click("#sign-in")
     page.wait_for_load_state()
     assert "level=municipality" in page.url and "GM0363" in page.url
-    assert page.locator("#code option").all_inner_texts() == ["GM0363"]
+    # only its own region, named (issue 14 item 10), not the CBS code
+    assert page.locator("#code option").all_inner_texts() == [
+        "Amsterdam (politie-eenheid Amsterdam)"]
     assert page.locator("nav.main a[href^='/dashboard/chapter']").count() == 0
     page.screenshot(path=str(artifacts / "dashboard_municipality.png"), full_page=True)
     context.close()
