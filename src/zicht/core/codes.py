@@ -139,9 +139,9 @@ FORMS: tuple[Code, ...] = (
     ),
     Code(
         "sexual_unknown",
-        "Sexual exploitation, domestic or cross-border unknown (nationality unknown)",
-        "Seksuele uitbuiting, binnenlands of grensoverschrijdend onbekend (nationaliteit "
-        "onbekend)",
+        # Short: it sits in chart legends beside the other forms (nationality unknown).
+        "Sexual exploitation, kind unknown",
+        "Seksuele uitbuiting, soort onbekend",
     ),
     Code("labour", "Labour exploitation", "Arbeidsuitbuiting"),
     Code("criminal", "Criminal exploitation", "Criminele uitbuiting"),
