@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-import platform
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -129,7 +127,7 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
         "seed": seed,
         "table_sha256": hashlib.sha256(table.counts.tobytes()).hexdigest(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versions": dict(_versions()),
+        "versions": _versions(),
     }
     return ModelAveragedEstimate(
         method="bma", observed=table.observed,
@@ -441,15 +439,7 @@ def _describe(prior: object) -> object:
     return "function" if callable(prior) else "array"
 
 
-@cache
 def _versions() -> dict[str, str]:
-    import scipy
+    from zicht.research.estimate.api import versions  # one place; api loads scipy
 
-    try:
-        from importlib.metadata import version
-
-        zicht_version = version("zicht")
-    except Exception:  # the package may run from a source tree
-        zicht_version = "unknown"
-    return {"zicht": zicht_version, "numpy": np.__version__, "scipy": scipy.__version__,
-            "python": platform.python_version()}
+    return versions()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zicht.core.errors import EstimationError
+from zicht.research.estimate.result import _num
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,6 +127,3 @@ class ModelAveragedEstimate:
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-
-def _num(x: float) -> float | None:
-    return None if x is None or not math.isfinite(x) else round(float(x), 4)

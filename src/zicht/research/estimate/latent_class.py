@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from zicht.core.errors import ConvergenceWarning, EstimationError
 from zicht.research.estimate.mcmc_diagnostics import Diagnostics
+from zicht.research.estimate.result import _num
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -374,6 +375,3 @@ def _provenance(max_classes: int, samples: int, burn_in: int, thinning: int, cha
                      "arviz-stats": version("arviz-stats")},
     }
 
-
-def _num(x: float) -> float | None:
-    return None if x is None or not math.isfinite(x) else round(float(x), 4)
