@@ -75,7 +75,8 @@ def run_zicht(rec: pd.DataFrame) -> tuple[set[tuple[int, int]], set[tuple[int, i
                        np.maximum(links["unique_id_l"], links["unique_id_r"]).tolist(),
                        strict=True))
     clusters = cluster_reports(rec["unique_id"].to_numpy(), scored.pairs,
-                               policy=ClusterPolicy(threshold=0.5))
+                               policy=ClusterPolicy(threshold=0.5),
+                               birth_date=rec.set_index("unique_id")["birth_date"])
     return pairwise, _pairs_of(clusters.labels), time.perf_counter() - started
 
 

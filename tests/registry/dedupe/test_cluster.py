@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zicht.registry.dedupe.cluster import ClusterPolicy, cluster_reports
+from zicht.registry.dedupe.cluster import ClusterPolicy, birth_dates_conflict, cluster_reports
 
 
 def _pairs(rows: list[tuple[int, int, float]]) -> pd.DataFrame:
@@ -56,3 +56,29 @@ def test_different_bsns_and_cannot_links_are_never_joined() -> None:
     must = pd.DataFrame({"unique_id_l": [1], "unique_id_r": [4]})
     result = cluster_reports(ids, _pairs([]), must_link=must)
     assert frozenset({1, 4}) in _groups(result)
+
+
+def test_birth_dates_conflict_only_where_no_slip_explains_them() -> None:
+    assert not birth_dates_conflict("1990-01-01", "1990-01-07")  # one digit
+    assert not birth_dates_conflict("1990-03-04", "1990-04-03")  # day/month swapped
+    assert not birth_dates_conflict("1989-06-15", "1998-06-15")  # year digits swapped
+    assert not birth_dates_conflict("1990-01-01", None)
+    assert birth_dates_conflict("2003-05-12", "1990-01-01")  # nothing agrees
+    assert birth_dates_conflict("1995-03-14", "1995-09-27")  # only the year agrees
+
+
+def test_a_chain_between_conflicting_birth_dates_is_cut_at_its_weakest_link() -> None:
+    # Anna de Vries 1990-01-01 (1) ~ a report with no birth date (2) ~ Anna de Vries
+    # 2003-05-12 (3): one person cannot have both dates, so the weaker link 2-3 goes.
+    ids = np.arange(1, 5)
+    pairs = _pairs([(1, 2, 0.9), (2, 3, 0.7), (3, 4, 0.99)])
+    dates = pd.Series({1: "1990-01-01", 2: None, 3: "2003-05-12", 4: "2003-05-21"})
+    assert _groups(cluster_reports(ids, pairs)) == {frozenset(range(1, 5))}
+    result = cluster_reports(ids, pairs, birth_date=dates)
+    assert _groups(result) == {frozenset({1, 2}), frozenset({3, 4})}
+    assert result.split == [{"size": 4, "reason": "birth dates in conflict", "parts": 2}]
+    assert result.dropped_links[["unique_id_l", "unique_id_r"]].values.tolist() == [[2, 3]]
+    # A reviewer's "same person" on the weak link binds: then 1 is the one apart.
+    must = pd.DataFrame({"unique_id_l": [2], "unique_id_r": [3]})
+    decided = cluster_reports(ids, pairs, birth_date=dates, must_link=must)
+    assert _groups(decided) == {frozenset({1}), frozenset({2, 3, 4})}

@@ -7,11 +7,16 @@ when A and C are plainly different people. So every component is checked:
   people (a *cannot-link*);
 * **too large**: more reports than one victim plausibly has (``max_size``);
 * **sparse**: four or more reports held together by at most half of the possible links
-  (a chain, not a clique).
+  (a chain, not a clique);
+* **birth dates in conflict**: two of its reports carry full birth dates that no slip
+  explains (``birth_dates_conflict``): one person has one birth date, so A~B~C with
+  A and C born years apart is a chain through a homonym.
 
 A flagged component is re-clustered with only strong links (``strict``), merged
 greedily from the strongest link down and never across a cannot-link or past
-``max_size`` (constrained single linkage). Links it dropped go to the review queue.
+``max_size`` (constrained single linkage). A component flagged only for its birth
+dates keeps every link at ``threshold`` but is never joined across two conflicting
+dates: it is split at its weakest links. Links it dropped go to the review queue.
 """
 
 from __future__ import annotations
@@ -24,7 +29,23 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["ClusterPolicy", "Clustering", "cluster_reports"]
+__all__ = ["ClusterPolicy", "Clustering", "birth_dates_conflict", "cluster_reports"]
+
+BIRTH_CONFLICT = "birth dates in conflict"
+
+
+def birth_dates_conflict(a: str | None, b: str | None) -> bool:
+    """Two full ISO birth dates that no slip explains: at most one of year, month and
+    day agrees and the day and month are not swapped. The same rule as the model's
+    "two full dates, in conflict" level (``model._birth_comparison``): a typo or a
+    transposed pair of digits changes one part, so two still agree."""
+    if not a or not b or len(a) != 10 or len(b) != 10 or a == b:
+        return False
+    ya, ma, da = a[:4], a[5:7], a[8:10]
+    yb, mb, db = b[:4], b[5:7], b[8:10]
+    if ya == yb and ma == db and da == mb:
+        return False
+    return (ya == yb) + (ma == mb) + (da == db) <= 1
 
 
 @dataclass(frozen=True)
@@ -66,7 +87,10 @@ class _Groups:
             n = self.parent[n]
         return n
 
-    def try_union(self, a: int, b: int, cannot: set[tuple[int, int]], max_size: int) -> bool:
+    def try_union(self, a: int, b: int, cannot: set[tuple[int, int]], max_size: int,
+                  soft: set[tuple[int, int]] | None = None) -> bool:
+        """Join the groups of ``a`` and ``b`` unless that crosses a constraint;
+        ``soft`` cannot-links (conflicting birth dates) bind model links only."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -74,9 +98,10 @@ class _Groups:
             return False
         if self.bsns[ra] and self.bsns[rb] and self.bsns[ra] != self.bsns[rb]:
             return False
-        if any((min(x, y), max(x, y)) in cannot
-               for x in self.members[ra] for y in self.members[rb]):
-            return False
+        for pairs in (cannot, soft or set()):
+            if pairs and any((min(x, y), max(x, y)) in pairs
+                             for x in self.members[ra] for y in self.members[rb]):
+                return False
         self.parent[rb] = ra
         self.members[ra] |= self.members.pop(rb)
         self.bsns[ra] |= self.bsns.pop(rb)
@@ -99,20 +124,24 @@ def cluster_reports(
     must_link: pd.DataFrame | None = None,
     cannot_link: pd.DataFrame | None = None,
     bsn_key: pd.Series | None = None,
+    birth_date: pd.Series | None = None,
 ) -> Clustering:
     """Cluster the records ``ids`` (int64) from scored ``pairs``.
 
     ``must_link`` / ``cannot_link`` are frames of ``unique_id_l, unique_id_r`` (reviewer
     decisions and certain rules); must-links join whatever the score, cannot-links are
-    never crossed. ``bsn_key`` (indexed by id) adds a cannot-link between different BSNs.
+    never crossed. ``bsn_key`` (indexed by id) adds a cannot-link between different BSNs;
+    ``birth_date`` (ISO strings indexed by id) splits a component whose model links
+    join two conflicting full birth dates (must-links still join them).
     """
     policy = policy or ClusterPolicy()
     ids = np.asarray(ids, dtype=np.int64)
     cannot = _ordered(cannot_link) if cannot_link is not None else set()
-    forced = (must_link[["unique_id_l", "unique_id_r"]].assign(match_probability=1.0)
+    forced = (must_link[["unique_id_l", "unique_id_r"]].assign(match_probability=1.0,
+                                                                _forced=True)
               if must_link is not None and not must_link.empty else None)
     edges = pairs.loc[pairs["match_probability"] >= policy.threshold,
-                      ["unique_id_l", "unique_id_r", "match_probability"]]
+                      ["unique_id_l", "unique_id_r", "match_probability"]].assign(_forced=False)
     if forced is not None:
         edges = pd.concat([edges, forced], ignore_index=True)
     if cannot and not edges.empty:
@@ -130,6 +159,9 @@ def cluster_reports(
     bsn = ({} if bsn_key is None else
            {int(k): str(v) for k, v in bsn_key.dropna().items()})
     flagged = _flag_components(ids, labels, li[ok], ri[ok], bsn, cannot, policy)
+    conflicts = _birth_conflicts(ids, labels, birth_date)
+    for comp in conflicts:
+        flagged.setdefault(comp, BIRTH_CONFLICT)
     split_notes: list[dict[str, object]] = []
     dropped: list[pd.DataFrame] = []
     next_label = int(labels.max()) + 1 if len(labels) else 0
@@ -139,13 +171,17 @@ def cluster_reports(
         comp_edges = edges_ok[edges_ok["_l"] == comp].sort_values(
             "match_probability", ascending=False, kind="stable")
         groups = _Groups(members.tolist(), bsn)
+        soft = conflicts.get(comp, set())
+        # Only a birth-date conflict: the links stay as scored, cut at the weakest.
+        floor = policy.threshold if reason == BIRTH_CONFLICT else policy.strict
         kept = []
-        for a, b, p in comp_edges[["unique_id_l", "unique_id_r", "match_probability"]].itertuples(
-                index=False):
-            if p < policy.strict:
+        for a, b, p, must in comp_edges[["unique_id_l", "unique_id_r", "match_probability",
+                                         "_forced"]].itertuples(index=False):
+            if p < floor:
                 kept.append(False)
                 continue
-            kept.append(groups.try_union(int(a), int(b), cannot, policy.max_size))
+            kept.append(groups.try_union(int(a), int(b), cannot, policy.max_size,
+                                         None if must else soft))
         dropped.append(comp_edges.loc[~np.asarray(kept, dtype=bool),
                                       ["unique_id_l", "unique_id_r", "match_probability"]])
         roots = sorted({groups.find(int(m)) for m in members})
@@ -157,6 +193,26 @@ def cluster_reports(
     dropped_frame = (pd.concat(dropped, ignore_index=True) if dropped else
                      pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"]))
     return Clustering(ids=ids, labels=labels, split=split_notes, dropped_links=dropped_frame)
+
+
+def _birth_conflicts(ids: np.ndarray, labels: np.ndarray,
+                     birth_date: pd.Series | None) -> dict[int, set[tuple[int, int]]]:
+    """Per component, the pairs of its reports whose full birth dates conflict."""
+    if birth_date is None:
+        return {}
+    dates = pd.DataFrame({"id": ids, "label": labels,
+                          "date": birth_date.reindex(ids).to_numpy()}).dropna()
+    if dates.empty:
+        return {}
+    distinct = dates.groupby("label")["date"].transform("nunique")
+    out: dict[int, set[tuple[int, int]]] = {}
+    for comp, group in dates[distinct > 1].groupby("label"):
+        rows = list(zip(group["id"].tolist(), group["date"].tolist(), strict=True))
+        found = {(min(a, b), max(a, b)) for i, (a, da) in enumerate(rows)
+                 for b, db in rows[i + 1:] if birth_dates_conflict(da, db)}
+        if found:
+            out[int(comp)] = found  # type: ignore[call-overload]
+    return out
 
 
 def _flag_components(

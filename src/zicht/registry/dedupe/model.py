@@ -220,6 +220,8 @@ def _sibling_comparison() -> ComparisonCreator:
         output_column_name="sibling",
         comparison_description="twins: same family name and birth date, other given name",
         comparison_levels=[
+            # Without both birth dates the sibling level cannot apply: no evidence.
+            cll.NullLevel("birth_date"),
             _level(UnrelatedGivenLevel(), m, u, fix_m_probability=True,
                    fix_u_probability=True),
             _level(cll.ElseLevel(), 1 - m, 1 - u, fix_m_probability=True,

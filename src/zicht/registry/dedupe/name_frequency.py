@@ -4,8 +4,11 @@ Splink weighs an agreeing name by how common it is (term frequencies): two repor
 *Anna de Vries* say less than two of *Anna Wouerrbeek*. A registry of twenty reports
 cannot tell which names are common, so the frequencies start from a **reference
 table** (``data/name_frequencies.csv``: the most common family and given names of
-the main countries of origin, each with a named public source, see
-``docs/dedupe.md``) and move to the registry's own counts as it grows:
+the main countries of origin, with the public statistics each row recalls, see
+``docs/dedupe.md``; the shares were written down from memory of those statistics and
+are not yet checked against their tables: approximations, good to the order of
+magnitude that the weight log2(m / tf) needs) and move to the registry's own counts
+as it grows:
 
     tf(v) = (count(v) + α · ref(v)) / (N + α)
 

@@ -186,6 +186,7 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
         records["unique_id"].to_numpy(), scored.pairs, policy=options.policy,
         must_link=must, cannot_link=cannot_link,
         bsn_key=records.set_index("unique_id")["bsn_key"],
+        birth_date=records.set_index("unique_id")["birth_date"],
     )
     timings["cluster"] = time.perf_counter() - t0
     return Linkage(ids=clustering.ids, labels=clustering.labels, pairs=scored.pairs,

@@ -100,7 +100,7 @@ def guard_m_probabilities(model: dict[str, Any], priors: dict[str, Any],
                for c in priors["comparisons"]}
     for comparison in model["comparisons"]:
         levels = comparison["comparison_levels"]
-        if all(lv.get("fix_m_probability") for lv in levels):
+        if all(lv.get("fix_m_probability") for lv in levels if not lv.get("is_null_level")):
             continue  # fixed on purpose (the sibling correction): nothing estimated
         if _sensible(levels):
             for level in levels:  # no field is never wrong: keep every level possible
