@@ -3,7 +3,8 @@ name-order swaps and married names planted in registries of 20, 200 and 2,000 re
 
 A regional or newly started registry is small, and the most common names are the
 ones that meet: two *Anna de Vries* born 13 years apart are two victims, however
-small the registry. Expected: no homonym with conflicting full birth dates linked, no
+small the registry, and a third *Anna de Vries* report without a birth date must not
+chain them together. Expected: no homonym with conflicting full birth dates linked, no
 twins linked, every swapped or married name linked to its person.
 """
 
@@ -22,7 +23,7 @@ from zicht.synth import names as N
 _NATIONALITIES = ("NL",) * 6 + ("PL", "RO", "BG", "HU", "NG", "VN", "MA", "UA")
 
 
-def _person(family: str, given: str, born: str, sex: str, nat: str, case: str,
+def _person(family: str, given: str, born: str | None, sex: str, nat: str, case: str,
             person: str) -> dict[str, Any]:
     return dict(family_name=family, given_names=given, birth_date=born, sex=sex,
                 nationality=nat, case=case, person=person)
@@ -38,6 +39,9 @@ HOMONYMS = [
     ("Nguyen", "Thi Lan", "1998-12-01", "2002-06-19", "female", "VN"),
     ("Bakker", "Johannes", "1979-01-15", "1983-05-28", "male", "NL"),
 ]
+#: The first homonyms also have a report of the name without any birth date, which
+#: the model may link to either: it must not chain the two into one victim.
+BRIDGED = 2
 #: Twins: same family name, same birth date, different given names (two persons).
 TWINS = [
     ("de Vries", "Anna", "Eva", "2001-06-06", "female", "NL"),
@@ -64,6 +68,8 @@ def planted() -> list[dict[str, Any]]:
     for i, (fam, giv, b1, b2, sex, nat) in enumerate(HOMONYMS):
         rows += [_person(fam, giv, b1, sex, nat, f"homonym{i}", f"h{i}a"),
                  _person(fam, giv, b2, sex, nat, f"homonym{i}", f"h{i}b")]
+        if i < BRIDGED:  # a third report of the name without a birth date
+            rows.append(_person(fam, giv, None, sex, nat, f"homonym{i}", f"h{i}x"))
     for i, (fam, g1, g2, born, sex, nat) in enumerate(TWINS):
         rows += [_person(fam, g1, born, sex, nat, f"twin{i}", f"t{i}a"),
                  _person(fam, g2, born, sex, nat, f"twin{i}", f"t{i}b")]

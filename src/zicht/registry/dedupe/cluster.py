@@ -9,8 +9,9 @@ when A and C are plainly different people. So every component is checked:
 * **sparse**: four or more reports held together by at most half of the possible links
   (a chain, not a clique);
 * **birth dates in conflict**: two of its reports carry full birth dates that no slip
-  explains (``birth_dates_conflict``): one person has one birth date, so A~B~C with
-  A and C born years apart is a chain through a homonym.
+  explains (``birth_dates_conflict``) and are not linked directly: one person has one
+  birth date, so A~B~C with A and C born years apart and A~C not a link is a chain
+  through a homonym.
 
 A flagged component is re-clustered with only strong links (``strict``), merged
 greedily from the strongest link down and never across a cannot-link or past
@@ -57,6 +58,9 @@ class ClusterPolicy:
     max_size: int = 12
     sparse_min_size: int = 4
     sparse_density: float = 0.5
+    #: Split a component that joins two conflicting full birth dates by way of other
+    #: reports (one person, one birth date).
+    split_birth_conflicts: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,16 @@ def cluster_reports(
     bsn = ({} if bsn_key is None else
            {int(k): str(v) for k, v in bsn_key.dropna().items()})
     flagged = _flag_components(ids, labels, li[ok], ri[ok], bsn, cannot, policy)
-    conflicts = _birth_conflicts(ids, labels, birth_date)
+    conflicts = _birth_conflicts(ids, labels, birth_date if policy.split_birth_conflicts
+                                 else None)
+    if conflicts:
+        # A pair linked directly despite its dates (its names, address, ... outweigh
+        # them) is the model's own call; only a conflict the links reach by way of
+        # other reports is a chain.
+        in_conflict = edges[ok][np.isin(labels[li[ok]], list(conflicts))]
+        direct = _ordered(in_conflict)
+        conflicts = {comp: kept for comp, pairs_ in conflicts.items()
+                     if (kept := pairs_ - direct)}
     for comp in conflicts:
         flagged.setdefault(comp, BIRTH_CONFLICT)
     split_notes: list[dict[str, object]] = []
