@@ -82,3 +82,14 @@ def test_a_chain_between_conflicting_birth_dates_is_cut_at_its_weakest_link() ->
     must = pd.DataFrame({"unique_id_l": [2], "unique_id_r": [3]})
     decided = cluster_reports(ids, pairs, birth_date=dates, must_link=must)
     assert _groups(decided) == {frozenset({1}), frozenset({2, 3})}
+
+
+def test_a_date_the_model_already_overruled_splits_nothing() -> None:
+    # Report 1 carries a wrong date but is linked directly to 2 despite it (names and
+    # address agree): its date is not to be trusted, so its conflict with 3 (linked
+    # only by way of 2) does not split the person.
+    ids = np.arange(1, 4)
+    pairs = _pairs([(1, 2, 0.8), (2, 3, 0.99)])
+    dates = pd.Series({1: "1937-04-07", 2: "1969-10-06", 3: "1969-10-06"})
+    result = cluster_reports(ids, pairs, birth_date=dates)
+    assert _groups(result) == {frozenset({1, 2, 3})} and result.split == []

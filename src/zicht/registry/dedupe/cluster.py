@@ -167,12 +167,18 @@ def cluster_reports(
                                  else None)
     if conflicts:
         # A pair linked directly despite its dates (its names, address, ... outweigh
-        # them) is the model's own call; only a conflict the links reach by way of
-        # other reports is a chain.
+        # them) is the model's own call, and a report so linked has a date the model
+        # already overruled (a wrong date on a report of this person): its conflicts
+        # say nothing. Only a conflict between trusted dates that the links reach by
+        # way of other reports is a chain.
         in_conflict = edges[ok][np.isin(labels[li[ok]], list(conflicts))]
         direct = _ordered(in_conflict)
-        conflicts = {comp: kept for comp, pairs_ in conflicts.items()
-                     if (kept := pairs_ - direct)}
+        overruled = {x for found in conflicts.values() for pair in found & direct
+                     for x in pair}
+        trusted = {comp: {(a, b) for a, b in found - direct
+                          if a not in overruled and b not in overruled}
+                   for comp, found in conflicts.items()}
+        conflicts = {comp: found for comp, found in trusted.items() if found}
     for comp in conflicts:
         flagged.setdefault(comp, BIRTH_CONFLICT)
     split_notes: list[dict[str, object]] = []
@@ -224,7 +230,7 @@ def _birth_conflicts(ids: np.ndarray, labels: np.ndarray,
         found = {(min(a, b), max(a, b)) for i, (a, da) in enumerate(rows)
                  for b, db in rows[i + 1:] if birth_dates_conflict(da, db)}
         if found:
-            out[int(comp)] = found  # type: ignore[call-overload]
+            out[int(comp)] = found
     return out
 
 
