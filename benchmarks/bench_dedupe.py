@@ -238,6 +238,13 @@ def _registry_run(label: str, reports: pd.DataFrame, target_f1: float | None,
     return rows
 
 
+def _progress(rows: list[dict[str, Any]]) -> None:
+    """Each data set's rows on stderr as soon as they are measured (the full run takes
+    tens of minutes; the table comes at the end)."""
+    for row in rows:
+        print(json.dumps(row, default=str), file=sys.stderr, flush=True)
+
+
 def run(quick: bool) -> list[dict[str, Any]]:
     """The benchmark rows (see the module docstring)."""
     sys.path.insert(0, str(HERE.parent))
@@ -248,11 +255,13 @@ def run(quick: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for name in ("FEBRL3",) if quick else ("FEBRL3", "FEBRL4"):
         rows += febrl_rows(name)
+        _progress(rows[-3:])
     with tempfile.TemporaryDirectory(prefix="zicht-bench-synth-") as tmp:
         synth = _synth_registry(Path(tmp), 0.05 if quick else 1.0)
         if synth is not None:
             label = f"zicht synth scale {0.05 if quick else 1}"
             rows += _registry_run(label, synth, 0.985, speed_target=False, with_peer=True)
+            _progress(rows[-4:])
     if synth is None:
         rows += _registry_run("own generator 100k (zicht synth not built)",
                               make_reports(20_000 if quick else 100_000, seed=11), 0.985,
@@ -260,4 +269,5 @@ def run(quick: bool) -> list[dict[str, Any]]:
     n = 20_000 if quick else 1_000_000
     rows += _registry_run(f"own generator {n // 1000}k", make_reports(n, seed=5), None,
                           speed_target=not quick)
+    _progress(rows[-3:])
     return rows
