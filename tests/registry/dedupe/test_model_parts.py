@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 
 from zicht.registry.dedupe.conditional import nationality_u_given_family
+from zicht.registry.dedupe.model import registry_comparisons
 from zicht.registry.dedupe.normalise import normalise_frame
 from zicht.registry.dedupe.odds import reestimate_lambda
 from zicht.registry.dedupe.rules import certain_pairs
 from zicht.registry.dedupe.term_frequency import good_turing, identity_counts, term_frequencies
+from zicht.registry.dedupe.train import u_sample_pairs
 
 
 def _frame(rows: list[tuple[str | None, str | None, str | None, int | None]]) -> pd.DataFrame:
@@ -95,3 +97,17 @@ def test_different_second_given_names_are_not_a_certain_match() -> None:
     pairs = {tuple(sorted(p)) for p in certain_pairs(rec).itertuples(index=False)}
     assert (1, 2) not in pairs
     assert (1, 3) in pairs  # one report has fewer given names: no conflict
+
+
+def test_u_sample_grows_with_the_registry_within_its_bounds() -> None:
+    assert u_sample_pairs(100) == 100 * 99 / 2  # never more pairs than exist
+    assert u_sample_pairs(5_000) == 2e6  # FEBRL3: the floor, not 10 M
+    assert u_sample_pairs(50_000) == 5e6  # 100 pairs per record
+    assert u_sample_pairs(1_000_000) == 1e7  # the cap
+
+
+def test_the_sibling_correction_carries_no_evidence_without_both_birth_dates() -> None:
+    sibling = next(c for c in registry_comparisons(tf=False)
+                   if c.get_comparison("duckdb").output_column_name == "sibling")
+    levels = sibling.get_comparison("duckdb").comparison_levels
+    assert levels[0].is_null_level and "birth_date" in levels[0].sql_condition
