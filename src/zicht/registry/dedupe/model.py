@@ -49,8 +49,9 @@ class CrossJaroWinklerLevel(ComparisonLevelCreator):
 
 def _slip(column: str) -> ComparisonLevelCreator:
     """One typo or transliteration: Jaro-Winkler >= 0.88 (which punishes a slip in a
-    short name or in the first letter hard) or one edit."""
-    return cll.Or(cll.JaroWinklerLevel(column, 0.88), cll.LevenshteinLevel(column, 1))
+    short name or in the first letter hard) or one edit, a swap of two neighbouring
+    letters counting as one (Damerau-Levenshtein: *Ru* / *Ur*)."""
+    return cll.Or(cll.JaroWinklerLevel(column, 0.88), cll.DamerauLevenshteinLevel(column, 1))
 
 
 def _name_comparison(tf: bool) -> ComparisonCreator:
@@ -157,9 +158,11 @@ def _birth_comparison() -> ComparisonCreator:
         comparison_levels=[
             cll.NullLevel("birth_year"),
             _level(cll.ExactMatchLevel("birth_date"), 0.80, 0.00008, label_for_charts="exact"),
+            # One typo, two neighbouring digits swapped (1985-03-17 / 1985-03-71: one
+            # Damerau-Levenshtein edit, two Levenshtein ones) or day and month swapped.
             _level(
-                cll.Or(cll.LevenshteinLevel("birth_date", 1), cll.CustomLevel(swapped)),
-                0.06, 0.0008, label_for_charts="one typo or day/month swapped",
+                cll.Or(cll.DamerauLevenshteinLevel("birth_date", 1), cll.CustomLevel(swapped)),
+                0.06, 0.0008, label_for_charts="one typo, swapped digits or day/month swapped",
             ),
             _level(cll.CustomLevel(partial), 0.04, 0.006, label_for_charts="two of y/m/d"),
             # Two full dates that agree in nothing a slip explains: a person's own
