@@ -25,10 +25,9 @@ import json  # noqa: E402
 import math  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
-
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 
 from benchmarks.coverage_study import (  # noqa: E402
     StudySpec,
