@@ -52,17 +52,18 @@ def _seeds(text: str) -> list[int]:
 #: Chains of the slow methods in the study (short, to fit 50 worlds x 15 years).
 SLOW: dict[str, dict[str, Any]] = {
     "dga": {},  # exact enumeration of the decomposable graphs of 6 lists: no chain
-    "lcmcr": {"samples": 200, "burn_in": 1000, "thinning": 5, "chains": 2, "workers": 1},
+    "lcmcr": {"samples": 1000, "burn_in": 5000, "thinning": 10, "chains": 2, "workers": 1},
 }
 
 
-def _world(args: tuple[str, int, int, tuple[str, ...], Path]) -> tuple[int, list[dict[str, Any]],
-                                                                          float]:
-    path, seed, boot, slow, tmp = args
+def _world(args: tuple[str, int, int, tuple[str, ...], bool, Path],
+           ) -> tuple[int, list[dict[str, Any]], float]:
+    path, seed, boot, slow, only_slow, tmp = args
     t0 = time.perf_counter()
     chains = {m: SLOW[m] for m in slow}
     if path == "capture":
-        rows = study_capture_only(seed, multiyear_bootstrap=boot, slow=chains)
+        rows = study_capture_only(seed, multiyear_bootstrap=boot, slow=chains,
+                                  only_slow=only_slow)
     else:
         spec = StudySpec(seeds=(seed,), scale=1.0, years=(2010, 2024),
                          population_scale=0.0001, multiyear_bootstrap=boot)
@@ -71,10 +72,10 @@ def _world(args: tuple[str, int, int, tuple[str, ...], Path]) -> tuple[int, list
 
 
 def run(seeds: list[int], out: Path, multiyear_bootstrap: int = 200, path: str = "capture",
-        slow: tuple[str, ...] = (), workers: int = 1) -> None:
+        slow: tuple[str, ...] = (), workers: int = 1, only_slow: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="zicht-coverage16-") as tmp:
-        jobs = [(path, s, multiyear_bootstrap, slow, Path(tmp)) for s in seeds]
+        jobs = [(path, s, multiyear_bootstrap, slow, only_slow, Path(tmp)) for s in seeds]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for seed, rows, seconds in pool.map(_world, jobs):
                 with (out / "per_world.jsonl").open("a", encoding="utf-8") as fh:
@@ -114,6 +115,8 @@ def main() -> None:
     ap.add_argument("--path", choices=("capture", "world"), default="capture")
     ap.add_argument("--slow", default="", help="comma list of: " + ", ".join(SLOW))
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--only-slow", action="store_true",
+                    help="run only the --slow methods (capture path)")
     args = ap.parse_args()
     if args.summarise:
         for s in summary(args.summarise):
@@ -122,7 +125,7 @@ def main() -> None:
                   f"within-world sd={s['within_world_sd']:.3f} bias={s['bias']:+.3f}")
         return
     run(_seeds(args.seeds), args.out, args.multiyear_bootstrap, args.path,
-        tuple(m for m in args.slow.split(",") if m), args.workers)
+        tuple(m for m in args.slow.split(",") if m), args.workers, args.only_slow)
 
 
 if __name__ == "__main__":

@@ -96,30 +96,39 @@ def study_world(world: Path, seed: int, *, bootstrap: int = 0, level: float = 0.
 def study_capture_only(seed: int, years: tuple[int, int] = (2010, 2024), scale: float = 1.0,
                        *, level: float = 0.95, multiyear_bootstrap: int = 200,
                        slow: Mapping[str, dict[str, Any]] | None = None,
-                       ) -> list[dict[str, Any]]:
+                       only_slow: bool = False) -> list[dict[str, Any]]:
     """The same study on the capture-only path (:func:`benchmarks.synthworld.capture_rows`:
     the world's own capture draws, no names, reports or registers). Its form strata are
     the synth's capture strata (hidden forms), not the monitor's form hierarchy."""
     rows, truth, forms = capture_rows(seed, range(years[0], years[1] + 1), scale)
     return study_tables(tables_from_rows(rows, ("year",)),
                         tables_from_rows(rows, ("year", "form")), truth, forms, seed,
-                        level=level, multiyear_bootstrap=multiyear_bootstrap, slow=slow)
+                        level=level, multiyear_bootstrap=multiyear_bootstrap, slow=slow,
+                        only_slow=only_slow)
 
 
 def study_tables(by_year: ExtractTables, by_form: ExtractTables, truth: pd.DataFrame,
                  forms: pd.DataFrame, seed: int, *, bootstrap: int = 0, level: float = 0.95,
                  multiyear_bootstrap: int = 200,
-                 slow: Mapping[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                 slow: Mapping[str, dict[str, Any]] | None = None,
+                 only_slow: bool = False) -> list[dict[str, Any]]:
     """One row per report year and estimator; ``slow`` adds the MCMC methods (name ->
-    options such as chain length, e.g. ``{"lcmcr": {"samples": 200}}``)."""
+    options such as chain length, e.g. ``{"lcmcr": {"samples": 200}}``), ``only_slow``
+    runs them alone (a second pass over worlds already studied)."""
     rows: list[dict[str, Any]] = []
+    if only_slow:
+        for key, table in sorted(by_year.tables.items()):
+            year = int(dict(key)["year"])
+            base = _year_base(seed, year, table, truth)
+            for name, options in (slow or {}).items():
+                rows.append(_attempt(base, name, partial(
+                    _single, table, level, method=name, seed=seed * 10_000 + year,
+                    **options)))
+        return rows
     multi = _multiyear(by_year.common, level, seed, multiyear_bootstrap)
     for key, table in sorted(by_year.tables.items()):
         year = int(dict(key)["year"])
-        base = {"seed": seed, "year": year, "observed": table.observed,
-                "true_total": int(truth.loc[year, "true_total"]),
-                "true_registered": int(truth.loc[year, "true_registered"]),
-                "form": None, "sigma": math.nan, "lists": len(table.lists)}
+        base = _year_base(seed, year, table, truth)
         rows.append(_attempt(base, "year, profile", partial(_single, table, level)))
         rows.append(_attempt(base, "year, main", partial(_single, table, level,
                                                          method="main")))
@@ -140,6 +149,14 @@ def study_tables(by_year: ExtractTables, by_form: ExtractTables, truth: pd.DataF
         common = _of_year(by_form.common, year)
         rows.append(_attempt(base, "year, form covariate", partial(_covariate, common, level)))
     return rows
+
+
+def _year_base(seed: int, year: int, table: CaptureTable,
+               truth: pd.DataFrame) -> dict[str, Any]:
+    return {"seed": seed, "year": year, "observed": table.observed,
+            "true_total": int(truth.loc[year, "true_total"]),
+            "true_registered": int(truth.loc[year, "true_registered"]),
+            "form": None, "sigma": math.nan, "lists": len(table.lists)}
 
 
 def _of_year(tables: dict[Key, CaptureTable], year: int) -> dict[Key, CaptureTable]:

@@ -19,12 +19,13 @@ def _row(year: int, method: str, est: float | None, lo: float | None,
 ROWS = [
     # 2020: credible 1000, 1100, 900 -> median 1000; envelope 500-2000 (x4 on the log
     # scale); main effects are shown for reference only
-    _row(2020, "stepwise", 1000, 800, 1300), _row(2020, "dga", 1100, 900, 2000),
+    _row(2020, "stepwise", 1000, 800, 1300), _row(2020, "rcapture-mth-chao", 1100, 900, 2000),
     _row(2020, "rcapture-mth-darroch", 900, 500, 1350), _row(2020, "main", 500, 450, 560),
-    # 2021: credible 1100, 1300, 1000 -> median 1100; envelope 600-2400 (x4); lcmcr is
-    # compared but not credible
+    # 2021: credible 1100, 1300, 1000 -> median 1100; envelope 600-2400 (x4); lcmcr and
+    # dga are compared but not credible
     _row(2021, "stepwise", 1100, 1000, 1500), _row(2021, "multiyear", 1300, 1100, 2400),
     _row(2021, "rcapture-mh-darroch", 1000, 600, 1400), _row(2021, "lcmcr", 3000, 2000, 4000),
+    _row(2021, "dga", 5000, 100, 9000),
     # 2022: one credible method, 950 (450-1800, x4)
     _row(2022, "stepwise", 950, 450, 1800),
     # 2023: no credible estimate
@@ -58,7 +59,8 @@ def test_two_years_publish_the_median_and_the_interval_holds_it() -> None:
     assert {r["chosen"] for r in out.values()} == {"median_of_credible"}
     # an even number of credible methods: the geometric mean of the middle two; the
     # interval is stretched to hold the estimate
-    even = [_row(2020, "stepwise", 400, 300, 420), _row(2020, "dga", 900, 850, 1000)]
+    even = [_row(2020, "stepwise", 400, 300, 420),
+            _row(2020, "rcapture-mh-darroch", 900, 850, 1000)]
     (r,) = published_rows(even)
     assert r["estimate"] == 600 and (r["ci_lower"], r["ci_upper"]) == (300, 1000)
 
