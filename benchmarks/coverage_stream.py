@@ -5,8 +5,11 @@ Lines file as soon as it is done (a long run can be read, or stopped, at any poi
     python -m benchmarks.coverage_stream --summarise DIR            # summary.json + table
 
 Every world: scale 1, all report years 2010-2024, perfect linkage; every estimator of
-``benchmarks.coverage_study`` including the multi-year model (the published estimate,
-200 parametric bootstrap tables per world). BLAS runs single-threaded: on a shared
+``benchmarks.coverage_study`` including the multi-year model (``--multiyear-bootstrap``
+parametric tables per world) and, with ``--slow dga,lcmcr``, the MCMC/BMA methods.
+By default a world is its capture process alone (``--path capture``: the world's own
+capture draws, seconds per world); ``--path world`` generates each full world (minutes).
+``--workers 2`` runs two worlds at a time. BLAS runs single-threaded: on a shared
 machine its threads made the multi-year fits 50-100 times slower.
 """
 
@@ -22,33 +25,63 @@ import json  # noqa: E402
 import math  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from benchmarks.coverage_study import StudySpec, run_world, summarise  # noqa: E402
+from benchmarks.coverage_study import (  # noqa: E402
+    StudySpec,
+    run_world,
+    study_capture_only,
+    summarise,
+)
 
 #: Targets of issue 16 (per seed-year, per estimator).
 TARGETS = {"coverage": 0.90, "median_abs_rel_error": 0.15, "within_world_sd": 0.15}
 
 
 def _seeds(text: str) -> list[int]:
-    lo, _, hi = text.partition("-")
-    return list(range(int(lo), int(hi or lo) + 1))
+    """``1-50`` or ``26,1,27,2`` (run in the order given) or a mix."""
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return out
 
 
-def run(seeds: list[int], out: Path, multiyear_bootstrap: int = 200) -> None:
+#: Chains of the slow methods in the study (short, to fit 50 worlds x 15 years).
+SLOW: dict[str, dict[str, Any]] = {
+    "dga": {},  # exact enumeration of the decomposable graphs of 6 lists: no chain
+    "lcmcr": {"samples": 1000, "burn_in": 5000, "thinning": 10, "chains": 2, "workers": 1},
+}
+
+
+def _world(args: tuple[str, int, int, tuple[str, ...], bool, Path],
+           ) -> tuple[int, list[dict[str, Any]], float]:
+    path, seed, boot, slow, only_slow, tmp = args
+    t0 = time.perf_counter()
+    chains = {m: SLOW[m] for m in slow}
+    if path == "capture":
+        rows = study_capture_only(seed, multiyear_bootstrap=boot, slow=chains,
+                                  only_slow=only_slow)
+    else:
+        spec = StudySpec(seeds=(seed,), scale=1.0, years=(2010, 2024),
+                         population_scale=0.0001, multiyear_bootstrap=boot)
+        rows = run_world(spec, seed, tmp)[0]
+    return seed, rows, time.perf_counter() - t0
+
+
+def run(seeds: list[int], out: Path, multiyear_bootstrap: int = 200, path: str = "capture",
+        slow: tuple[str, ...] = (), workers: int = 1, only_slow: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    spec = StudySpec(seeds=tuple(seeds), scale=1.0, years=(2010, 2024),
-                     population_scale=0.0001, multiyear_bootstrap=multiyear_bootstrap)
     with tempfile.TemporaryDirectory(prefix="zicht-coverage16-") as tmp:
-        for seed in seeds:
-            t0 = time.perf_counter()
-            rows, gen, est = run_world(spec, seed, Path(tmp))
-            with (out / "per_world.jsonl").open("a", encoding="utf-8") as fh:
-                for r in rows:
-                    fh.write(json.dumps(r, default=_json) + "\n")
-            print(f"seed {seed}: generate {gen:.0f}s, estimate {est:.0f}s, "
-                  f"total {time.perf_counter() - t0:.0f}s", flush=True)
+        jobs = [(path, s, multiyear_bootstrap, slow, only_slow, Path(tmp)) for s in seeds]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for seed, rows, seconds in pool.map(_world, jobs):
+                with (out / "per_world.jsonl").open("a", encoding="utf-8") as fh:
+                    for r in rows:
+                        fh.write(json.dumps(r, default=_json) + "\n")
+                print(f"seed {seed}: {seconds:.0f}s", flush=True)
 
 
 def _json(x: Any) -> Any:
@@ -79,6 +112,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "coverage16")
     ap.add_argument("--multiyear-bootstrap", type=int, default=200)
     ap.add_argument("--summarise", type=Path)
+    ap.add_argument("--path", choices=("capture", "world"), default="capture")
+    ap.add_argument("--slow", default="", help="comma list of: " + ", ".join(SLOW))
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--only-slow", action="store_true",
+                    help="run only the --slow methods (capture path)")
     args = ap.parse_args()
     if args.summarise:
         for s in summary(args.summarise):
@@ -86,7 +124,8 @@ def main() -> None:
                   f"coverage={s['coverage']:.3f} median|err|={s['median_abs_rel_error']:.3f} "
                   f"within-world sd={s['within_world_sd']:.3f} bias={s['bias']:+.3f}")
         return
-    run(_seeds(args.seeds), args.out, args.multiyear_bootstrap)
+    run(_seeds(args.seeds), args.out, args.multiyear_bootstrap, args.path,
+        tuple(m for m in args.slow.split(",") if m), args.workers, args.only_slow)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -42,18 +42,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks.synthworld import form_truth, true_totals, write_linked_extract
+from benchmarks.synthworld import capture_rows, form_truth, true_totals, write_linked_extract
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.api import estimate
 from zicht.research.estimate.covariate import CovariateEstimate, estimate_covariate
-from zicht.research.estimate.extract import tables_from_extract
+from zicht.research.estimate.extract import ExtractTables, tables_from_extract, tables_from_rows
 from zicht.research.estimate.multiyear import estimate_multiyear
 from zicht.research.estimate.strata import StratifiedEstimate, StratumResult, estimate_strata
 from zicht.research.estimate.table import CaptureTable
 
 #: Rcapture's Mth models per year (fast); lcmcr and dga are left out of the study for
 #: their run time (minutes per table on a shared machine).
-RCAPTURE = ("rcapture-mth-chao", "rcapture-mth-poisson2", "rcapture-mth-darroch")
+RCAPTURE = ("rcapture-mth-chao", "rcapture-mth-poisson2", "rcapture-mth-darroch",
+            "rcapture-mh-darroch")
 ESTIMATORS = ("year, profile", "year, bca", "year x form, sum", "year, form covariate",
               "form stratum", "multiyear", "year, main", *RCAPTURE)
 Key = tuple[tuple[str, Any], ...]
@@ -82,27 +83,61 @@ class StudyResult:
 
 
 def study_world(world: Path, seed: int, *, bootstrap: int = 0, level: float = 0.95,
-                multiyear_bootstrap: int = 200) -> list[dict[str, Any]]:
-    """One row per report year and estimator for the world in ``world``."""
+                multiyear_bootstrap: int = 200,
+                slow: Mapping[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """One row per report year and estimator for the (full) world in ``world``."""
     extract = write_linked_extract(world, world / "linked_extract")
-    truth = true_totals(world)
-    forms = form_truth(world)
-    by_year = tables_from_extract(extract, "year")
-    by_form = tables_from_extract(extract, "year,form")
+    return study_tables(tables_from_extract(extract, "year"),
+                        tables_from_extract(extract, "year,form"), true_totals(world),
+                        form_truth(world), seed, bootstrap=bootstrap, level=level,
+                        multiyear_bootstrap=multiyear_bootstrap, slow=slow)
+
+
+def study_capture_only(seed: int, years: tuple[int, int] = (2010, 2024), scale: float = 1.0,
+                       *, level: float = 0.95, multiyear_bootstrap: int = 200,
+                       slow: Mapping[str, dict[str, Any]] | None = None,
+                       only_slow: bool = False) -> list[dict[str, Any]]:
+    """The same study on the capture-only path (:func:`benchmarks.synthworld.capture_rows`:
+    the world's own capture draws, no names, reports or registers). Its form strata are
+    the synth's capture strata (hidden forms), not the monitor's form hierarchy."""
+    rows, truth, forms = capture_rows(seed, range(years[0], years[1] + 1), scale)
+    return study_tables(tables_from_rows(rows, ("year",)),
+                        tables_from_rows(rows, ("year", "form")), truth, forms, seed,
+                        level=level, multiyear_bootstrap=multiyear_bootstrap, slow=slow,
+                        only_slow=only_slow)
+
+
+def study_tables(by_year: ExtractTables, by_form: ExtractTables, truth: pd.DataFrame,
+                 forms: pd.DataFrame, seed: int, *, bootstrap: int = 0, level: float = 0.95,
+                 multiyear_bootstrap: int = 200,
+                 slow: Mapping[str, dict[str, Any]] | None = None,
+                 only_slow: bool = False) -> list[dict[str, Any]]:
+    """One row per report year and estimator; ``slow`` adds the MCMC methods (name ->
+    options such as chain length, e.g. ``{"lcmcr": {"samples": 200}}``), ``only_slow``
+    runs them alone (a second pass over worlds already studied)."""
     rows: list[dict[str, Any]] = []
+    if only_slow:
+        for key, table in sorted(by_year.tables.items()):
+            year = int(dict(key)["year"])
+            base = _year_base(seed, year, table, truth)
+            for name, options in (slow or {}).items():
+                rows.append(_attempt(base, name, partial(
+                    _single, table, level, method=name, seed=seed * 10_000 + year,
+                    **options)))
+        return rows
     multi = _multiyear(by_year.common, level, seed, multiyear_bootstrap)
     for key, table in sorted(by_year.tables.items()):
         year = int(dict(key)["year"])
-        base = {"seed": seed, "year": year, "observed": table.observed,
-                "true_total": int(truth.loc[year, "true_total"]),
-                "true_registered": int(truth.loc[year, "true_registered"]),
-                "form": None, "sigma": math.nan, "lists": len(table.lists)}
+        base = _year_base(seed, year, table, truth)
         rows.append(_attempt(base, "year, profile", partial(_single, table, level)))
         rows.append(_attempt(base, "year, main", partial(_single, table, level,
                                                          method="main")))
         rows.append(_attempt(base, "multiyear", partial(_multi_row, multi, year)))
         for name in RCAPTURE:
             rows.append(_attempt(base, name, partial(_single, table, level, method=name)))
+        for name, options in (slow or {}).items():
+            rows.append(_attempt(base, name, partial(
+                _single, table, level, method=name, seed=seed * 10_000 + year, **options)))
         if bootstrap > 0:
             rows.append(_attempt(base, "year, bca", partial(
                 _single, table, level, bootstrap=bootstrap, seed=seed * 10_000 + year,
@@ -114,6 +149,14 @@ def study_world(world: Path, seed: int, *, bootstrap: int = 0, level: float = 0.
         common = _of_year(by_form.common, year)
         rows.append(_attempt(base, "year, form covariate", partial(_covariate, common, level)))
     return rows
+
+
+def _year_base(seed: int, year: int, table: CaptureTable,
+               truth: pd.DataFrame) -> dict[str, Any]:
+    return {"seed": seed, "year": year, "observed": table.observed,
+            "true_total": int(truth.loc[year, "true_total"]),
+            "true_registered": int(truth.loc[year, "true_registered"]),
+            "form": None, "sigma": math.nan, "lists": len(table.lists)}
 
 
 def _of_year(tables: dict[Key, CaptureTable], year: int) -> dict[Key, CaptureTable]:

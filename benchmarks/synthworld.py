@@ -146,3 +146,46 @@ def form_truth(world: Path) -> pd.DataFrame:
     out = model.rename(columns={total: "true_total", "registered": "true_registered"})
     out["year"] = out["year"].astype(int)
     return out.set_index(["year", "form"])[["true_total", "true_registered", "sigma"]]
+
+
+def capture_rows(seed: int, years: Sequence[int], scale: float = 1.0,
+                 ) -> tuple[list[dict[str, object]], pd.DataFrame, pd.DataFrame]:
+    """The capture-only path: ``(rows, truth, form truth)`` of the world of ``seed``
+    without generating it (:func:`zicht.synth.world.capture_only`, the same draws as the
+    full world).
+
+    ``rows`` are ``(year, form, h, n)`` as :func:`histories_sql` gives them, ``h`` with
+    bit ``j`` = reporter type ``j`` of ``extract.LISTS``, with the monitor's exclusion
+    (sexual exploitation reported by the KMar alone) applied; ``form`` is the capture
+    stratum (the synth's hidden form). ``truth`` and ``form truth`` are shaped as
+    :func:`true_totals` and :func:`form_truth`.
+    """
+    from zicht.research.estimate.extract import LISTS
+    from zicht.synth import params as P
+    from zicht.synth.world import capture_only
+
+    if tuple(P.REPORTER_CODES) != LISTS:
+        raise AssertionError("synth reporter order differs from the extract's lists")
+    weights = 1 << np.arange(len(LISTS))
+    kmar = 1 << LISTS.index("kmar")
+    rows: list[dict[str, object]] = []
+    totals, models = [], []
+    for year in years:
+        cap = capture_only(seed, year, scale)
+        h = cap.histories() @ weights
+        sexual = cap.registered["forms"].str.contains("sexual").to_numpy()
+        # the capture stratum of each registered victim, as in detection.assign_reporters
+        form = cap.registered["main_form"].replace({"sexual_unknown": "cross_border_sexual"})
+        keep = (h > 0) & ~(sexual & (h == kmar))
+        counted = pd.DataFrame({"form": form.to_numpy()[keep], "h": h[keep]}) \
+            .value_counts().sort_index()
+        rows += [{"year": year, "form": f, "h": int(hh), "n": int(n)}
+                 for (f, hh), n in counted.items()]
+        totals.append({"year": year, "true_total": cap.true_total,
+                       "true_registered": len(cap.registered)})
+        models += cap.model
+    truth = pd.DataFrame(totals).set_index("year")
+    model = pd.DataFrame(models).rename(columns={"true_victims": "true_total",
+                                                 "registered": "true_registered"})
+    forms = model.set_index(["year", "form"])[["true_total", "true_registered", "sigma"]]
+    return rows, truth, forms

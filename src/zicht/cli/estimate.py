@@ -112,6 +112,7 @@ def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: i
     from zicht.research.estimate.extract import tables_from_extract
     from zicht.research.estimate.published import (
         COMPARED,
+        CREDIBLE,
         RULE,
         compare_methods,
         estimate_groups,
@@ -121,9 +122,10 @@ def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: i
     if unknown:
         raise EstimationError(f"Unknown method {', '.join(unknown)} in --compare-methods; "
                               f"expected any of {', '.join(METHODS)}.")
-    if methods is not None and "multiyear" not in methods:
-        raise EstimationError("The published estimate is the multi-year model's: "
-                              "--compare-methods must include multiyear.")
+    if methods is not None and not set(methods) & set(CREDIBLE):
+        raise EstimationError("The published estimate is made of the credible methods: "
+                              "--compare-methods must include one or more of "
+                              f"{', '.join(CREDIBLE)}.")
     comparison = compare_methods(tables.common, seed=seed, level=level, bootstrap=bootstrap,
                                  methods=COMPARED if methods is None else methods)
     groups = estimate_groups(tables_from_extract(extract, "year,form,age_group",

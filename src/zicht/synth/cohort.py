@@ -26,6 +26,45 @@ class YearWorld:
     capture_model: pd.DataFrame  # the capture process of each form (truth)
 
 
+@dataclass(frozen=True)
+class YearCapture:
+    """The capture process of one year: registered victims and which lists found them.
+
+    The part of :func:`simulate_year` that decides who is registered and by which
+    reporter types; the coverage study runs it alone (``capture_only``) and so sees the
+    very same capture histories as the full world without names, reports or registers.
+    """
+
+    registered: pd.DataFrame  # registered victims (forms, main_form, ...)
+    pairs: pd.DataFrame  # one row per (victim row, reporter): who found whom
+    unseen_u: dict[str, np.ndarray]  # visibility of the unregistered, per form
+    model: list[dict[str, object]]  # the capture process of each form (truth)
+    totals: dict[str, int]  # true victims per hidden form
+
+    def histories(self) -> np.ndarray:
+        """(registered victims x reporter types) bool, in ``params.REPORTER_CODES`` order."""
+        lists = np.zeros((len(self.registered), len(detection.REPORTERS)), dtype=bool)
+        column = {r: j for j, r in enumerate(detection.REPORTERS)}
+        k = np.array([column[r] for r in self.pairs["reporter"]], dtype=np.int64)
+        lists[self.pairs["row"].to_numpy(), k] = True
+        return lists
+
+    @property
+    def true_total(self) -> int:
+        """Every true victim of the year in the capture process (registered or not)."""
+        return sum(int(str(m["true_victims"])) for m in self.model)
+
+
+def draw_year_capture(rng: np.random.Generator, year: int, scale: float,
+                      first_id: int) -> YearCapture:
+    """Registered victims of ``year`` and the lists that found them (the first draws of
+    the year's ``registry`` stream, shared by the full world and the capture-only path)."""
+    reg = victims.draw_registered(rng, year, scale, first_id)
+    totals = hidden.hidden_totals(year, reg, scale)
+    pairs, unseen_u, model = detection.assign_reporters(rng, reg, year, scale, totals)
+    return YearCapture(reg, pairs, unseen_u, model, totals)
+
+
 class SlotPool:
     """Distinct random rows of the population register for resident victims."""
 
@@ -46,10 +85,9 @@ def simulate_year(rng_for: RngFor, year: int, scale: float, first_id: int,
                   refs: reports.RefCounter, slots: SlotPool) -> YearWorld:
     """Every victim of ``year`` (registered or not) and every report about them."""
     rng = rng_for("registry", year)
-    reg = victims.draw_registered(rng, year, scale, first_id)
-    totals = hidden.hidden_totals(year, reg, scale)
-    pairs, unseen_u, model = detection.assign_reporters(rng, reg, year, scale, totals)
-    pairs = detection.assign_units(rng, reg, pairs, year, scale)
+    cap = draw_year_capture(rng, year, scale, first_id)
+    reg, totals, unseen_u, model = cap.registered, cap.totals, cap.unseen_u, cap.model
+    pairs = detection.assign_units(rng, reg, cap.pairs, year, scale)
     _fill_registered(rng, reg, pairs, year, scale)
     kmar = hidden.draw_kmar_only(rng, year, scale, first_id + len(reg))
     unreg = hidden.draw_unregistered(rng, year, totals, reg,

@@ -98,3 +98,50 @@ def test_run_study_generates_and_removes_worlds(tmp_path: Path) -> None:
     assert {(r["seed"], r["year"]) for r in result.rows} == {(11, 2020)}
     assert result.seconds_generate > 0
     assert list(tmp_path.iterdir()) == []  # the worlds are deleted
+
+
+def _world_histories(world: Path) -> dict[tuple[int, int], int]:
+    """(year, h) -> registered victims of the full world (its truth flags, KMar-only
+    group and the monitor's KMar-only sexual exclusion left out)."""
+    from zicht.research.estimate.extract import LISTS
+
+    people = pd.read_parquet(world / "truth" / "hidden_population.parquet")
+    people = people[people["group"] == "registered"]
+    h = sum(people[f"in_{code}"].astype(int) * (1 << j) for j, code in enumerate(LISTS))
+    sexual = people["forms"].str.contains("sexual")
+    keep = ~(sexual & (h == 1 << LISTS.index("kmar")))
+    counted = pd.DataFrame({"year": people["year"].astype(int), "h": h})[keep].value_counts()
+    return {(int(y), int(hh)): int(n) for (y, hh), n in counted.items()}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_capture_only_path_equals_the_world(seed: int, tiny_world: Path,
+                                            tmp_path: Path) -> None:
+    """The capture-only path draws the very capture histories and truth of the full
+    world (the same functions on the same random stream)."""
+    from benchmarks.synthworld import capture_rows, form_truth
+
+    from zicht.synth import SynthSpec, generate_world
+
+    world = tiny_world
+    if seed != 3:
+        world = tmp_path / "world"
+        generate_world(SynthSpec(out=world, seed=seed, scale=0.1, population_scale=0.0005,
+                                 years=(2019, 2020)))
+    rows, truth, forms = capture_rows(seed, (2019, 2020), scale=0.1)
+    fast: dict[tuple[int, int], int] = {}
+    for r in rows:
+        fast[(int(r["year"]), int(r["h"]))] = fast.get((int(r["year"]), int(r["h"])), 0) \
+            + int(r["n"])
+    assert fast == _world_histories(world)
+    pd.testing.assert_frame_equal(truth, true_totals(world), check_dtype=False,
+                                  check_names=False)
+    full = form_truth(world)
+    pd.testing.assert_frame_equal(forms.loc[full.index], full, check_dtype=False)
+    # and the extract of the full world (re-sends collapsed) sees the same tables
+    extract = tables_from_extract(write_linked_extract(world, tmp_path / "extract"), "year")
+    from zicht.research.estimate.extract import tables_from_rows
+
+    for key, table in tables_from_rows(rows, ("year",)).tables.items():
+        seen = extract.tables[key]
+        assert abs(seen.observed - table.observed) <= max(2, table.observed // 100)

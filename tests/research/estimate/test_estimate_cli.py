@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from zicht.cli import app
 from zicht.disclosure import load_release
-from zicht.research.estimate.published import COMPARED, QUICK
+from zicht.research.estimate.published import COMPARED, CREDIBLE, QUICK
 from zicht.research.estimate.reference import REFERENCE_TABLES  # noqa: F401
 
 runner = CliRunner()
@@ -74,8 +74,8 @@ def test_extract_covariate_rows(tmp_path, extract_dir):
 
 def test_extract_release_compares_methods_and_publishes_by_the_rule(tmp_path, extract_dir):
     """Issue 16 items 5 and 6: every method side by side per year, the published estimate
-    by the documented rule (the multi-year model, the band of credible methods), and the
-    groups the seeds publish; all through the gate."""
+    by the documented rule (published.published_rows on the method rows), and the groups
+    the seeds publish; all through the gate."""
     directory, truth = extract_dir
     out = tmp_path / "pub"
     res = runner.invoke(app, ["estimate", "--extract", str(directory), "--by", "year",
@@ -89,10 +89,9 @@ def test_extract_release_compares_methods_and_publishes_by_the_rule(tmp_path, ex
     assert all(r["assumes"] for r in methods)
     published = {r["year"]: r for r in release.table("figures/estimate_published").rows}
     for year, row in published.items():
-        multi = next(r for r in methods if r["year"] == year and r["method"] == "multiyear")
-        assert row["chosen"] == "multiyear" and row["estimate"] == multi["estimate"]
+        assert row["chosen"] == "median_of_credible"  # two years: no smoothing
         credible = [r["estimate"] for r in methods if r["year"] == year
-                    and r["method"] != "main" and r["estimate"] is not None]
+                    and r["method"] in CREDIBLE and r["estimate"] is not None]
         assert row["band_lower"] <= min(credible) + 5 and row["band_upper"] >= max(credible) - 5
         assert row["estimate"] % 5 == 0  # rounded by the gate
         year_truth = sum(v for (y, _), v in truth.items() if y == year)
@@ -110,7 +109,7 @@ def test_every_method_is_compared_by_default_and_bad_choices_raise(tmp_path, ext
     assert {"lcmcr", "dga", "rcapture-mth-darroch"} <= set(COMPARED)
     directory, _ = extract_dir
     for methods, message in (("stepwise,nonsense", "Unknown method nonsense"),
-                             ("stepwise,main", "must include multiyear")):
+                             ("main", "must include one or more of stepwise")):
         res = runner.invoke(app, ["estimate", "--extract", str(directory), "--out",
                                   str(tmp_path / "x"), "--compare-methods", methods])
         assert res.exit_code != 0 and message in str(res.exception)
