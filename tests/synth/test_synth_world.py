@@ -22,7 +22,7 @@ SOURCES = {  # docs/data-flow.md §1, column for column
     "police_incidents": "incident_id, bsn, role, offence_code, offence_group, "
     "registration_date, offence_start, offence_end, police_unit, victim_report",
     "ind_decisions": "decision_id, bsn, qualification, procedure, decision_date, outcome, "
-    "ground, dublin_indication, sex, birth_year, nationality",
+    "ground, dublin_indication, sex, birth_year, nationality, v_number",
     "youth_care": "bsn, start_date, end_date, care_type, with_stay, referrer, end_reason",
     "wmo_shelter": "bsn, start_date, end_date, shelter_type",
     "health_costs": "bsn, year, mental_health_specialist_eur, mental_health_basic_eur, "
@@ -32,6 +32,17 @@ SOURCES = {  # docs/data-flow.md §1, column for column
     "unconditional_prison_days",
     "chat_contacts": "contact_id, visitor_key, contact_date, trafficking_question, about, "
     "minor, forms, still_unsafe, duration, parents_exploiters, several_perpetrators",
+    # routes (issue 15)
+    "reflection_offers": "offer_id, v_number, bsn, offer_date, offered_by, form, outcome, "
+    "start_date, end_date, dublin_indication, sex, birth_year, nationality",
+    "cosm_stays": "stay_id, v_number, bsn, intake_date, exit_date, destination, form, sex, "
+    "birth_year, nationality",
+    "shelter_places": "year, places, protected_shelter_places",
+    "protected_shelter": "stay_id, v_number, bsn, intake_date, exit_date, destination, sex, "
+    "birth_year, nationality",
+    "nidos_guardianship": "guardianship_id, v_number, bsn, start_date, end_date, end_reason, "
+    "placement, sex, birth_year, nationality",
+    "wmo_housing": "record_id, v_number, bsn, provision, start_date, end_date, municipality",
 }
 DATES = {"offence_start", "offence_end", "registered_from", "registered_until"}
 CODES = {
@@ -48,6 +59,15 @@ CODES = {
                                       "sheltered_housing", "other"},
     ("justice_cases", "form"): {"sexual", "labour", "criminal", "other", "unknown"},
     ("chat_contacts", "duration"): {"lt_1y", "1_5y", "gt_5y", "unknown"},
+    ("reflection_offers", "outcome"): {"accepted", "declined"},
+    ("reflection_offers", "form"): {"sexual", "labour", "criminal", "unknown"},
+    ("cosm_stays", "destination"): {"wmo_shelter", "womens_shelter", "housing", "azc",
+                                    "unknown", "returned"},
+    ("protected_shelter", "destination"): {"left_unknown", "small_living_unit",
+                                           "foster_family", "other"},
+    ("nidos_guardianship", "end_reason"): {"majority", "left_unknown"},
+    ("wmo_housing", "provision"): {"wmo_shelter", "womens_shelter", "housing",
+                                   "protected_housing", "guidance"},
 }
 
 

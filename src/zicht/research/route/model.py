@@ -17,9 +17,12 @@ kind                    meaning (source)
 ``aid``                 Wmo ambulatory guidance (wmo_housing, provision ``guidance``)
 ======================  =====================================================
 
+* **On the route**: a person with a reflection offer, a COSM stay or a residence-scheme
+  decision (``ROUTE_KINDS``); a minor with only a protected-shelter stay, or a Wmo
+  record alone, is not on it (minors without status go through Nidos, §3.4).
 * **Stages** in route order: reflection -> COSM -> residence -> shelter or housing
   (``housing``) -> aid. A person *reaches* a stage on the first day of an event of its
-  kind; the route is *entered* on the first day of any event.
+  kind; the route is *entered* on the first day of any of the person's events.
 * **Time to a stage**: days from entering (or from the previous stage) to the stage;
   who has not reached it is censored at the data's end date (the Kaplan-Meier
   estimator, ``statsmodels.duration.SurvfuncRight``). Quantile q is the first day the
@@ -45,16 +48,19 @@ import pandas as pd
 from statsmodels.duration.survfunc import SurvfuncRight
 
 STAGES: tuple[str, ...] = ("reflection", "cosm", "residence", "housing", "aid")
-#: The event kinds that open a route besides the stages themselves.
-ENTRY_ONLY = ("offer", "decision")
+#: The event kinds that put a person on the route.
+ROUTE_KINDS = ("offer", "decision", "reflection", "cosm", "residence")
 #: Kinds that occupy a place (locations) and kinds that are an episode that can run on.
 LOCATION_KINDS = ("cosm", "protected_shelter", "housing")
 EPISODE_KINDS = ("reflection", "cosm", "protected_shelter")
 QUIET_DAYS = 90
-#: Pairs whose time is reported: from entering to each stage, then stage to next stage.
+#: Pairs whose time is reported: from entering to each stage, stage to next stage, and
+#: COSM to shelter or housing (the seed's "after three months in a COSM often no
+#: prospect of housing", §3.5.2).
 PAIRS: tuple[tuple[str, str], ...] = (
     *(("entry", s) for s in STAGES),
     *pairwise(STAGES),
+    ("cosm", "housing"),
 )
 
 
@@ -69,6 +75,7 @@ def route_persons(events: pd.DataFrame, end_date: dt.date) -> pd.DataFrame:
                        end=pd.to_datetime(events["end"]))
     end = pd.Timestamp(end_date)
     ev = ev[ev["start"] <= end]
+    ev = ev[ev["person"].isin(ev.loc[ev["kind"].isin(ROUTE_KINDS), "person"])]
     g = ev.groupby("person", sort=True)
     out = pd.DataFrame({"entry": g["start"].min()})
     firsts = ev.groupby(["person", "kind"])["start"].min().unstack()

@@ -29,7 +29,7 @@ def _per_year(store: ResearchStore, view: str, start: str, end: str,
                COUNT(DISTINCT {_KEY}) AS persons
         FROM {view} s JOIN ({years}) y
           ON YEAR({start}) <= y.year AND ({end} IS NULL OR YEAR({end}) >= y.year)
-        GROUP BY y.year ORDER BY y.year""")
+        GROUP BY y.year ORDER BY year""")
     return {int(r["year"]): {"intakes": int(r["intakes"]), "persons": int(r["persons"])}
             for r in rows}
 
