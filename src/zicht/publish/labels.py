@@ -36,6 +36,9 @@ CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
     "from_stage": _ROUTE_STAGES,
     "to_stage": _ROUTE_STAGES,
     "last_stage": _ROUTE_STAGES,
+    "locations": (c.Code("0", "None", "Geen"), c.Code("1", "One", "Eén"),
+                  c.Code("2", "Two", "Twee"), c.Code("3", "Three", "Drie"),
+                  c.Code("4+", "Four or more", "Vier of meer")),
     # The justice chain splits sexual exploitation no further, and has a total row.
     "form": (*c.FORMS, *(x for x in c.REPORTED_FORMS if x.code in ("sexual", "other")),
              _ALL_FORMS),

@@ -10,7 +10,6 @@ truth (``truth/route_persons.parquet``) can be joined back.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -62,8 +61,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_linkage_by_foreigner_number_finds_every_person(run: dict[str, Any]) -> None:
     stages = run["tables"]["route/stages"]
-    entered = stages.row(breakdown="total", category="all", stage="entered")["persons"]
-    cosm = stages.row(breakdown="total", category="all", stage="cosm")["persons"]
+    entered = stages.row(breakdown="total", category="total", stage="entered")["persons"]
+    cosm = stages.row(breakdown="total", category="total", stage="cosm")["persons"]
     # Wmo records only follow a COSM stay or a residence decision, so the route's
     # persons are exactly those with an offer, a COSM stay or an IND decision.
     assert entered == run["truth_on_route"]
@@ -90,7 +89,7 @@ def test_route_shape(run: dict[str, Any]) -> None:
     # COSM stays planted with a median of 100 days; housing follows the exit
     assert times[("cosm", "housing")]["median_days"] is not None
     assert times[("cosm", "housing")]["median_days"] >= 90
-    breaks = t["route/breaks"].row(breakdown="total", category="all")
+    breaks = t["route/breaks"].row(breakdown="total", category="total")
     assert 0 < breaks["breaks"] < breaks["persons"]
     dublin = {r["category"] for r in t["route/breaks"].rows if r["breakdown"] == "dublin"}
     assert {"yes", "no"} <= dublin

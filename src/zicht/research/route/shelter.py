@@ -55,7 +55,7 @@ def shelter_tables(store: ResearchStore) -> list[TableSpec]:
             notes_nl="Verblijvende personen = een COSM-verblijf dat het jaar overlapt (de "
                      "monitor: 110 in 2019, 45 in 2020); plaatsen zoals ingekocht (58; 40 "
                      "vanaf 2022)."))
-        tables.append(_cosm_persons(store))
+        tables += _cosm_persons(store)
     if store.has("protected_shelter"):
         years = ("SELECT DISTINCT CAST(YEAR(intake_date) AS INTEGER) AS year "
                  "FROM protected_shelter")
@@ -104,26 +104,33 @@ def shelter_tables(store: ResearchStore) -> list[TableSpec]:
     return tables
 
 
-def _cosm_persons(store: ResearchStore) -> TableSpec:
-    """Persons in a COSM over the whole period by sex and the most common nationalities
-    (the seed: more than three quarters women, a quarter from Uganda)."""
+def _cosm_persons(store: ResearchStore) -> list[TableSpec]:
+    """Persons in a COSM over the whole period by sex and form, and by the most common
+    nationalities (the seed: more than three quarters women, a quarter from Uganda)."""
     first = (f"SELECT {_KEY} AS person, arg_min(sex, intake_date) AS sex, "
              "arg_min(nationality, intake_date) AS nationality, "
              "arg_min(form, intake_date) AS form FROM cosm_stays GROUP BY 1")
     rows: list[dict[str, Any]] = []
     total = int(store.rows(f"SELECT COUNT(*) AS n FROM ({first}) p")[0]["n"])
-    for breakdown, expr in (("sex", "COALESCE(sex, 'unknown')"),
-                            ("nationality", "COALESCE(nationality, 'unknown')"),
-                            ("form", "COALESCE(form, 'unknown')")):
-        part = store.rows(f"SELECT {expr} AS category, COUNT(*) AS persons "
-                          f"FROM ({first}) p GROUP BY 1 ORDER BY 2 DESC, 1")
-        if breakdown == "nationality":  # the six most common, the rest together
-            rest = sum(int(r["persons"]) for r in part[6:])
-            part = [*part[:6], *([{"category": "other", "persons": rest}] if rest else [])]
+    for breakdown in ("sex", "form"):
+        part = store.rows(f"SELECT COALESCE({breakdown}, 'unknown') AS category, "
+                          f"COUNT(*) AS persons FROM ({first}) p GROUP BY 1 ORDER BY 1")
         rows += [{"breakdown": breakdown, "category": str(r["category"]),
                   "persons": int(r["persons"]), "share": share(int(r["persons"]), total)}
                  for r in part]
-    return linked_table("shelter/cosm_persons", tuple(rows), ("persons",),
-                        "Victims in a COSM by sex, nationality and form, whole period",
-                        "Slachtoffers in een COSM naar geslacht, nationaliteit en vorm, "
-                        "hele periode", source=SOURCE, n=total, shares={"share": "persons"})
+    by_nat = store.rows(f"SELECT nationality, COUNT(*) AS persons FROM ({first}) p "
+                        "WHERE nationality IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1")
+    top = [{"nationality": str(r["nationality"]), "persons": int(r["persons"]),
+            "share": share(int(r["persons"]), total)} for r in by_nat[:6]]
+    return [
+        linked_table("shelter/cosm_persons", tuple(rows), ("persons",),
+                     "Victims in a COSM by sex and form, whole period",
+                     "Slachtoffers in een COSM naar geslacht en vorm, hele periode",
+                     source=SOURCE, n=total, shares={"share": "persons"}),
+        linked_table("shelter/cosm_nationality", tuple(top), ("persons",),
+                     "Victims in a COSM: the six most common nationalities, whole period",
+                     "Slachtoffers in een COSM: de zes meest voorkomende nationaliteiten, "
+                     "hele periode", source=SOURCE, n=total, shares={"share": "persons"},
+                     notes="Share of all persons in a COSM in the period.",
+                     notes_nl="Aandeel van alle personen in een COSM in de periode."),
+    ]

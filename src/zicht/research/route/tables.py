@@ -114,7 +114,7 @@ def _groups(persons: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_group(p: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
-    out = [("total", "all", p)]
+    out = [("total", "total", p)]
     for b in BREAKDOWNS:
         for cat, part in p.groupby(b, sort=True):
             out.append((b, str(cat), part))
@@ -140,7 +140,7 @@ def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[
             k = int(g[s].notna().sum())
             stage_rows.append({"breakdown": b, "category": cat, "stage": s, "persons": k,
                                "share": share(k, n)})
-    time_rows = [_time_row("total", "all", persons, a, s, end) for a, s in PAIRS]
+    time_rows = [_time_row("total", "total", persons, a, s, end) for a, s in PAIRS]
     group_time_rows = [_time_row(b, cat, g, "entry", "housing", end)
                        for b, cat, g in groups]
     break_rows, last_rows, loc_rows, mean_rows = [], [], [], []
