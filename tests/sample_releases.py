@@ -167,6 +167,12 @@ def _linked_tables(rng: random.Random) -> list[DisclosedTable]:
             for k, n, r in ((2, 2460, 741), (5, 1270, 571), (7, 840, 422))],
               ("cohort", "revictimised"), "Revictimisation within 2, 5 and 7 years",
               "Revictimisatie binnen 2, 5 en 7 jaar", source=src),
+        _gate("route/stages", [
+            {"breakdown": "total", "category": "total", "stage": s, "persons": n}
+            for s, n in (("entered", 4420), ("reflection", 3060), ("cosm", 980),
+                         ("residence", 2240), ("housing", 1180), ("aid", 650))],
+              ("persons",), "Victims reaching each stage of the route",
+              "Slachtoffers per fase van de route", source=src),
     ]
 
 

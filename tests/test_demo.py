@@ -108,7 +108,8 @@ def test_demo_extract_has_no_birth_date_and_no_source_record_id(demo_dir: Path) 
     ids: set[str] = set()
     for source, column in (("police_incidents", "incident_id"), ("justice_cases", "case_id"),
                            ("ind_decisions", "decision_id"), ("chat_contacts", "contact_id"),
-                           ("chat_contacts", "visitor_key")):
+                           ("chat_contacts", "visitor_key"), ("cosm_stays", "stay_id"),
+                           ("reflection_offers", "offer_id"), ("cosm_stays", "v_number")):
         ids.update(v for v in pq.read_table(world / f"{source}.parquet", columns=[column])
                    .column(0).to_pylist() if v)
     assert len(ids) > 100

@@ -23,7 +23,14 @@ from zicht.synth import SynthSpec, generate_world
 #: Columns that are a source's own record number (the finding: BVH..., OM case, IND).
 RECORD_IDS = {("police_incidents", "incident_id"), ("justice_cases", "case_id"),
               ("justice_cases", "incident_id"), ("ind_decisions", "decision_id"),
-              ("chat_contacts", "contact_id"), ("chat_contacts", "visitor_key")}
+              ("chat_contacts", "contact_id"), ("chat_contacts", "visitor_key"),
+              # routes (issue 15): record ids and the foreigner number (a person number)
+              ("reflection_offers", "offer_id"), ("cosm_stays", "stay_id"),
+              ("protected_shelter", "stay_id"), ("nidos_guardianship", "guardianship_id"),
+              ("wmo_housing", "record_id"),
+              *((s, "v_number") for s in ("ind_decisions", "reflection_offers", "cosm_stays",
+                                          "protected_shelter", "nidos_guardianship",
+                                          "wmo_housing"))}
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +122,25 @@ def test_record_ids_still_link_across_sources(
                             columns=["incident_id"]).column(0).to_pylist()
     linked = [i for i in justice if i is not None]
     assert linked and sum(i in police for i in linked) == len(linked)
+
+
+def test_route_sources_link_by_the_foreigner_pseudonym(
+        world: Path, registry: Registry, tmp_path: Path) -> None:
+    """Every COSM stay and Wmo route record joins a reflection offer or an IND decision
+    by the keyed foreigner pseudonym, although most of these persons have no BSN; a
+    guardianship's end (the 18th birthday) crosses as a month."""
+    out, _ = _extract(world, registry, tmp_path / "extract")
+
+    def pids(source: str) -> list[str | None]:
+        return list(pq.read_table(out / "sources" / f"{source}.parquet",
+                                  columns=["v_number"]).column(0).to_pylist())
+
+    known = {v for s in ("reflection_offers", "ind_decisions") for v in pids(s)}
+    cosm = pids("cosm_stays")
+    assert cosm and all(v is not None and len(v) == 32 and v in known for v in cosm)
+    nidos = pq.read_table(out / "sources" / "nidos_guardianship.parquet")
+    assert "end_date" not in nidos.column_names
+    assert all(len(m) == 7 for m in nidos.column("end_month").drop_null().to_pylist())
 
 
 def test_registered_dates_cross_coarsened(tmp_path: Path, registry: Registry) -> None:

@@ -113,7 +113,8 @@ def test_missing_stages_say_they_were_not_run(releases_dir: Path, tmp_path: Path
     result = build_report(only, tmp_path / "out", "nl", pdf=False)  # charts are remembered
     html = result.html.read_text()
     assert result.stages == ("monitor",)
-    assert html.count("de `linked`-uitvoer ontbreekt") == 2  # aid, revictimisation
+    # aid, revictimisation, route
+    assert html.count("de `linked`-uitvoer ontbreekt") == 3
     assert "de `estimate`-uitvoer ontbreekt" in html
 
 

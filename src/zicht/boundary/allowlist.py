@@ -70,6 +70,9 @@ def month(out: str) -> Rule:
     return Rule(Transform.MONTH, out=out)
 
 
+#: The foreigner number (V-number) is a person number: a pseudonym, never in clear.
+FOREIGNER = Rule(Transform.PSEUDONYM, domain="foreigner")
+
 SOURCE_ALLOW_LIST: dict[str, dict[str, Rule]] = {
     # The population register: birth, arrival, departure and death are about the person.
     # Registration starts on the birth date for everyone born here, so it is coarsened
@@ -90,6 +93,7 @@ SOURCE_ALLOW_LIST: dict[str, dict[str, Rule]] = {
         "decision_id": pseudonym("decision"), "bsn": PERSON, "qualification": KEEP,
         "procedure": KEEP, "decision_date": KEEP, "outcome": KEEP, "ground": KEEP,
         "dublin_indication": KEEP, "sex": KEEP, "birth_year": KEEP, "nationality": KEEP,
+        "v_number": FOREIGNER,
     },
     "youth_care": {
         "bsn": PERSON, "start_date": KEEP, "end_date": KEEP, "care_type": KEEP,
@@ -114,6 +118,31 @@ SOURCE_ALLOW_LIST: dict[str, dict[str, Rule]] = {
         "several_perpetrators": KEEP,
     },
 }
+
+# Routes (issue 15): the foreigner number links the IND, the offering agency, COSM, COA,
+# Nidos and the municipality; it is a person number like the BSN, so it crosses as a
+# keyed pseudonym (domain ``foreigner``), never in clear. Intake, exit and decision days
+# are event dates (kept, docs/boundary.md); a guardianship ends on the 18th birthday, so
+# its end is person-bound and crosses as a month.
+_ROUTE_PERSON = {"v_number": FOREIGNER, "bsn": PERSON, "sex": KEEP, "birth_year": KEEP,
+                 "nationality": KEEP}
+SOURCE_ALLOW_LIST.update({
+    "reflection_offers": {"offer_id": pseudonym("reflection_offer"), **_ROUTE_PERSON,
+                          "offer_date": KEEP, "offered_by": KEEP, "form": KEEP,
+                          "outcome": KEEP, "start_date": KEEP, "end_date": KEEP,
+                          "dublin_indication": KEEP},
+    "cosm_stays": {"stay_id": pseudonym("cosm_stay"), **_ROUTE_PERSON, "intake_date": KEEP,
+                   "exit_date": KEEP, "destination": KEEP, "form": KEEP},
+    "shelter_places": {"year": KEEP, "places": KEEP, "protected_shelter_places": KEEP},
+    "protected_shelter": {"stay_id": pseudonym("protected_shelter_stay"), **_ROUTE_PERSON,
+                          "intake_date": KEEP, "exit_date": KEEP, "destination": KEEP},
+    "nidos_guardianship": {"guardianship_id": pseudonym("guardianship"), **_ROUTE_PERSON,
+                           "start_date": KEEP, "end_date": month("end_month"),
+                           "end_reason": KEEP, "placement": KEEP},
+    "wmo_housing": {"record_id": pseudonym("wmo_record"), "v_number": FOREIGNER,
+                    "bsn": PERSON, "provision": KEEP, "start_date": KEEP, "end_date": KEEP,
+                    "municipality": KEEP},
+})
 
 _FIX = ("Expected only the columns of docs/data-flow.md §1; remove the column from the "
         "source file, or add it with a declared transform to "

@@ -330,6 +330,9 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
         Code("sex", "Sex", "Geslacht"), Code("form", "Form", "Vorm"),
         Code("age_group", "Age group", "Leeftijdsgroep"),
         Code("not_linkable", "Not linkable", "Niet te koppelen"),
+        # each victim's route (issue 15)
+        Code("dublin", "Dublin indication", "Dublinindicatie"),
+        Code("origin_region", "Origin region", "Herkomstregio"),
     ),
     "category": (
         _TOTAL, Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig"),
@@ -339,6 +342,8 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
              "Niet in de basisregistratie personen"),
         Code("registrations_without_person_number", "Registrations without a person number",
              "Registraties zonder persoonsnummer"),
+        # each victim's route (issue 15): Dublin indication and origin region
+        *CONSENT, *(r for r in ORIGIN_REGIONS if r.code != "unknown"),
     ),
     "age": (Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig")),
     "group": (Code("victims", "Victims", "Slachtoffers"),

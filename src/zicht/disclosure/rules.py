@@ -99,6 +99,12 @@ POPULATIONS: tuple[Population, ...] = (
                "Linked microdata of the statistics office: rounded to 5 as the seed "
                "does; cells under 10 suppressed because a linked record (a victim "
                "with, say, crisis care in one year) is rare enough to be recognised."),
+    Population("shelter_stays", "protected",
+               "Victims in COSM shelter, protected shelter (minors) and Nidos "
+               "guardianship (seed 003 §3.4-3.5)",
+               "Person-level records of a few shelter holders: a handful of minors in "
+               "one protected-shelter location is recognisable, so the statistics "
+               "office's rules apply (the seed's 110 and 45 are multiples of 5 anyway)."),
     Population("hidden_number", "protected",
                "Model estimates of the number of victims (multiple systems estimation)",
                "Estimates are not exact; rounding to 5 states their precision, and a "
@@ -153,6 +159,8 @@ TABLE_RULES: tuple[TableRule, ...] = (
     TableRule("aid/*", "linked_microdata"),
     TableRule("revictimisation/*", "linked_microdata"),
     TableRule("population/*", "linked_microdata"),
+    TableRule("route/*", "linked_microdata"),  # each victim's route (issue 15)
+    TableRule("shelter/*", "shelter_stays"),
     TableRule("figures/estimate*", "hidden_number"),
     TableRule("estimate/*", "hidden_number"),
     TableRule("hidden_number/*", "hidden_number"),

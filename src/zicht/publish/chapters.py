@@ -39,6 +39,7 @@ CHAPTER_RULES: tuple[ChapterRule, ...] = (
     ChapterRule("chat", "monitor", r"^chat"),
     ChapterRule("signalling", "monitor", r""),
     ChapterRule("revictimisation", "linked", r"revict|^chapter4|^ch4"),
+    ChapterRule("route", "linked", r"^route/"),
     ChapterRule("aid", "linked", r""),
     ChapterRule("hidden_number", "estimate", r""),
 )
@@ -52,6 +53,7 @@ CHAPTERS: tuple[str, ...] = (
     "justice_chain",
     "chat",
     "regional",
+    "route",  # beyond the seed (issue 15); last, so no other chapter is renumbered
 )
 
 

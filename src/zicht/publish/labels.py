@@ -19,7 +19,26 @@ _ALL_FORMS = c.Code("all", "All forms", "Alle vormen")
 _UNKNOWN = c.Code("unknown", "Unknown", "Onbekend")
 
 #: Which code list labels the values of a column (by the fixed column names).
+#: The stages of a victim's route (issue 15; zicht.research.route.model.STAGES).
+_ROUTE_STAGES = (
+    c.Code("entry", "Entering the route", "Begin route"),
+    c.Code("entered", "Entered the route", "Route begonnen"),
+    c.Code("reflection", "Reflection period", "Bedenktijd"),
+    c.Code("cosm", "COSM shelter", "COSM-opvang"),
+    c.Code("residence", "Temporary or continued residence", "Tijdelijk of voortgezet verblijf"),
+    c.Code("housing", "Shelter or housing (Wmo)", "Opvang of huisvesting (Wmo)"),
+    c.Code("aid", "Aid (Wmo guidance)", "Hulp (Wmo-begeleiding)"),
+    c.Code("none", "No stage", "Geen fase"),
+)
+
 CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
+    "stage": _ROUTE_STAGES,
+    "from_stage": _ROUTE_STAGES,
+    "to_stage": _ROUTE_STAGES,
+    "last_stage": _ROUTE_STAGES,
+    "locations": (c.Code("0", "None", "Geen"), c.Code("1", "One", "Eén"),
+                  c.Code("2", "Two", "Twee"), c.Code("3", "Three", "Drie"),
+                  c.Code("4+", "Four or more", "Vier of meer")),
     # The justice chain splits sexual exploitation no further, and has a total row.
     "form": (*c.FORMS, *(x for x in c.REPORTED_FORMS if x.code in ("sexual", "other")),
              _ALL_FORMS),
@@ -45,6 +64,24 @@ _MONTHS = {
 
 #: Column headings; a column not listed is shown with underscores as spaces.
 COLUMNS: dict[str, tuple[str, str]] = {
+    # each victim's route and shelter (issue 15)
+    "stage": ("Stage", "Fase"),
+    "from_stage": ("From", "Van"),
+    "to_stage": ("To", "Naar"),
+    "last_stage": ("Last stage reached", "Laatst bereikte fase"),
+    "reached": ("Reached", "Bereikt"),
+    "q1_days": ("First quartile (days)", "Eerste kwartiel (dagen)"),
+    "q3_days": ("Third quartile (days)", "Derde kwartiel (dagen)"),
+    "reached_1y_pct": ("Reached within a year (%)", "Binnen een jaar bereikt (%)"),
+    "breaks": ("Ended without housing", "Geëindigd zonder huisvesting"),
+    "locations": ("Locations", "Locaties"),
+    "mean_locations": ("Mean locations", "Gemiddeld aantal locaties"),
+    "intakes": ("Intakes", "Instroom"),
+    "places": ("Places", "Plaatsen"),
+    "left_unknown": ("Left, destination unknown", "Vertrokken met onbekende bestemming"),
+    "started": ("Started", "Gestart"),
+    "protected_shelter": ("In protected shelter", "In beschermde opvang"),
+    "foster_family": ("In a foster family", "In een opvanggezin"),
     "year": ("Year", "Jaar"),
     "month": ("Month", "Maand"),
     "form": ("Form of exploitation", "Uitbuitingsvorm"),
@@ -224,6 +261,9 @@ CHAPTER_TITLES: dict[str, tuple[str, str]] = {
     "justice_chain": ("The criminal-justice chain", "De strafrechtketen"),
     "chat": ("Anonymous online signals (chat)", "Anonieme online signalen (chat)"),
     "regional": ("Regional view", "Regionaal beeld"),
+    "route": ("Each victim's route: reflection, shelter, residence, housing, aid",
+              "De route van elk slachtoffer: bedenktijd, opvang, verblijf, huisvesting, "
+              "hulp"),
 }
 
 

@@ -394,3 +394,58 @@ def to_json() -> dict[str, Any]:
 
     return {name: clean(value) for name, value in globals().items()
             if name.isupper() and not name.startswith("_")}
+
+# --- routes: reflection period, shelter, housing and aid (issue 15 item 3, seed 003
+# §3.4-3.5). The seed publishes few numbers here; the rest is planted, with its reason.
+#: Reflection offers accepted (the rest decline or leave at once): planted. The offer is
+#: "deliberately low-threshold" (§2.4.2), so most accept; 15% decline is a guess.
+REFLECTION_ACCEPTED = 0.85
+#: Reflection is at most three months (§3.5.2); "not always the full three months"
+#: (§3.5.2): planted 40% end early, after 10-89 days.
+REFLECTION_DAYS = 90
+REFLECTION_EARLY_END = 0.40
+#: COSM intakes per year at scale 1, planted so that the persons *staying* in a COSM in
+#: a year come out near the published 110 (2019) and 45 (2020) and "fairly constant"
+#: 2016-2019 (§3.5.2); a stay runs into the next year for about a third of intakes.
+COSM_INTAKES: dict[int, int] = {2010: 84, 2011: 84, 2012: 84, 2013: 84, 2014: 84,
+                                2015: 84, 2016: 84, 2017: 84, 2018: 84, 2019: 84,
+                                2020: 22, 2021: 30, 2022: 30, 2023: 30, 2024: 30}
+#: COSM places (§3.5.2): 58 now, 40 in the tender from January 2022.
+COSM_PLACES: dict[int, int] = {y: (58 if y <= 2021 else 40) for y in YEARS}
+#: Intake weights: "more than three quarters women", "a quarter from Uganda" (§3.5.2).
+COSM_WEIGHT_FEMALE = 3.0
+COSM_WEIGHT_NATIONALITY = {"UG": 40.0, "NG": 2.0, "GN": 2.0, "MA": 1.5}
+#: Stay in days: log-normal with this median; reflection is three months, but "after
+#: three months in a COSM there is often little prospect of housing" (§3.5.2), so
+#: stays run past 90 days.
+COSM_STAY_MEDIAN_DAYS = 100.0
+COSM_STAY_SIGMA = 0.5
+#: Destination on leaving a COSM, by whether temporary residence was granted: planted
+#: from §3.5.1-3.5.2 (on to women's or social shelter; back to an asylum centre when the
+#: case is dropped; departure with unknown destination).
+COSM_DESTINATION_GRANTED = {"wmo_shelter": .45, "womens_shelter": .25, "housing": .10,
+                            "azc": .10, "unknown": .10}
+COSM_DESTINATION_OTHER = {"azc": .40, "unknown": .35, "returned": .10,
+                          "wmo_shelter": .10, "womens_shelter": .05}
+#: Protected shelter (BO, COA) for unaccompanied minors with signals of trafficking:
+#: 18 places at one location (§3.4); intakes planted, falling after 2018 ("Nidos has
+#: seen a decline", §3.4). First placement six weeks (§3.4).
+BO_INTAKES: dict[int, int] = {2010: 45, 2011: 45, 2012: 45, 2013: 45, 2014: 45, 2015: 45,
+                              2016: 40, 2017: 38, 2018: 35, 2019: 28, 2020: 22, 2021: 20,
+                              2022: 20, 2023: 20, 2024: 20}
+BO_PLACES = 18
+BO_FIRST_PLACEMENT_DAYS = 42
+BO_EXTENDED = 0.5  # placement extended after six weeks: planted
+#: Leaving with unknown destination: many (Vietnamese) minors disappear from BO (§2.4,
+#: 2,570 minors in 2010-2019 from all reception); planted 25% of BO stays, 45% for VN.
+BO_LEFT_UNKNOWN = 0.25
+BO_LEFT_UNKNOWN_VN = 0.45
+#: Under-15s go to Nidos foster families, 15-17 to BO (§3.4).
+NIDOS_FOSTER_BELOW = 15
+#: Wmo shelter and housing after the COSM or residence (§3.5.1): planted.
+WMO_HOUSING_AFTER_SHELTER = 0.55  # from shelter on to (protected or own) housing
+WMO_HOUSING_WAIT_MEDIAN_DAYS = 180.0  # "often no home available" (§3.5.2)
+WMO_GUIDANCE = 0.60  # ambulatory guidance (the aid stage) once sheltered or housed
+WMO_GUIDANCE_WAIT_MEDIAN_DAYS = 45.0
+#: Temporary-residence holders without a COSM stay who still reach Wmo shelter.
+WMO_SHELTER_WITHOUT_COSM = 0.30

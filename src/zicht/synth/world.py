@@ -25,12 +25,12 @@ import pandas as pd
 from zicht.core.errors import ConfigError
 from zicht.synth import calibration, cohort, population, reports, writers
 from zicht.synth import params as P
-from zicht.synth.sources import care, chat, ind, justice, police
+from zicht.synth.sources import care, chat, ind, justice, police, route
 
 #: Fixed stream numbers (never ``hash()``, which is salted per process).
 STREAMS = {"registry": 1, "slots": 2, "resends": 3, "police": 4, "justice": 5, "ind": 6,
            "care": 7, "chat": 8, "population": 9, "register_rows": 10,
-           "names": 11}
+           "names": 11, "route": 12}
 Progress = Callable[[str, int, int], None]
 
 
@@ -127,6 +127,10 @@ def generate_world(spec: SynthSpec, progress: Progress | None = None) -> SynthRe
     tick("IND and chat", len(years) + 1, steps)
     decisions, ind_truth = ind.build_decisions(rng_for("ind", 0), persons, spec.scale)
     _write_source(spec.out, "ind_decisions", decisions, res)
+    route_sources, route_truth = route.build_route(rng_for("route", 0), persons, decisions,
+                                                   spec.scale)
+    for name, frame in route_sources.items():
+        _write_source(spec.out, name, frame, res)
     contacts, chat_truth = chat.build_contacts(rng_for("chat", 0), persons, spec.scale)
     _write_source(spec.out, "chat_contacts", contacts, res)
     tick("care of victims", len(years) + 2, steps)
@@ -137,6 +141,7 @@ def generate_world(spec: SynthSpec, progress: Progress | None = None) -> SynthRe
                       len(years) + 3, steps)
     tick("truth and calibration", steps - 1, steps)
     _write_truth(spec, persons, rep, incidents, ind_truth, chat_truth, pop_size, pop_scale)
+    route_truth.to_parquet(spec.out / "truth" / "route_persons.parquet", index=False)
     pd.concat(models, ignore_index=True).to_parquet(spec.out / "truth" / "capture_model.parquet",
                                                     index=False)
     res.calibration = calibration.calibrate(rep, spec.scale, years)

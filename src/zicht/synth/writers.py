@@ -29,7 +29,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("decision_id", pa.string()), ("bsn", pa.string()), ("qualification", pa.string()),
         ("procedure", pa.string()), ("decision_date", _D), ("outcome", pa.string()),
         ("ground", pa.string()), ("dublin_indication", pa.bool_()), ("sex", pa.string()),
-        ("birth_year", pa.int16()), ("nationality", pa.string())]),
+        ("birth_year", pa.int16()), ("nationality", pa.string()),
+        ("v_number", pa.string())]),
     "youth_care": pa.schema([
         ("bsn", pa.string()), ("start_date", _D), ("end_date", _D), ("care_type", pa.string()),
         ("with_stay", pa.bool_()), ("referrer", pa.string()), ("end_reason", pa.string())]),
@@ -52,6 +53,33 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("forms", pa.list_(pa.string())), ("still_unsafe", pa.bool_()),
         ("duration", pa.string()), ("parents_exploiters", pa.bool_()),
         ("several_perpetrators", pa.bool_())]),
+    # Routes (issue 15): each carries the foreigner number and the BSN where known.
+    "reflection_offers": pa.schema([
+        ("offer_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
+        ("offer_date", _D), ("offered_by", pa.string()), ("form", pa.string()),
+        ("outcome", pa.string()), ("start_date", _D), ("end_date", _D),
+        ("dublin_indication", pa.bool_()), ("sex", pa.string()), ("birth_year", pa.int16()),
+        ("nationality", pa.string())]),
+    "cosm_stays": pa.schema([
+        ("stay_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
+        ("intake_date", _D), ("exit_date", _D), ("destination", pa.string()),
+        ("form", pa.string()), ("sex", pa.string()), ("birth_year", pa.int16()),
+        ("nationality", pa.string())]),
+    "shelter_places": pa.schema([("year", pa.int16()), ("places", pa.int32()),
+                                 ("protected_shelter_places", pa.int32())]),
+    "protected_shelter": pa.schema([
+        ("stay_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
+        ("intake_date", _D), ("exit_date", _D), ("destination", pa.string()),
+        ("sex", pa.string()), ("birth_year", pa.int16()), ("nationality", pa.string())]),
+    "nidos_guardianship": pa.schema([
+        ("guardianship_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
+        ("start_date", _D), ("end_date", _D), ("end_reason", pa.string()),
+        ("placement", pa.string()), ("sex", pa.string()), ("birth_year", pa.int16()),
+        ("nationality", pa.string())]),
+    "wmo_housing": pa.schema([
+        ("record_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
+        ("provision", pa.string()), ("start_date", _D), ("end_date", _D),
+        ("municipality", pa.string())]),
 }
 
 

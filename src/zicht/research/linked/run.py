@@ -89,6 +89,9 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
                       summary_years=spec.follow_up_years)
     timings["revictimisation_s"] = round(time.perf_counter() - t, 2)
     tick("done", 4, 4)
+    t = time.perf_counter()
+    route = _route_and_shelter(store)
+    timings["route_s"] = round(time.perf_counter() - t, 2)
     tables = (
         _population_table(store, "aid/population", "aid_victims", aid_pop,
                           "Police-registered trafficking victims in the aid analysis "
@@ -102,7 +105,7 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
                           f"analysis ({spec.rv_from}-{spec.rv_to})",
                           "Door de politie geregistreerde slachtoffers mensenhandel in de "
                           f"analyse van herhaald slachtofferschap ({spec.rv_from}-{spec.rv_to})"),
-        *rv.tables, *km,
+        *rv.tables, *km, *route,
     )
     spec_meta = {k: (v.isoformat() if isinstance(v, date) else v)
                  for k, v in asdict(spec).items() if k != "extra"}
@@ -121,6 +124,16 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
                    for t in rules.RULE_TABLES},
     }
     return LinkedResult(tables, (*aid.tests, *rv.tests), meta)
+
+
+def _route_and_shelter(store: ResearchStore) -> list[TableSpec]:
+    """The route chapter and the shelter tables (issue 15), when their sources exist."""
+    from zicht.research.route import ROUTE_SOURCES, route_tables, shelter_tables
+
+    tables = shelter_tables(store)
+    if all(store.has(s) for s in ROUTE_SOURCES):
+        tables += route_tables(store)
+    return tables
 
 
 def _population_table(store: ResearchStore, name: str, view: str, count: PopulationCount,

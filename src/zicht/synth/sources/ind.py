@@ -10,6 +10,7 @@ import pandas as pd
 
 from zicht.synth import params as P
 from zicht.synth.allocate import choose, pick_weighted
+from zicht.synth.sources.route import v_numbers
 from zicht.synth.traits import to_day
 
 _NON_EU = ("africa", "asia", "other_europe", "latin_america", "other_unknown")
@@ -65,4 +66,5 @@ def build_decisions(rng: np.random.Generator, persons: pd.DataFrame,
     d = pd.DataFrame(rows).sort_values(["decision_date", "person_id"], kind="stable")
     d = d.reset_index(drop=True)
     d["decision_id"] = [f"IND{i:08d}" for i in range(1, len(d) + 1)]
+    d["v_number"] = v_numbers(d["person_id"].to_numpy())
     return d, d[["decision_id", "person_id"]]
