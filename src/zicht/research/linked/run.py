@@ -129,7 +129,7 @@ def _population_table(store: ResearchStore, name: str, view: str, count: Populat
     rows: list[dict[str, Any]] = []
     linked = count.linked
     for breakdown, column in (("age_group", "age_group"), ("sex", "COALESCE(sex, 'unknown')"),
-                              ("form", "form")):
+                              ("form", "form"), ("form_detail", "form_detail")):
         for r in store.rows(f"SELECT {column} AS category, COUNT(*) AS persons FROM {view} "
                             f"GROUP BY 1 ORDER BY 1"):
             rows.append({"breakdown": breakdown, "category": str(r["category"]),
