@@ -43,19 +43,25 @@ SOURCE_SCHEMAS: dict[str, pa.Schema] = {
         ("incident_id", STR), ("person_pid", STR), ("role", STR), ("offence_code", STR),
         ("offence_group", STR), ("registration_date", DATE), ("offence_start", DATE),
         ("offence_end", DATE), ("police_unit", STR), ("victim_report", pa.bool_()),
+        ("nationality", STR),
+    ]),
+    "police_suspects": pa.schema([
+        ("suspect_id", STR), ("incident_id", STR), ("registration_date", DATE),
+        ("offence_code", STR), ("age_at_registration", pa.int16()), ("nationality", STR),
     ]),
     "justice_cases": pa.schema([
         ("case_id", STR), ("incident_id", STR), ("form", STR), ("incident_year", pa.int32()),
         ("suspect_known", pa.bool_()), ("victim_report", pa.bool_()),
         ("prosecution_year", pa.int32()), ("prosecution_decision", STR),
         ("court_year", pa.int32()), ("court_decision", STR),
-        ("unconditional_prison_days", pa.int32()),
+        ("unconditional_prison_days", pa.int32()), ("registering_agency", STR),
     ]),
     "chat_contacts": pa.schema([
         ("contact_id", STR), ("visitor_key", STR), ("contact_date", DATE),
         ("trafficking_question", pa.bool_()), ("about", STR), ("minor", pa.bool_()),
         ("forms", LIST), ("still_unsafe", pa.bool_()), ("duration", STR),
         ("parents_exploiters", pa.bool_()), ("several_perpetrators", pa.bool_()),
+        ("criminal_manner", STR), ("met_where", STR), ("first_disclosure", pa.bool_()),
     ]),
 }
 

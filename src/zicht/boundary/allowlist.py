@@ -87,7 +87,14 @@ SOURCE_ALLOW_LIST: dict[str, dict[str, Rule]] = {
         "incident_id": pseudonym("incident"), "bsn": PERSON, "role": KEEP,
         "offence_code": KEEP, "offence_group": KEEP, "registration_date": KEEP,
         "offence_start": KEEP, "offence_end": KEEP, "police_unit": KEEP,
-        "victim_report": KEEP,
+        "victim_report": KEEP, "nationality": KEEP,
+    },
+    # Suspects of an incident: no BSN; the age is the police's age at registration (no
+    # birth date crosses); the suspect number is the police's own record id.
+    "police_suspects": {
+        "suspect_id": pseudonym("suspect"), "incident_id": pseudonym("incident"),
+        "registration_date": KEEP, "offence_code": KEEP, "age_at_registration": KEEP,
+        "nationality": KEEP,
     },
     "ind_decisions": {
         "decision_id": pseudonym("decision"), "bsn": PERSON, "qualification": KEEP,
@@ -109,13 +116,15 @@ SOURCE_ALLOW_LIST: dict[str, dict[str, Rule]] = {
         "incident_year": KEEP, "suspect_known": KEEP, "victim_report": KEEP,
         "prosecution_year": KEEP, "prosecution_decision": KEEP, "court_year": KEEP,
         "court_decision": KEEP, "unconditional_prison_days": KEEP,
+        "registering_agency": KEEP,
     },
     # The chat service's contact number and visitor key are its own record ids.
     "chat_contacts": {
         "contact_id": pseudonym("chat_contact"), "visitor_key": pseudonym("chat_visitor"),
         "contact_date": KEEP, "trafficking_question": KEEP, "about": KEEP, "minor": KEEP,
         "forms": KEEP, "still_unsafe": KEEP, "duration": KEEP, "parents_exploiters": KEEP,
-        "several_perpetrators": KEEP,
+        "several_perpetrators": KEEP, "criminal_manner": KEEP, "met_where": KEEP,
+        "first_disclosure": KEEP,
     },
 }
 

@@ -279,7 +279,7 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
         Code("visible", "Visible sectors", "Zichtbare sectoren"),
         Code("less_visible", "Less visible sectors", "Minder zichtbare sectoren"),
     ),
-    "dublin_indication": YES_NO,
+    "dublin_indication": (*YES_NO, Code("unknown", "Unknown", "Onbekend")),
     "series": (
         Code("reflection_offers", "Reflection period offered", "Bedenktijd aangeboden"),
         Code("temporary_decisions", "Temporary residence decisions",
@@ -333,10 +333,12 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
         # each victim's route (issue 15)
         Code("dublin", "Dublin indication", "Dublinindicatie"),
         Code("origin_region", "Origin region", "Herkomstregio"),
+        Code("form_detail", "Form (domestic / cross-border)",
+             "Vorm (binnenlands / grensoverschrijdend)"),
     ),
     "category": (
         _TOTAL, Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig"),
-        *SEXES, *REPORTED_FORMS, *AGE_GROUPS,
+        *SEXES, *REPORTED_FORMS, *AGE_GROUPS, *FORMS[:2],
         Code("linked", "Linked", "Gekoppeld"),
         Code("person_not_in_register", "Not in the population register",
              "Niet in de basisregistratie personen"),
@@ -346,6 +348,30 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
         *CONSENT, *(r for r in ORIGIN_REGIONS if r.code != "unknown"),
     ),
     "age": (Code("minor", "Minor", "Minderjarig"), Code("adult", "Adult", "Meerderjarig")),
+    # Issue 14, "missing today": justice chain by agency, chat circumstances.
+    "registering_agency": (
+        Code("police", "Police", "Politie"),
+        Code("nla", "Labour inspectorate (NLA)", "Nederlandse Arbeidsinspectie (NLA)"),
+        Code("all", "All agencies", "Alle instanties"),
+    ),
+    "question": (
+        Code("criminal_manner", "Manner of criminal exploitation",
+             "Wijze van criminele uitbuiting"),
+        Code("met_where", "Where victim and exploiter met",
+             "Waar slachtoffer en uitbuiter elkaar ontmoetten"),
+        Code("first_disclosure", "First time the victim tells anyone",
+             "Eerste keer dat het slachtoffer het vertelt"),
+    ),
+    "answer": (
+        *CRIMINAL_MANNERS[:4],
+        Code("online", "Online", "Online"),
+        Code("school_or_work", "School or work", "School of werk"),
+        Code("neighbourhood", "Neighbourhood", "Buurt"),
+        Code("family", "Family", "Familie"),
+        Code("nightlife", "Nightlife", "Uitgaansleven"),
+        Code("yes", "Yes", "Ja"), Code("no", "No", "Nee"),
+        Code("other", "Other", "Overig"), Code("unknown", "Unknown", "Onbekend"),
+    ),
     "group": (Code("victims", "Victims", "Slachtoffers"),
               Code("controls", "Control group", "Controlegroep"),
               Code("minor_domestic_sexual", "Minors in domestic sexual exploitation",

@@ -154,6 +154,8 @@ TABLE_RULES: tuple[TableRule, ...] = (
     TableRule("anonymous_reports", "anonymous_reports", {"reports": "anonymous_report"}),
     TableRule("anonymous_reports_by_reporter", "anonymous_reports",
               {"reports": "anonymous_report"}),
+    # Dublin indication of registered victims (003 box in §2.3): the registry's own counts.
+    TableRule("dublin/*", "registered_victims"),
     TableRule("justice_chain/*", "justice_chain"),
     TableRule("chat/*", "chat"),
     TableRule("aid/*", "linked_microdata"),

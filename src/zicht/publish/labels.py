@@ -188,6 +188,20 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mean_days": ("Mean days", "Gemiddeld aantal dagen"),
     "median_days": ("Median days", "Mediaan aantal dagen"),
     "registered": ("Registered", "Geregistreerd"),
+    # Issue 14, "missing today"
+    "dublin_indication": ("Dublin indication", "Dublinindicatie"),
+    "african_dublin": ("African victims with a Dublin indication",
+                       "Afrikaanse slachtoffers met Dublinindicatie"),
+    "sector_unknown": ("Sector unknown", "Sector onbekend"),
+    "share_unknown": ("Sector unknown (%)", "Sector onbekend (%)"),
+    "registering_agency": ("Registering agency", "Registrerende instantie"),
+    "investigations": ("Investigations", "Opsporingsonderzoeken"),
+    "cases_share": ("Share of cases (%)", "Aandeel zaken (%)"),
+    "investigations_share": ("Share of investigations (%)",
+                             "Aandeel opsporingsonderzoeken (%)"),
+    "suspects": ("Suspects", "Verdachten"),
+    "question": ("Question", "Vraag"),
+    "answer": ("Answer", "Antwoord"),
 }
 
 #: The words of the report and dashboard themselves.

@@ -150,3 +150,13 @@ def wrap_order_by(sql: str) -> str:
     if last < 0:
         return sql
     return f"SELECT * FROM ({sql[:last]}) q {sql[last:]}"
+
+
+def has_columns(store: ResearchStore, view: str, *columns: str) -> bool:
+    """True when ``view`` exists and has every column in ``columns`` (newer tables read
+    columns that older extracts lack, and then skip or fall back)."""
+    if not store.has(view):
+        return False
+    cursor = store.con.execute(f"SELECT * FROM {view} LIMIT 0")
+    names = {d[0] for d in cursor.description or ()}
+    return set(columns) <= names

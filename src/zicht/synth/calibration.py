@@ -328,8 +328,14 @@ def calibrate(reports: pd.DataFrame, scale: float,
     for every target whose years were generated."""
     with np.errstate(divide="ignore", invalid="ignore"):
         got = compute_metrics(reports)
+    return compare(TARGETS, got, scale, years)
+
+
+def compare(targets: tuple[Target, ...], got: dict[str, float], scale: float,
+            years: list[int] | None = None) -> list[dict[str, Any]]:
+    """Calibration rows of ``targets`` against the generated metrics ``got``."""
     rows = []
-    for t in TARGETS:
+    for t in targets:
         if years is not None and not set(target_years(t.metric)) <= set(years):
             continue
         target = t.target * scale if t.kind == "total" else t.target

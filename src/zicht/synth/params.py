@@ -316,6 +316,26 @@ CONVICTION_RATE = {"default": 0.73, "labour": 0.60}
 UNCONDITIONAL_PRISON = 0.85
 PRISON_MEAN_DAYS = {"default": 670.0, "labour": 420.0}  # 1 y 10 m published overall
 NLA_CASE_SHARE = 0.04  # incidents from the labour inspectorate, not the police
+#: P(suspect known) of a labour case relative to other cases (see SUSPECT_KNOWN).
+SUSPECT_KNOWN_LABOUR_FACTOR = 0.55  # labour: 10% of cases, 6% of investigations
+#: Suspects registered with a trafficking incident (offender monitor, letter 002): a
+#: share of incidents has none; the others 1 + Poisson(extra). Under-23 share of
+#: offenders: 4 in 10 for domestic sexual exploitation (002, published); the other
+#: forms are older (not published: planted). Ages 15-22 / 23 + Gamma(2, 7) years.
+SUSPECT_REGISTERED = 0.75
+SUSPECT_EXTRA_MEAN = 0.4
+SUSPECT_UNDER23: dict[str, float] = {"domestic_sexual": 0.39, "cross_border_sexual": 0.15,
+                                     "labour": 0.08, "criminal": 0.30, "unknown": 0.20}
+#: Nationality of suspects per form (not published: planted, roughly the offender
+#: monitor's picture of Dutch domestic offenders and foreign cross-border networks).
+SUSPECT_NATIONALITY: dict[str, dict[str, float]] = {
+    "domestic_sexual": {"NL": .86, "MA": .04, "TR": .03, "SR": .03, "RO": .02, "": .02},
+    "cross_border_sexual": {"NL": .35, "RO": .15, "BG": .12, "HU": .10, "NG": .10,
+                            "CN": .05, "BR": .05, "": .08},
+    "labour": {"NL": .40, "PL": .15, "RO": .10, "CN": .10, "BG": .08, "IN": .07, "": .10},
+    "criminal": {"NL": .60, "MA": .10, "NG": .08, "RO": .07, "": .15},
+    "unknown": {"NL": .50, "RO": .10, "BG": .08, "NG": .07, "": .25},
+}
 
 # --- IND residence scheme (planted to give 2,095 users, 1,755 temporary decisions,
 # 1,072 in 2019-2020, 608 continued-residence decisions in 2016-2020) -----------------
@@ -333,6 +353,9 @@ IND_CONT_OUTCOME = {"granted": .6, "rejected": .3, "other": .1}
 IND_GROUND = {"cooperation": .4, "prosecution": .3, "humanitarian": .2, "other": .1}
 IND_DUBLIN: dict[int, float] = {2019: .72, 2020: .58}
 IND_DUBLIN_DEFAULT = .35
+#: Selection weight of a minor among residence-scheme users: "only 59 minors" of the
+#: 2,095 users of 2016-2020 (003 §2.4.3, 2.8%); Nigeria 788 (37.6%) holds unweighted.
+IND_MINOR_WEIGHT = 0.1
 
 # --- linked care and costs (planted effects of chapter 3) ---------------------------
 YOUTH_CARE_VICTIM_MINOR = 0.55  # within a year after the offence period (published)
@@ -379,6 +402,15 @@ CHAT_DURATION = {"lt_1y": .30, "1_5y": .33, "gt_5y": .23, "unknown": .14}
 CHAT_MINOR_SELF_2023 = 90
 CHAT_OTHER_VISITOR_RATIO = 2.0  # visitors without a trafficking question per one with
 CHAT_REPEAT_MEAN = 0.6  # Poisson mean of repeat contacts per visitor and year
+#: Manner of criminal exploitation told in the chat: "the largest part had to do with
+#: drug crime" (001, published as words only); the rest is planted.
+CHAT_CRIMINAL_MANNER = {"drugs": .60, "property": .12, "fraud": .10, "other": .10,
+                        "unknown": .08}
+#: Where victim and exploiter met, and whether the chat is the first time the victim
+#: tells anyone (001 asks; the figures are not in the seed text: planted).
+CHAT_MET_WHERE = {"online": .35, "school_or_work": .12, "neighbourhood": .13,
+                  "family": .16, "nightlife": .08, "other": .06, "unknown": .10}
+CHAT_FIRST_DISCLOSURE = 0.45
 
 
 def to_json() -> dict[str, Any]:

@@ -23,14 +23,14 @@ import numpy as np
 import pandas as pd
 
 from zicht.core.errors import ConfigError
-from zicht.synth import calibration, cohort, population, reports, writers
+from zicht.synth import calibration, calibration_sources, cohort, population, reports, writers
 from zicht.synth import params as P
-from zicht.synth.sources import care, chat, ind, justice, police, route
+from zicht.synth.sources import care, chat, ind, justice, police, route, suspects
 
 #: Fixed stream numbers (never ``hash()``, which is salted per process).
 STREAMS = {"registry": 1, "slots": 2, "resends": 3, "police": 4, "justice": 5, "ind": 6,
            "care": 7, "chat": 8, "population": 9, "register_rows": 10,
-           "names": 11, "route": 12}
+           "names": 11, "route": 12, "suspects": 13}
 Progress = Callable[[str, int, int], None]
 
 
@@ -122,8 +122,10 @@ def generate_world(spec: SynthSpec, progress: Progress | None = None) -> SynthRe
     persons.loc[bvh, "in_bvh"] = True
     _write_source(spec.out, "police_incidents", incidents.assign(
         bsn=incidents["bsn"].replace("", None)), res)
-    _write_source(spec.out, "justice_cases", justice.build_cases(rng_for("justice", 0),
-                                                                 incidents), res)
+    cases = justice.build_cases(rng_for("justice", 0), incidents)
+    _write_source(spec.out, "justice_cases", cases, res)
+    suspect_rows = suspects.build_suspects(rng_for("suspects", 0), incidents)
+    _write_source(spec.out, "police_suspects", suspect_rows, res)
     tick("IND and chat", len(years) + 1, steps)
     decisions, ind_truth = ind.build_decisions(rng_for("ind", 0), persons, spec.scale)
     _write_source(spec.out, "ind_decisions", decisions, res)
@@ -145,6 +147,8 @@ def generate_world(spec: SynthSpec, progress: Progress | None = None) -> SynthRe
     pd.concat(models, ignore_index=True).to_parquet(spec.out / "truth" / "capture_model.parquet",
                                                     index=False)
     res.calibration = calibration.calibrate(rep, spec.scale, years)
+    res.calibration += calibration_sources.calibrate_sources(
+        incidents, cases, suspect_rows, decisions, spec.scale, years)
     (spec.out / "calibration.json").write_text(json.dumps(res.calibration, indent=1) + "\n")
     tick("done", steps, steps)
     return res

@@ -24,7 +24,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("incident_id", pa.string()), ("bsn", pa.string()), ("role", pa.string()),
         ("offence_code", pa.string()), ("offence_group", pa.string()),
         ("registration_date", _D), ("offence_start", _D), ("offence_end", _D),
-        ("police_unit", pa.string()), ("victim_report", pa.bool_())]),
+        ("police_unit", pa.string()), ("victim_report", pa.bool_()),
+        ("nationality", pa.string())]),
+    "police_suspects": pa.schema([
+        ("suspect_id", pa.string()), ("incident_id", pa.string()),
+        ("registration_date", _D), ("offence_code", pa.string()),
+        ("age_at_registration", pa.int16()), ("nationality", pa.string())]),
     "ind_decisions": pa.schema([
         ("decision_id", pa.string()), ("bsn", pa.string()), ("qualification", pa.string()),
         ("procedure", pa.string()), ("decision_date", _D), ("outcome", pa.string()),
@@ -46,13 +51,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("incident_year", pa.int16()), ("suspect_known", pa.bool_()),
         ("victim_report", pa.bool_()), ("prosecution_year", pa.int16()),
         ("prosecution_decision", pa.string()), ("court_year", pa.int16()),
-        ("court_decision", pa.string()), ("unconditional_prison_days", pa.int64())]),
+        ("court_decision", pa.string()), ("unconditional_prison_days", pa.int64()),
+        ("registering_agency", pa.string())]),
     "chat_contacts": pa.schema([
         ("contact_id", pa.string()), ("visitor_key", pa.string()), ("contact_date", _D),
         ("trafficking_question", pa.bool_()), ("about", pa.string()), ("minor", pa.bool_()),
         ("forms", pa.list_(pa.string())), ("still_unsafe", pa.bool_()),
         ("duration", pa.string()), ("parents_exploiters", pa.bool_()),
-        ("several_perpetrators", pa.bool_())]),
+        ("several_perpetrators", pa.bool_()), ("criminal_manner", pa.string()),
+        ("met_where", pa.string()), ("first_disclosure", pa.bool_())]),
     # Routes (issue 15): each carries the foreigner number and the BSN where known.
     "reflection_offers": pa.schema([
         ("offer_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),

@@ -39,6 +39,8 @@ BREAKDOWNS: tuple[tuple[str, str], ...] = (
     ("minor_adult", "CASE WHEN minor THEN 'minor' ELSE 'adult' END"),
     ("sex", "COALESCE(sex, 'unknown')"),
     ("form", "form"),
+    # Chapter 3's own form (003 §3.2.1): domestic / cross-border sexual exploitation.
+    ("form_detail", "form_detail"),
 )
 YC_CATEGORIES = ("none", "without_stay_only", "with_stay_only", "with_and_without_stay")
 
@@ -124,7 +126,7 @@ def build_aid_persons(store: ResearchStore, *, control_year: int = 2019,
                         ["shelter", *[f"sh_{t.code}" for t in c.SHELTER_TYPES]])
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE aid_persons AS
-        SELECT pe.grp, pe.pid, v.minor, v.sex, v.form, v.age_group,
+        SELECT pe.grp, pe.pid, v.minor, v.sex, v.form, v.form_detail, v.age_group,
                {yc_cols}, {sh_cols}, k.mh_specialist_eur
         FROM aid_people pe
         JOIN aid_victims v ON v.person_pid = pe.victim_pid

@@ -31,7 +31,7 @@ from datetime import date
 
 from zicht.research import classify as cl
 from zicht.research.linked import rules
-from zicht.research.store import ResearchStore
+from zicht.research.store import ResearchStore, has_columns
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,14 @@ def build_aid_population(store: ResearchStore, aid_from: int, aid_to: int, *,
         raise ValueError(f"period_by must be 'offence_start' or 'registration_date', not "
                          f"{period_by!r}.")
     con = store.con
+    # The victim's nationality splits sexual exploitation (extracts before it: unknown).
+    nationality = ("nationality" if has_columns(store, "police_incidents", "nationality")
+                   else "CAST(NULL AS VARCHAR)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE aid_incidents AS
         SELECT incident_id, person_pid, offence_code, offence_start,
-               COALESCE(offence_end, offence_start) AS offence_end
+               COALESCE(offence_end, offence_start) AS offence_end,
+               {nationality} AS nationality
         FROM police_incidents
         WHERE role = 'victim' AND {rules.trafficking_sql()}
           AND {period_by} >= {_day(date(aid_from, 1, 1))}
@@ -106,9 +110,11 @@ def build_aid_population(store: ResearchStore, aid_from: int, aid_to: int, *,
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE aid_victims AS
         SELECT v.*, {cl.case_sql(rules.AGE_GROUP)} AS age_group, age < 18 AS minor,
-               {cl.case_sql(rules.POLICE_FORM)} AS form
+               {cl.case_sql(rules.POLICE_FORM)} AS form,
+               {cl.case_sql(rules.POLICE_FORM_DETAIL)} AS form_detail
         FROM (
             SELECT i.person_pid, i.incident_id, i.offence_code, i.offence_start,
+                   i.nationality,
                    i.offence_end, CAST(EXTRACT(YEAR FROM i.offence_start) AS INTEGER)
                        AS incident_year,
                    CAST(EXTRACT(YEAR FROM i.offence_end) AS INTEGER) AS end_year,

@@ -37,6 +37,25 @@ POLICE_FORM = RuleTable(
     ),
 )
 
+#: Chapter 3's form (003 §3.2.1): sexual exploitation split by the victim's nationality
+#: in the police registration, "and where it is unknown, the form is unknown too".
+POLICE_FORM_DETAIL = RuleTable(
+    "police_form_detail",
+    "Form from the police offence code, sexual exploitation split by nationality "
+    "(unknown nationality: unknown form)",
+    "Uitbuitingsvorm naar de feitcode, seksuele uitbuiting gesplitst naar nationaliteit "
+    "(onbekende nationaliteit: onbekende vorm)",
+    "victim (index incident)",
+    (
+        _labelled(c.FORMS, "domestic_sexual", "offence_code = 'F561' AND nationality = 'NL'"),
+        _labelled(c.FORMS, "cross_border_sexual",
+                  "offence_code = 'F561' AND nationality IS NOT NULL"),
+        _labelled(c.FORMS, "labour", "offence_code = 'F562'"),
+        _labelled(c.FORMS, "criminal", "offence_code = 'F563'"),
+        _labelled(c.FORMS, "unknown", "TRUE"),
+    ),
+)
+
 #: Sexual versus non-sexual exploitation (figure 4.6): the seed's split of known forms.
 SEXUAL_SPLIT = RuleTable(
     "sexual_split",
@@ -84,5 +103,5 @@ SPECIFIC_REVICTIMISATION = RuleTable(
 )
 
 #: Every rule table of the linked analyses, in documentation order.
-RULE_TABLES: tuple[RuleTable, ...] = (POLICE_FORM, SEXUAL_SPLIT, AGE_GROUP,
-                                      SPECIFIC_REVICTIMISATION)
+RULE_TABLES: tuple[RuleTable, ...] = (POLICE_FORM, POLICE_FORM_DETAIL, SEXUAL_SPLIT,
+                                      AGE_GROUP, SPECIFIC_REVICTIMISATION)

@@ -98,7 +98,8 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
                           f"(incident {spec.aid_from}-{spec.aid_to}, offence period ended "
                           f"before {spec.aid_to})",
                           "Door de politie geregistreerde slachtoffers mensenhandel in de "
-                          f"analyse van hulpverlening (incident {spec.aid_from}-{spec.aid_to})"),
+                          f"analyse van hulpverlening (incident {spec.aid_from}-{spec.aid_to})",
+                          with_form_detail=True),
         *aid.tables,
         _population_table(store, "revictimisation/population", "rv_victims", rv_pop,
                           "Police-registered trafficking victims in the revictimisation "
@@ -137,12 +138,16 @@ def _route_and_shelter(store: ResearchStore) -> list[TableSpec]:
 
 
 def _population_table(store: ResearchStore, name: str, view: str, count: PopulationCount,
-                      title_en: str, title_nl: str) -> TableSpec:
+                      title_en: str, title_nl: str, *,
+                      with_form_detail: bool = False) -> TableSpec:
     """Linked victims by minor/age group, sex and form, and the unlinkable ones."""
     rows: list[dict[str, Any]] = []
     linked = count.linked
-    for breakdown, column in (("age_group", "age_group"), ("sex", "COALESCE(sex, 'unknown')"),
-                              ("form", "form")):
+    breakdowns = [("age_group", "age_group"), ("sex", "COALESCE(sex, 'unknown')"),
+                  ("form", "form")]
+    if with_form_detail:  # chapter 3 splits sexual exploitation (003 §3.2.1)
+        breakdowns.append(("form_detail", "form_detail"))
+    for breakdown, column in breakdowns:
         for r in store.rows(f"SELECT {column} AS category, COUNT(*) AS persons FROM {view} "
                             f"GROUP BY 1 ORDER BY 1"):
             rows.append({"breakdown": breakdown, "category": str(r["category"]),

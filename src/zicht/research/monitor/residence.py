@@ -115,8 +115,10 @@ def figure_2_15(store: ResearchStore) -> list[TableSpec]:
         SELECT person_key, MIN(year) AS first_year, MIN(period) AS period,
                min_by(nationality, CASE WHEN nationality IS NOT NULL
                                         THEN decision_date END) AS nationality,
-               min_by(sex, CASE WHEN sex IS NOT NULL THEN decision_date END) AS sex
-        FROM (SELECT d.year, d.decision_date, d.nationality, d.sex, y.period,
+               min_by(sex, CASE WHEN sex IS NOT NULL THEN decision_date END) AS sex,
+               min_by(birth_year, CASE WHEN birth_year IS NOT NULL THEN decision_date END)
+                 AS birth_year
+        FROM (SELECT d.year, d.decision_date, d.nationality, d.sex, d.birth_year, y.period,
                      COALESCE(d.person_pid, 'decision:' || CAST(d.decision_id AS STRING))
                        AS person_key
               FROM {_decisions()} d

@@ -13,10 +13,15 @@ from zicht.core.table import TableSpec
 from zicht.research import classify as cl
 from zicht.research.monitor.base import build_base
 from zicht.research.monitor.chat import chat_tables
+from zicht.research.monitor.chat_circumstances import chat_circumstances
+from zicht.research.monitor.dublin import dublin_tables
 from zicht.research.monitor.justice import justice_tables
+from zicht.research.monitor.justice_detail import justice_detail_tables
+from zicht.research.monitor.labour_reporter import labour_sector_by_reporter
 from zicht.research.monitor.regional import regional_tables
 from zicht.research.monitor.registry import registry_figures
 from zicht.research.monitor.residence import residence_figures
+from zicht.research.monitor.residence_users import residence_users_tables
 from zicht.research.monitor.table import MonitorResult
 from zicht.research.store import ResearchStore
 
@@ -43,18 +48,22 @@ def compute_monitor(store: ResearchStore, options: MonitorOptions | None = None)
         )
     focus = options.focus_year or years[-1]
     tables: list[TableSpec] = registry_figures(store, focus)
+    tables += [labour_sector_by_reporter(store), *dublin_tables(store)]
     skipped: list[str] = []
     if store.has("ind_decisions"):
         tables += residence_figures(store)
+        tables += residence_users_tables(store)
     else:
         skipped.append("figures 2.11-2.15: no sources/ind_decisions.parquet")
     if store.has("police_incidents") or store.has("justice_cases"):
         tables += justice_tables(store)
+        tables += justice_detail_tables(store)
     for name in ("police_incidents", "justice_cases"):
         if not store.has(name):
             skipped.append(f"justice chain part: no sources/{name}.parquet")
     if store.has("chat_contacts"):
         tables += chat_tables(store)
+        tables += chat_circumstances(store)
     else:
         skipped.append("chat signals: no sources/chat_contacts.parquet")
     if options.regional:

@@ -24,7 +24,8 @@ def build_contacts(rng: np.random.Generator, persons: pd.DataFrame,
             rng, n_other, {"self": .7, "other": .3}), "minor": rng.random(n_other) < .35,
             "forms": [[] for _ in range(n_other)], "still_unsafe": False,
             "duration": "unknown", "parents_exploiters": False,
-            "several_perpetrators": False})
+            "several_perpetrators": False, "criminal_manner": None, "met_where": None,
+            "first_disclosure": None})
         vis = pd.concat([v, other], ignore_index=True)
         vis["visitor_key"] = [f"{x:016x}" for x in rng.integers(0, 2**63, len(vis))]
         # victims about themselves stand for hidden domestic victims of that year
@@ -75,8 +76,14 @@ def _visitors(rng: np.random.Generator, year: int, n: int, scale: float) -> pd.D
         return np.asarray(assign_exact(rng, n, {"y": share, "n": 1 - share}) == "y",
                           dtype=bool)
 
+    # The manner is told only where the chat is about criminal exploitation.
+    manner = np.asarray(assign_exact(rng, n, P.CHAT_CRIMINAL_MANNER), dtype=object)
+    manner[~criminal] = None
     return pd.DataFrame({"trafficking_question": True, "about": about, "minor": minor,
                          "forms": forms, "still_unsafe": flag(k["still_unsafe"]),
                          "duration": assign_exact(rng, n, P.CHAT_DURATION),
                          "parents_exploiters": flag(k["parents_exploiters"]),
-                         "several_perpetrators": flag(k["several_perpetrators"])})
+                         "several_perpetrators": flag(k["several_perpetrators"]),
+                         "criminal_manner": manner,
+                         "met_where": assign_exact(rng, n, P.CHAT_MET_WHERE),
+                         "first_disclosure": flag(P.CHAT_FIRST_DISCLOSURE)})

@@ -29,6 +29,7 @@ def build_decisions(rng: np.random.Generator, persons: pd.DataFrame,
     w = (1.0 + 5.0 * persons["in_police"].to_numpy()
          + (persons["group"].to_numpy() == "registered")
          + (persons["dublin"].to_numpy() == "yes"))
+    w = w * np.where(persons["age"].to_numpy() < 18, P.IND_MINOR_WEIGHT, 1.0)
     rows: list[dict[str, object]] = []
     for y in P.YEARS:
         pool = np.flatnonzero(eligible & (year == y))

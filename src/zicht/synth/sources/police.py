@@ -76,6 +76,8 @@ def build_incidents(rng: np.random.Generator, persons: pd.DataFrame,
         "offence_start": p["exploitation_start"].to_numpy(),
         "offence_end": np.minimum(p["exploitation_end"].to_numpy(), LAST_DAY),
         "police_unit": unit, "index": True,
+        # BVH records the victim's nationality: chapter 3 splits sexual exploitation by it
+        "nationality": p["nationality"].to_numpy(),
     })
     later = _revictimise(rng, p, reg, form, unit)
     inc = pd.concat([index, later], ignore_index=True)
@@ -111,7 +113,8 @@ def _revictimise(rng: np.random.Generator, p: pd.DataFrame, d0: np.ndarray, form
                          "offence_start": day - int(rng.integers(0, 60)),
                          "offence_end": day - int(rng.integers(0, 3)),
                          "police_unit": unit[i] if rng.random() < 0.7 else
-                         choose(rng, P.UNIT_WEIGHTS, 1)[0], "index": False})
+                         choose(rng, P.UNIT_WEIGHTS, 1)[0], "index": False,
+                         "nationality": p["nationality"].iat[i]})
     later = pd.DataFrame(rows)
     if later.empty:
         return later
