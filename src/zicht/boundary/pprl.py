@@ -39,6 +39,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -128,7 +129,8 @@ class ClkEncoder:
         self._masks.append(mask)
         return self._ids[token]
 
-    def _field(self, keys: Sequence[str | None], tokens_of: Callable[[str], list[str]], k: int) -> np.ndarray:
+    def _field(self, keys: Sequence[str | None], tokens_of: Callable[[str], list[str]],
+               k: int) -> np.ndarray:
         """One mask per row: the OR of its tokens' masks, computed once per distinct key."""
         codes, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
         ids: list[int] = []
@@ -139,7 +141,7 @@ class ClkEncoder:
         out = np.zeros((len(uniques) + 1, CLK_WORDS), dtype=np.uint64)  # last row: none
         if ids:
             table = np.stack(self._masks)
-            bounds = np.asarray(starts + [len(ids)])
+            bounds = np.asarray([*starts, len(ids)])
             filled = np.flatnonzero(np.diff(bounds) > 0)
             reduced = np.bitwise_or.reduceat(table[np.asarray(ids)], bounds[filled], axis=0)
             out[filled] = reduced
@@ -225,7 +227,7 @@ def _register_batches(path: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
     yield from reader.iter_batches(batch_size=batch_rows, columns=list(REGISTER_NAME_COLUMNS))
 
 
-def encode_register(names_file: Path, out_file: Path, key: PseudonymKey, *,
+def encode_register(names_file: Path, out_file: Path | IO[bytes], key: PseudonymKey, *,
                     batch_rows: int = 1_000_000) -> int:
     """The population-register holder's side: encode every resident of ``names_file``
     (``bsn, family_name, given_names, birth_date, sex``) into ``person_pid, pprl_block,
