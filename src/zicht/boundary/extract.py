@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -27,6 +28,7 @@ from sqlalchemy import Connection
 
 from zicht import __version__
 from zicht.boundary.allowlist import Rule, Transform, check_source_schema
+from zicht.boundary.pprl import encode_register, encode_victims
 from zicht.boundary.pseudonym import KEY_HELP, PseudonymKey, key_file_inside
 from zicht.core.config import get_settings
 from zicht.core.errors import ConfigError, ConflictError
@@ -80,12 +82,13 @@ def age_at(report: dt.date, birth: dt.date | None, year: int | None) -> int | No
 
 
 def _reports_table(conn: Connection, registry: Registry, key: PseudonymKey,
-                   actor: str) -> tuple[pa.Table, int]:
-    """The reports rows, and how many registered reports have no victim yet."""
+                   actor: str) -> tuple[pa.Table, int, pa.Table]:
+    """The reports rows, how many registered reports have no victim yet, and the
+    keyed encodings of victims without a BSN on any report (``docs/pprl.md``)."""
     table = read_reports(conn, registry.cipher, actor=actor, include_bsn=True)
     rows = table.select([
         "organisation", "report_ref", "anonymous", "erased_at", "victim_id", "bsn",
-        "birth_date", "birth_year", "report_date",
+        "birth_date", "birth_year", "report_date", "family_name", "given_names", "sex",
     ]).to_pylist()
     # A report whose identity was erased (consent withdrawn) is an anonymous report now.
     anonymous = [bool(r["anonymous"]) or r["erased_at"] is not None for r in rows]
@@ -108,7 +111,15 @@ def _reports_table(conn: Connection, registry: Registry, key: PseudonymKey,
     }
     columns = [data[f.name] if f.name in data else table.column(f.name).cast(f.type)
                for f in REPORT_SCHEMA]
-    return pa.Table.from_arrays(columns, schema=REPORT_SCHEMA), unlinked
+    # Names, birth dates and sex are encoded in memory and never written as values.
+    identities = pd.DataFrame({
+        "victim_pid": data["victim_pid"].to_pylist(),
+        "family_name": [r["family_name"] for r in rows],
+        "given_names": [r["given_names"] for r in rows],
+        "birth_date": births, "birth_year": years, "sex": [r["sex"] for r in rows],
+        "bsn": bsn})
+    encodings = encode_victims(identities, key)
+    return pa.Table.from_arrays(columns, schema=REPORT_SCHEMA), unlinked, encodings
 
 
 def _victims_table(reports: pa.Table) -> pa.Table:
@@ -215,8 +226,11 @@ def _sha256(path: Path) -> str:
 
 def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
                   sources_dir: Path | None = None, actor: str | None = None,
-                  progress: Tick | None = None) -> ExtractResult:
-    """Write the pseudonymised extract of ``registry`` to ``out_dir``."""
+                  progress: Tick | None = None,
+                  register_names: Path | None = None) -> ExtractResult:
+    """Write the pseudonymised extract of ``registry`` to ``out_dir``; with
+    ``register_names`` (the population-register holder's names file) also its keyed
+    encodings for linkage without a BSN (``docs/pprl.md``)."""
     tick = progress or no_progress
     if key_file_inside(out_dir, get_settings()):
         raise ConfigError(f"The pseudonym key file lies inside the extract directory "
@@ -225,10 +239,13 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
     for src in sources:  # refuse before anything is read or written
         check_source_schema(src.stem, pq.read_schema(src))
     private_dir(out_dir)
-    steps = 2 + len(sources)
+    if register_names is not None and not Path(register_names).is_file():
+        raise ConfigError(f"The register names file {register_names} does not exist.")
+    steps = 2 + len(sources) + (register_names is not None)
     tick("reading the registry", 0, steps)
     with registry.begin() as conn:
-        reports, unlinked = _reports_table(conn, registry, key, actor or cli_actor())
+        reports, unlinked, encodings = _reports_table(conn, registry, key,
+                                                      actor or cli_actor())
         if unlinked:
             raise ConflictError(
                 f"{unlinked} non-anonymous reports belong to no unique victim yet. Expected "
@@ -247,7 +264,17 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         "anonymous_reports": int(pc.sum(reports.column("anonymous")).as_py() or 0),
         "victims": victims.num_rows,
     }
-    files = ["reports.parquet", "victims.parquet"]
+    files = ["reports.parquet", "victims.parquet", "pprl/victims.parquet"]
+    private_dir(out_dir / "pprl")
+    with private_file(out_dir / "pprl" / "victims.parquet") as fh:
+        pq.write_table(encodings, fh)
+    counts["pprl_victim_encodings"] = encodings.num_rows
+    if register_names is not None:
+        tick("encoding the population register", steps - 1, steps)
+        with private_file(out_dir / "pprl" / "register.parquet") as fh:
+            counts["pprl_register_encodings"] = encode_register(Path(register_names), fh,
+                                                                key)
+        files.append("pprl/register.parquet")
     if sources_dir is not None:
         private_dir(out_dir / "sources")
         counts["sources"] = {}

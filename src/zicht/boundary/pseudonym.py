@@ -57,12 +57,16 @@ class PseudonymKey:
     def key_id(self) -> str:
         return hmac.digest(self.secret, b"zicht pseudonym key id", "sha256").hex()[:16]
 
+    def digest(self, kind: str, value: str) -> bytes:
+        """The full keyed digest of ``value`` in domain ``kind`` (the one rule every
+        pseudonym and every privacy-preserving encoding is made with)."""
+        return hmac.digest(self.secret, f"{kind}:{value}".encode(), "sha256")
+
     def pseudonym(self, kind: str, value: str | None) -> str | None:
         """The pseudonym of ``value`` in domain ``kind``; None stays None."""
         if value is None:
             return None
-        msg = f"{kind}:{value}".encode()
-        return hmac.digest(self.secret, msg, "sha256").hex()[:PSEUDONYM_HEX]
+        return self.digest(kind, value).hex()[:PSEUDONYM_HEX]
 
     def pseudonyms(self, kind: str, values: Iterable[str | None]) -> list[str | None]:
         """Pseudonyms of many values (one-shot C HMAC per value)."""

@@ -155,7 +155,9 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
         key = PseudonymKey.from_hex(key_path.read_text(), str(key_path))
         stage("extract", lambda tick: write_extract(registry, extract_dir, key,
                                                     sources_dir=world / "sources",
-                                                    progress=tick))
+                                                    progress=tick,
+                                                    register_names=world / "register"
+                                                    / "population_names.parquet"))
     finally:
         registry.dispose()
 

@@ -18,6 +18,10 @@ def extract(
     sources: Annotated[Path | None, typer.Option(
         "--sources", help="Directory of linked sources (*.parquet keyed by bsn) to "
         "pseudonymise with the same key.")] = None,
+    register_names: Annotated[Path | None, typer.Option(
+        "--register-names", help="The population-register holder's names file (bsn, "
+        "family_name, given_names, birth_date, sex; outside --sources): encoded with the "
+        "same key for linkage without a BSN (docs/pprl.md).")] = None,
 ) -> None:
     """Cross the boundary: write the pseudonymised research extract.
 
@@ -31,7 +35,8 @@ def extract(
     registry = open_registry(db)
     try:
         with progress_bar("extract") as tick:
-            result = write_extract(registry, out, key, sources_dir=sources, progress=tick)
+            result = write_extract(registry, out, key, sources_dir=sources, progress=tick,
+                                   register_names=register_names)
     finally:
         registry.dispose()
     console.print(result.summary())

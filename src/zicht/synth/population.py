@@ -5,6 +5,12 @@ fixed BSN (``bsn.bsn_for_slots``). Resident victims sit at random slots and carr
 their own sex, birth date and registration; their care and cost rows come from
 ``sources.care.victim_rows`` and are merged into the same chunk, so that row order
 does not give them away. Memory stays bounded by the chunk size.
+
+Every resident also has a name (``Chunk.names``, the register holder's own file for
+privacy-preserving linkage, ``docs/pprl.md``): resident victims their own, the others
+drawn from the name pools, Dutch for 88% and for the 12% born abroad from the pool of a
+nationality drawn uniformly from ``IMMIGRANT_NATIONALITIES``. Names draw from their own
+stream, so the register's other columns do not change with them.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from zicht.synth import geography as G
+from zicht.synth import names as N
 from zicht.synth import params as P
 from zicht.synth.sources import care
 from zicht.synth.traits import NULL_DAY, to_day
@@ -26,6 +33,10 @@ CHUNK = 1_000_000
 AGE_BANDS = (5.2, 5.5, 5.8, 6.0, 6.3, 6.3, 6.0, 6.1, 6.8, 7.5, 7.4, 6.8, 6.2, 6.0, 4.6,
              3.4, 2.4, 1.3, 0.5, 0.1)
 REF_DAY = to_day(dt.date(2016, 1, 1))
+#: Nationalities whose name pools residents born abroad draw from (uniformly).
+IMMIGRANT_NATIONALITIES = ("MA", "SR", "PL", "RO", "BG", "NG", "ER", "UA", "BR", "CN",
+                           "VN", "IN", "PT", "ES", "EG", "GH")
+NAME_COLUMNS = ("slot", "family_name", "given_names", "birth_date", "sex")
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class Chunk:
     youth_care: pd.DataFrame
     wmo_shelter: pd.DataFrame
     health_costs: pd.DataFrame
+    names: pd.DataFrame  # slot, family_name, given_names, birth_date, sex
 
 
 def population_size(population_scale: float, n_resident_victims: int) -> int:
@@ -55,6 +67,8 @@ def victim_rows_for_register(rng: np.random.Generator, residents: pd.DataFrame) 
         "municipality": residents["municipality"].to_numpy(),
         "registered_from": np.where(foreign, np.maximum(birth, arrival), birth),
         "registered_until": NULL_DAY,
+        "family_name": residents["family_name"].to_numpy(),
+        "given_names": residents["given_names"].to_numpy(),
     })
 
 
@@ -83,6 +97,8 @@ def generate_chunks(rng_for: Callable[[str, int], np.random.Generator], size: in
             "birth_date": birth, "municipality": codes[rng.choice(len(codes), n, p=mw)],
             "registered_from": np.where(immigrant, np.minimum(since, REF_DAY - 1), birth),
             "registered_until": until})
+        pop["family_name"], pop["given_names"] = _resident_names(
+            rng_for("register_names", k), immigrant, pop["sex"].to_numpy())
         in_chunk = (vslots >= a) & (vslots < b)
         is_victim = np.zeros(n, dtype=bool)
         is_victim[vslots[in_chunk] - a] = True
@@ -90,7 +106,12 @@ def generate_chunks(rng_for: Callable[[str, int], np.random.Generator], size: in
         pos = vrows["slot"].to_numpy() - a
         for col in pop.columns:
             arr = pop[col].to_numpy().copy()
-            arr[pos] = vrows[col].to_numpy()
+            values = vrows[col].to_numpy()
+            if col in ("family_name", "given_names"):  # victims never named keep a drawn name
+                named = values != ""
+                arr[pos[named]] = values[named]
+            else:
+                arr[pos] = values
             pop[col] = arr
         base = care.base_rows(rng, slot[~is_victim], birth[~is_victim])
         parts = {}
@@ -98,7 +119,16 @@ def generate_chunks(rng_for: Callable[[str, int], np.random.Generator], size: in
             extra = victim_sources[name]
             extra = extra[(extra["slot"] >= a) & (extra["slot"] < b)]
             parts[name] = _ordered(pd.concat([rows, extra], ignore_index=True), name)
-        yield Chunk(pop, parts["youth_care"], parts["wmo_shelter"], parts["health_costs"])
+        yield Chunk(pop.drop(columns=["family_name", "given_names"]), parts["youth_care"],
+                    parts["wmo_shelter"], parts["health_costs"], pop[list(NAME_COLUMNS)])
+
+
+def _resident_names(rng: np.random.Generator, immigrant: np.ndarray,
+                    sex: np.ndarray) -> tuple[list[str], list[str]]:
+    """Family and given names of residents (see the module docstring)."""
+    pool = np.array(IMMIGRANT_NATIONALITIES, dtype=object)
+    nationality = np.where(immigrant, pool[rng.integers(0, len(pool), len(sex))], "NL")
+    return N.draw_names(rng, nationality, sex)
 
 
 def _ordered(rows: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from zicht.synth.sources import care, chat, ind, justice, police, route, suspect
 #: Fixed stream numbers (never ``hash()``, which is salted per process).
 STREAMS = {"registry": 1, "slots": 2, "resends": 3, "police": 4, "justice": 5, "ind": 6,
            "care": 7, "chat": 8, "population": 9, "register_rows": 10,
-           "names": 11, "route": 12, "suspects": 13}
+           "names": 11, "route": 12, "suspects": 13, "register_names": 14}
 Progress = Callable[[str, int, int], None]
 
 
@@ -96,7 +96,7 @@ def generate_world(spec: SynthSpec, progress: Progress | None = None) -> SynthRe
     def rng_for(name: str, k: int) -> np.random.Generator:
         return stream(spec.seed, name, k)
 
-    for sub in ("registry", "sources", "truth"):
+    for sub in ("registry", "sources", "truth", "register"):
         (spec.out / sub).mkdir(parents=True, exist_ok=True)
     res = SynthResult(spec.out)
     pop_size = population.population_size(pop_scale, int(15 * 9000 * spec.scale))
@@ -172,6 +172,8 @@ def _write_population(out: Path, rng_for: Callable[[str, int], np.random.Generat
                       res: SynthResult, tick: Progress, done: int, steps: int) -> None:
     names = ("population", "youth_care", "wmo_shelter", "health_costs")
     files = {n: writers.writer(out / "sources" / f"{n}.parquet", n) for n in names}
+    # The register holder's names stay outside sources/: they never cross the boundary.
+    holder = writers.writer(out / "register" / "population_names.parquet", "register_names")
     n_chunks = -(-size // population.CHUNK)
     try:
         for k, chunk in enumerate(population.generate_chunks(rng_for, size, register,
@@ -182,8 +184,11 @@ def _write_population(out: Path, rng_for: Callable[[str, int], np.random.Generat
                 files[n].write_table(writers.to_table(df, n))
                 res.counts[f"sources/{n}.parquet"] = res.counts.get(
                     f"sources/{n}.parquet", 0) + len(df)
+            holder.write_table(writers.to_table(chunk.names, "register_names"))
+            res.counts["register/population_names.parquet"] = res.counts.get(
+                "register/population_names.parquet", 0) + len(chunk.names)
     finally:
-        for f in files.values():
+        for f in (*files.values(), holder):
             f.close()
 
 

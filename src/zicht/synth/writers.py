@@ -20,6 +20,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     "population": pa.schema([("bsn", pa.string()), ("sex", pa.string()), ("birth_date", _D),
                              ("municipality", pa.string()), ("registered_from", _D),
                              ("registered_until", _D)]),
+    # The population-register holder's own names file: never a source, never crosses;
+    # the holder encodes it for privacy-preserving linkage (docs/pprl.md).
+    "register_names": pa.schema([("bsn", pa.string()), ("family_name", pa.string()),
+                                 ("given_names", pa.string()), ("birth_date", _D),
+                                 ("sex", pa.string())]),
     "police_incidents": pa.schema([
         ("incident_id", pa.string()), ("bsn", pa.string()), ("role", pa.string()),
         ("offence_code", pa.string()), ("offence_group", pa.string()),

@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from zicht.core import codes as c
+from zicht.research.linked.populations import POPULATIONS
 
 #: Which code list labels a category column of the linked tables.
 #: Labels of the dimension values: one table for every output (``zicht.core.codes``).
@@ -156,6 +157,15 @@ def _tidy(name: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def _base_name(name: str) -> str:
+    """``aid/registry/shelter`` is drawn as ``aid/shelter`` is (the populations of
+    ``zicht.research.linked.populations``)."""
+    parts = name.split("/")
+    if len(parts) == 3 and parts[1] in POPULATIONS:
+        return f"{parts[0]}/{parts[2]}"
+    return name
+
+
 def write_linked_charts(tables: Mapping[str, tuple[Sequence[Mapping[str, Any]], str]],
                         svg_dir: Path, lang: str = "en") -> list[Path]:
     """Write the linked charts (share bars, Kaplan-Meier) for the released ``tables``
@@ -163,10 +173,11 @@ def write_linked_charts(tables: Mapping[str, tuple[Sequence[Mapping[str, Any]], 
     written = []
     for name, (rows, title) in tables.items():
         path = svg_dir / (name.replace("/", "_") + ".svg")
-        if name == "revictimisation/km_curve":
+        base = _base_name(name)
+        if base == "revictimisation/km_curve":
             written.append(write_km_chart(rows, path, title, lang))
-        elif name in SHARE_CHARTS and rows:
-            category, series = SHARE_CHARTS[name]
-            written.append(write_share_chart(_tidy(name, rows), path, category, series, title,
+        elif base in SHARE_CHARTS and rows:
+            category, series = SHARE_CHARTS[base]
+            written.append(write_share_chart(_tidy(base, rows), path, category, series, title,
                                              lang))
     return written

@@ -77,10 +77,13 @@ def draw_controls(
     per_victim: int = 1000,
     seed: int = 0,
     reference_date: date = date(2016, 1, 1),
+    exclude_registry: bool = False,
 ) -> ControlDraw:
     """Draw the matched controls of ``victims_table`` into the temp table ``aid_controls``
     (``control_pid, victim_pid, sex, birth_year``). ``victims_table`` needs the columns
-    ``person_pid, sex, birth_year``."""
+    ``person_pid, sex, birth_year``. ``exclude_registry`` also keeps the registry's
+    linked victims (``registry_links``) out, as the registry and union populations
+    need (their victims are not police-registered by definition)."""
     if per_victim < 1:
         raise ValueError(f"per_victim must be at least 1, got {per_victim}.")
     con = store.con
@@ -96,6 +99,7 @@ def draw_controls(
         CREATE OR REPLACE TEMP TABLE control_excluded AS
         SELECT DISTINCT person_pid FROM police_incidents
         WHERE person_pid IS NOT NULL AND {trafficking_sql()}
+        {"UNION SELECT person_pid FROM registry_links" if exclude_registry else ""}
     """)
     candidates = f"""
         SELECT p.person_pid, p.sex, p.birth_year,

@@ -56,6 +56,28 @@ POLICE_FORM_DETAIL = RuleTable(
     ),
 )
 
+#: The offence code a registry report stands for (issue 15: registry victims as events
+#: like police registrations): the first of sexual, labour, criminal, organ removal or
+#: other among the report's forms, else the general code F5293 (unknown form).
+REGISTRY_CODE = RuleTable(
+    "registry_code",
+    "Police offence code of a registry report, from its forms (first of sexual, labour, "
+    "criminal, organ removal or other)",
+    "Feitcode van de politie bij een melding, naar de uitbuitingsvormen (eerste van "
+    "seksueel, arbeid, crimineel, orgaanverwijdering of overig)",
+    "registry report",
+    (
+        Rule("F561", "Sexual exploitation", "Seksuele uitbuiting",
+             "list_contains(forms, 'sexual')"),
+        Rule("F562", "Labour exploitation", "Arbeidsuitbuiting", "list_contains(forms, 'labour')"),
+        Rule("F563", "Criminal exploitation", "Criminele uitbuiting",
+             "list_contains(forms, 'criminal')"),
+        Rule("F564", "Organ removal or other", "Orgaanverwijdering of overig",
+             "list_contains(forms, 'organ') OR list_contains(forms, 'other')"),
+        Rule("F5293", "Unknown form", "Onbekende vorm", "TRUE"),
+    ),
+)
+
 #: Sexual versus non-sexual exploitation (figure 4.6): the seed's split of known forms.
 SEXUAL_SPLIT = RuleTable(
     "sexual_split",
@@ -103,5 +125,5 @@ SPECIFIC_REVICTIMISATION = RuleTable(
 )
 
 #: Every rule table of the linked analyses, in documentation order.
-RULE_TABLES: tuple[RuleTable, ...] = (POLICE_FORM, POLICE_FORM_DETAIL, SEXUAL_SPLIT,
+RULE_TABLES: tuple[RuleTable, ...] = (POLICE_FORM, POLICE_FORM_DETAIL, REGISTRY_CODE, SEXUAL_SPLIT,
                                       AGE_GROUP, SPECIFIC_REVICTIMISATION)
