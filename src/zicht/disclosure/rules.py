@@ -148,6 +148,8 @@ TABLE_RULES: tuple[TableRule, ...] = (
     TableRule("anonymous_reports", "anonymous_reports", {"reports": "anonymous_report"}),
     TableRule("anonymous_reports_by_reporter", "anonymous_reports",
               {"reports": "anonymous_report"}),
+    # Trends of the registry's yearly counts (research/monitor/findings.py).
+    TableRule("findings/*", "registered_victims"),
     TableRule("justice_chain/*", "justice_chain"),
     TableRule("chat/*", "chat"),
     TableRule("aid/*", "linked_microdata"),

@@ -34,6 +34,8 @@ class ChapterRule:
 
 #: Rows match in order; the first match wins. A new chapter is a new row.
 CHAPTER_RULES: tuple[ChapterRule, ...] = (
+    # The summary's key findings (a table of trends, not a figure): no chapter shows it.
+    ChapterRule("summary", "monitor", r"^findings/"),
     ChapterRule("regional", "monitor", r"^regional/"),
     ChapterRule("justice_chain", "monitor", r"^justice_chain"),
     ChapterRule("chat", "monitor", r"^chat"),
@@ -94,6 +96,12 @@ def chapter_of(stage: str, table_name: str) -> str:
         if rule.stage == stage and re.search(rule.pattern, table_name):
             return rule.chapter
     return "signalling"
+
+
+def findings_tables(releases: Mapping[str, Release]) -> list[DisclosedTable]:
+    """The released tables of the summary's key findings (``findings/*``)."""
+    return [t for stage, release in releases.items() for t in release.tables
+            if chapter_of(stage, t.name) == "summary"]
 
 
 def stage_of(chapter: str) -> str:

@@ -36,6 +36,8 @@ class LinkedSpec:
     aid_period_by: str = "offence_start"  # or "registration_date"
     control_reference_date: date = date(2016, 1, 1)
     controls_per_victim: int = 1000
+    #: A stratum with too few residents repeats them (a small register, e.g. the demo's).
+    controls_with_replacement: bool = False
     control_year: int = 2019
     control_window: str = "started"
     rv_from: int = 2010
@@ -71,7 +73,8 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
     t = time.perf_counter()
     tick(f"drawing {spec.controls_per_victim:,} controls per victim", 1, 4)
     draw = draw_controls(store, per_victim=spec.controls_per_victim, seed=spec.seed,
-                         reference_date=spec.control_reference_date)
+                         reference_date=spec.control_reference_date,
+                         replacement=spec.controls_with_replacement)
     timings["controls_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     tick("aid against the controls", 2, 4)
@@ -112,7 +115,9 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
         "controls": {"victims": draw.victims, "strata": draw.strata,
                      "controls": draw.controls, "per_victim": draw.per_victim,
                      "seed": draw.seed, "reference_date": draw.reference_date.isoformat(),
-                     "shortfall": draw.shortfall},
+                     "shortfall": draw.shortfall,
+                     "distinct_controls": draw.distinct_controls,
+                     "with_replacement": draw.with_replacement},
         "timings": timings,
         "snapshot_id": store.manifest.get("snapshot_id"),
         "method": {t.name: {"en": t.en, "nl": t.nl, "unit": t.unit,

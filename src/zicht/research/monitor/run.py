@@ -13,9 +13,10 @@ from zicht.core.table import TableSpec
 from zicht.research import classify as cl
 from zicht.research.monitor.base import build_base
 from zicht.research.monitor.chat import chat_tables
+from zicht.research.monitor.findings import findings_table
 from zicht.research.monitor.justice import justice_tables
 from zicht.research.monitor.regional import regional_tables
-from zicht.research.monitor.registry import registry_figures
+from zicht.research.monitor.registry import SOURCE, registry_figures
 from zicht.research.monitor.residence import residence_figures
 from zicht.research.monitor.table import MonitorResult
 from zicht.research.store import ResearchStore
@@ -59,6 +60,10 @@ def compute_monitor(store: ResearchStore, options: MonitorOptions | None = None)
         skipped.append("chat signals: no sources/chat_contacts.parquet")
     if options.regional:
         tables += regional_tables(store)
+    # Trends on the exact counts, before the gate; released as a table like any other.
+    findings = findings_table(tables, source=SOURCE)
+    if findings is not None:
+        tables.append(findings)
     meta: dict[str, Any] = {
         "document": "monitor",
         "zicht_version": zicht.__version__,
