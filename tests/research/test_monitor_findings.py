@@ -62,3 +62,14 @@ def test_findings_table_passes_the_gate_exactly_as_registry_counts() -> None:
     released = apply_rules(table)
     assert released.policy == "registry"
     assert released.rows[0]["value_to"] == 25  # exact, as the seeds print registry counts
+
+
+def test_sexual_exploitation_sums_its_three_forms() -> None:
+    rows = [{"year": 2010 + i, "form": form, "victims": v}
+            for i in range(5)
+            for form, v in (("domestic_sexual", 10), ("cross_border_sexual", 20),
+                            ("sexual_unknown", 1), ("labour", 7))]
+    table = findings_table([TableSpec("figures/2.2", rows, ("victims",), "F", "F")])
+    assert table is not None
+    got = {r["series"]: r["value_to"] for r in table.rows}
+    assert got == {"sexual": 31, "labour": 7}  # no criminal rows: no sentence

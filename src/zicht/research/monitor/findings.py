@@ -40,22 +40,25 @@ MIN_YEARS = 5  # fewer years make no trend
 
 @dataclass(frozen=True)
 class Series:
-    """A yearly count of a released table: ``table`` rows matching ``match``, ``value``."""
+    """A yearly count of a table: the sum of ``value`` over the rows whose column has one
+    of the listed codes (``match``: column -> codes)."""
 
     code: str
     table: str
     value: str
-    match: tuple[tuple[str, str], ...] = ()
+    match: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 #: The series a reader of the seeds expects a sentence on (subjects in
 #: ``zicht.publish.labels.FINDING_SUBJECTS``).
 SERIES: tuple[Series, ...] = (
     Series("victims", "figures/2.1", "victims"),
-    Series("sexual", "figures/2.2", "victims", (("form", "sexual"),)),
-    Series("labour", "figures/2.2", "victims", (("form", "labour"),)),
-    Series("criminal", "figures/2.2", "victims", (("form", "criminal"),)),
-    Series("minors", "figures/2.8_total", "victims", (("age_group", "minor"),)),
+    # Sexual exploitation whatever its nationality (seed: 2,819 in 2016-2020, item 4).
+    Series("sexual", "figures/2.2", "victims",
+           (("form", ("domestic_sexual", "cross_border_sexual", "sexual_unknown")),)),
+    Series("labour", "figures/2.2", "victims", (("form", ("labour",)),)),
+    Series("criminal", "figures/2.2", "victims", (("form", ("criminal",)),)),
+    Series("minors", "figures/2.8_total", "victims", (("age_group", ("minor",)),)),
 )
 
 
@@ -135,7 +138,8 @@ def series_counts(series: Series, tables: Mapping[str, TableSpec]) -> dict[int, 
         return {}
     out: dict[int, float] = {}
     for row in table.rows:
-        if all(row.get(k) == v for k, v in series.match) and isinstance(row.get("year"), int):
+        if all(row.get(k) in codes for k, codes in series.match) \
+                and isinstance(row.get("year"), int):
             value = row.get(series.value)
             if value is not None:
                 out[row["year"]] = out.get(row["year"], 0.0) + float(value)
