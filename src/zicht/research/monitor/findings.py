@@ -155,7 +155,7 @@ def findings_table(tables: Sequence[TableSpec], source: str = "") -> TableSpec |
         if not counts:
             continue
         last = max(counts)
-        years = []  # the unbroken run of years up to the last
+        years: list[int] = []  # the unbroken run of years up to the last
         while last - len(years) in counts:
             years.insert(0, last - len(years))
         if len(years) < MIN_YEARS:
