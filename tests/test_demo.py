@@ -206,4 +206,4 @@ def test_the_dutch_edition_of_the_demo_has_no_english(demo_dir: Path) -> None:
     aid = html.split('<section id="ch-aid"', 1)[1].split("</section>", 1)[0]
     assert "per slachtoffer volgens de opzet" in aid
     # The cover names each chapter's period, never one for the whole report.
-    assert "Hulpverlening na mensenhandel: 2016-2020" in html
+    assert "Hulpverlening na mensenhandel (2016-2020)" in html

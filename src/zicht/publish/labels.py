@@ -8,6 +8,7 @@ few words of the report and dashboard themselves.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from babel import Locale
@@ -333,6 +334,8 @@ def test_category_label(category: str, lang: str = "en") -> str:
     column, _, code = category.partition("=")
     if code:
         return text("total", lang) if column == "total" else value_label(column, code, lang)
+    if category in COLUMNS:  # a test over a whole column, e.g. youth_care
+        return column_label(category, lang)
     for codes in (*CODE_LISTS.values(), c.YOUTH_CARE_TYPES, c.SHELTER_TYPES):
         if any(x.code == category for x in codes):
             return c.label(codes, category, lang)
@@ -343,8 +346,10 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     """How a cell of a dimension column reads: a code's label, a month's name."""
     if value is None:
         return "onbekend" if lang == "nl" else "unknown"
-    if column == "model":  # a formula of list codes: shown as it is
-        return str(value)
+    if column == "model":  # a formula of list codes: the Dutch edition names the lists
+        return str(value) if lang != "nl" else re.sub(
+            r"[a-z_]+", lambda m: c.label(c.REPORTERS, m.group(0), lang)
+            if any(r.code == m.group(0) for r in c.REPORTERS) else m.group(0), str(value))
     if column == "month" and isinstance(value, int) and 1 <= value <= 12:
         return _MONTHS["nl" if lang == "nl" else "en"][value - 1]
     table = CODE_LISTS.get(column)
