@@ -47,6 +47,7 @@ from zicht.publish.labels import (
     source_label,
     text,
 )
+from zicht.publish.periods import rows_period, with_period
 from zicht.publish.render import show_table
 from zicht.publish.summary import find_changes, headline
 from zicht.publish.tables import workbook_bytes
@@ -417,7 +418,9 @@ def _figure(dash: Dashboard, table: DisclosedTable, rows: Sequence[Mapping[str, 
     return {
         "id": "fig-" + slug,
         "name": table.name,
-        "title": table.title_nl if lang == "nl" else table.title_en,
+        # The period of the rows shown (the year filter narrows it).
+        "title": with_period(table.title_nl if lang == "nl" else table.title_en,
+                             rows_period(rows)),
         "svg": svg,
         "n": format_number(table.n, lang) if table.n is not None else None,
         "source": source_label(table.source, lang),
