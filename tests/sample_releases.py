@@ -113,7 +113,7 @@ def _monitor_tables(rng: random.Random, years: tuple[int, ...]) -> list[Disclose
              "victim_reports": rng.randint(5, 80), "summons_rate": round(rng.uniform(40, 70), 1)}
             for y in years for f in ("sexual", "labour", "criminal", "unknown")],
               ("incidents", "victim_reports"), "Criminal-justice chain by form",
-              "Strafrechtketen naar vorm", source="Police (BVH), prosecution service (OM)"),
+              "Strafrechtketen naar vorm", source="Justice chain (sources/justice_cases.parquet)"),
         _gate("chat/visitors", [{"year": y, "visitors": rng.randint(250, 350),
                                  "about_self": rng.randint(200, 290)} for y in years],
               ("visitors", "about_self"), "Unique chat visitors with a trafficking question",
@@ -148,7 +148,8 @@ def _reporter_rows(rng: random.Random, years: tuple[int, ...]) -> list[dict[str,
 
 
 def _linked_tables(rng: random.Random) -> list[DisclosedTable]:
-    src = "Statistics office, linked microdata"
+    src = ("Police incidents linked to youth care, Wmo shelter, health costs and the "
+           "population register (pseudonymised)")
     return [
         _gate("aid/youth_care", [
             {"group": g, "age": a, "persons": n, "with_youth_care": k}
@@ -186,4 +187,4 @@ def _estimate_tables(rng: random.Random, years: tuple[int, ...]) -> list[Disclos
     return [_gate("hidden_number/by_year", rows, ("observed",),
                   "Estimated number of victims per year (multiple systems estimation)",
                   "Geschat aantal slachtoffers per jaar (multiple systems estimation)",
-                  source="Registry reporter lists; zicht estimate")]
+                  source="registry extract (victim per report year)")]

@@ -67,3 +67,44 @@ def test_every_published_column_has_a_dutch_heading() -> None:
     assert not missing
     assert all(COLUMNS[c][1] != COLUMNS[c][0] or c in ("sector", "procedure", "cohort")
                or len(COLUMNS[c][0]) <= 2 for c in published), "an untranslated heading"
+
+
+#: English words that do not occur in Dutch text (words both languages write, such as
+#: "of", "over", "in", "extract", "IND", are left out on purpose), matched as whole
+#: words, case-sensitive.
+ENGLISH_WORDS = (
+    "the", "The", "and", "by", "with", "without", "from", "victims", "victim",
+    "share", "year", "years", "reports", "report", "total", "Total", "mean", "Mean",
+    "source", "Source", "registry", "only", "unknown", "Unknown", "persons",
+    "other", "Other", "known", "decisions", "controls", "group", "sexual", "labour",
+    "criminal", "police", "Police", "cases", "youth", "shelter", "care", "linked",
+    "estimate", "Breakdown", "Notes", "Figure", "Chapter", "whole", "period", "per year",
+    "fewer", "more than", "since", "significant", "Registry", "Chat", "contacts",
+    "chain", "incidents",
+)
+
+
+def english_in_dutch(html: str) -> list[str]:
+    """The English words in the reader's text of a Dutch report: everything but the
+    method annex (SQL and code lists as the code ran them), tags, styles and charts'
+    markup; chart labels (SVG text) are read too."""
+    import html as html_lib
+    import re
+
+    body = html.split('<section id="annex"', 1)[0]
+    body = re.sub(r"<style>.*?</style>", " ", body, flags=re.S)
+    body = re.sub(r"<code>.*?</code>", " ", body, flags=re.S)
+    words = html_lib.unescape(re.sub(r"<[^>]+>", "\n", body))
+    found = []
+    for line in words.splitlines():
+        for word in ENGLISH_WORDS:
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line):
+                found.append(f"{word!r} in {line.strip()[:120]!r}")
+    return found
+
+
+def test_sample_report_in_dutch_has_no_english(releases_dir: Path) -> None:
+    from zicht.publish.chapters import load_releases
+
+    html = render_html(load_releases(releases_dir), "nl", svgs={})
+    assert not english_in_dutch(html)

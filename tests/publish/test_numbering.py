@@ -58,3 +58,18 @@ def test_report_lists_the_seed_numbers(built_report: ReportFiles) -> None:
     own = {n: a for n, a in figures.items() if n.startswith("Z")}
     assert own["Z2.1"] == "fig-anonymous_reports"
     assert set(figures) - set(own) <= set(seed_numbers())
+
+
+def test_a_chapter_reads_in_the_seeds_order() -> None:
+    from zicht.publish.numbering import reading_order
+
+    got = reading_order(["anonymous_reports", "figures/2.10", "figures/2.2_overlap",
+                         "figures/2.2", "figures/2.1", "figures/2.9", "figures/2.4b",
+                         "figures/2.4a", "figures/2.10_form"])
+    assert got == ["figures/2.1", "figures/2.2", "figures/2.2_overlap", "figures/2.4a",
+                   "figures/2.4b", "figures/2.9", "figures/2.10", "figures/2.10_form",
+                   "anonymous_reports"]
+    # Chapter 3: the seed's 3.1 before 3.5 (not alphabetical), zicht's own last.
+    assert reading_order(["aid/mental_health_costs", "aid/shelter", "aid/youth_care",
+                          "aid/youth_care_crisis"]) == [
+        "aid/youth_care", "aid/youth_care_crisis", "aid/shelter", "aid/mental_health_costs"]

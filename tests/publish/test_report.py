@@ -67,7 +67,8 @@ def test_method_annex_comes_from_release_rules(built_report: ReportFiles,
 def test_linked_test_statistics_under_their_table(built_report: ReportFiles) -> None:
     html = built_report.html.read_text()
     block = html.split('id="fig-aid_youth_care"', 1)[1].split("</figure>", 1)[0]
-    assert "minor: χ²(5, N = 261.870) = 619,596, p &lt; ,001" in block
+    # the category in the edition's words, not its code ("minor")
+    assert "Minderjarig (&lt;18): χ²(5, N = 261.870) = 619,596, p &lt; ,001" in block
 
 
 def test_pdf_every_page_renders_and_matches_monitor_json(built_report: ReportFiles,

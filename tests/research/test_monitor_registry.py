@@ -3,6 +3,7 @@ hand-built extract where a wrong rule gives a different number."""
 
 from __future__ import annotations
 
+import pytest
 from monitor_extract import ExtractBuilder, RunMonitor, rows, value
 
 F = "figures/"
@@ -352,3 +353,32 @@ def test_sexual_exploitation_with_unknown_nationality_is_sexual(builder: Extract
                        "unknown": 1}
     # Figure 2.3_known counts every victim of sexual exploitation (the seed's n=2,819).
     assert value(res, F + "2.3_known", "victims", year=2020) == 7
+
+
+def test_period_chooses_the_years_of_chapter_2(builder: ExtractBuilder,
+                                               run_monitor: RunMonitor) -> None:
+    # Labour victims: one in 2018, two in 2019, three in 2020.
+    for year, n in ((2018, 1), (2019, 2), (2020, 3)):
+        for i in range(n):
+            builder.report(f"v{year}{i}", f"{year}-03-01", "police", ("labour",))
+    everything = run_monitor(builder)
+    assert everything.table(F + "2.4a").rows[0]["period"] == "2018-2020"
+    assert sum(r["victims"] for r in everything.table(F + "2.4a").rows) == 6
+    res = run_monitor(builder, period=(2019, 2020))
+    # 2.4a sums the period and names it; yearly figures keep its years; 2.4b/c its last.
+    a = res.table(F + "2.4a")
+    assert {r["period"] for r in a.rows} == {"2019-2020"}
+    assert sum(r["victims"] for r in a.rows) == 5
+    assert "2019-2020" in a.title_en and "2019-2020" in a.title_nl
+    assert [r["year"] for r in res.table(F + "2.1").rows] == [2019, 2020]
+    assert res.table(F + "2.4c").rows[0]["year"] == 2020
+    assert res.meta["years"] == [2019, 2020]
+
+
+def test_a_period_after_its_end_is_refused(builder: ExtractBuilder,
+                                           run_monitor: RunMonitor) -> None:
+    from zicht.core.errors import ConfigError
+
+    builder.report("v1", "2020-03-01", "police", ("labour",))
+    with pytest.raises(ConfigError, match="first year is after the last"):
+        run_monitor(builder, period=(2021, 2019))

@@ -40,7 +40,14 @@ from zicht.core.errors import (
 from zicht.core.roles import Role
 from zicht.disclosure import DisclosedTable
 from zicht.publish.chapters import CHAPTERS, table_slug
-from zicht.publish.labels import chapter_title, column_label, format_number, text
+from zicht.publish.labels import (
+    chapter_title,
+    column_label,
+    format_number,
+    source_label,
+    text,
+)
+from zicht.publish.periods import rows_period, with_period
 from zicht.publish.render import show_table
 from zicht.publish.summary import find_changes, headline
 from zicht.publish.tables import workbook_bytes
@@ -411,10 +418,12 @@ def _figure(dash: Dashboard, table: DisclosedTable, rows: Sequence[Mapping[str, 
     return {
         "id": "fig-" + slug,
         "name": table.name,
-        "title": table.title_nl if lang == "nl" else table.title_en,
+        # The period of the rows shown (the year filter narrows it).
+        "title": with_period(table.title_nl if lang == "nl" else table.title_en,
+                             rows_period(rows)),
         "svg": svg,
         "n": format_number(table.n, lang) if table.n is not None else None,
-        "source": table.source,
+        "source": source_label(table.source, lang),
         "notes": table.notes_in(lang),
         "policy": policy_text,
         "table": show_table(table, lang, rows=rows, max_rows=MAX_ROWS),

@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from zicht.core.defaults import DEFAULT_DATABASE_URL
+from zicht.core.errors import ConfigError
 
 app = typer.Typer(
     name="zicht",
@@ -25,3 +26,13 @@ DB_OPTION = typer.Option(
     help="Registry database URL: sqlite:///FILE or postgresql://USER@HOST/DB.",
     show_default=True,
 )
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``2010-2024`` -> (2010, 2024); ``2020`` -> (2020, 2020) (``--years``, ``--period``)."""
+    try:
+        lo, _, hi = text.partition("-")
+        return int(lo), int(hi or lo)
+    except ValueError:
+        raise ConfigError(f"Years '{text}' are not a range. Expected FROM-TO, e.g. "
+                          "2010-2024.") from None

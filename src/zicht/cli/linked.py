@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from zicht.cli.app import app, console
+from zicht.cli.app import app, console, parse_years
 from zicht.cli.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ def release_linked(result: LinkedResult, out_dir: Path, *, threshold: int | None
     meta = {k: v for k, v in result.meta.items() if k != "method"}
     controls = {k: v for k, v in meta["controls"].items() if k != "strata"}
     meta["controls"] = gate_statistics([controls], population="linked_microdata",
-                                       count_keys=("victims", "controls", "shortfall"),
+                                       count_keys=("victims", "controls", "shortfall",
+                                                   "distinct_controls"),
                                        threshold=threshold)[0]
 
     def workbook(release: Release, folder: Path) -> list[Path]:
@@ -70,6 +71,17 @@ def linked(
     controls_per_victim: Annotated[int | None, typer.Option(
         "--controls-per-victim", help="Matched controls per victim (default: 1,000, "
         "as in the seed).")] = None,
+    with_replacement: Annotated[bool, typer.Option(
+        "--controls-with-replacement/--controls-without-replacement",
+        help="A (sex, birth year) stratum with fewer residents than it needs repeats "
+        "them, so every victim gets --controls-per-victim controls (a small register); "
+        "the report states how many different residents they are.")] = False,
+    aid_period: Annotated[str | None, typer.Option(
+        "--aid-period", help="Incident years of chapter 3 (aid), FROM-TO; default "
+        "2016-2020 as in the seed.")] = None,
+    revictimisation_period: Annotated[str | None, typer.Option(
+        "--revictimisation-period", help="Index years of chapter 4 (revictimisation), "
+        "FROM-TO; default 2010-2020 as in the seed.")] = None,
     aid_period_by: Annotated[str | None, typer.Option(
         "--aid-period-by", help="Select chapter-3 incidents by 'offence_start' (the seed, "
         "the default) or 'registration_date'.")] = None,
@@ -86,7 +98,14 @@ def linked(
     spec = LinkedSpec()
     spec = replace(spec, seed=spec.seed if seed is None else seed,
                    controls_per_victim=controls_per_victim or spec.controls_per_victim,
-                   aid_period_by=aid_period_by or spec.aid_period_by)
+                   aid_period_by=aid_period_by or spec.aid_period_by,
+                   controls_with_replacement=with_replacement)
+    if aid_period:
+        spec = replace(spec, aid_from=parse_years(aid_period)[0],
+                       aid_to=parse_years(aid_period)[1])
+    if revictimisation_period:
+        spec = replace(spec, rv_from=parse_years(revictimisation_period)[0],
+                       rv_to=parse_years(revictimisation_period)[1])
     store = open_extract(extract, sources)
     try:
         with progress_bar("linked") as tick:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from zicht.cli.app import app, console
+from zicht.cli.app import app, console, parse_years
 
 if TYPE_CHECKING:
     from zicht.disclosure import Release
@@ -51,8 +51,12 @@ def monitor(
     out: Path = typer.Option(..., "--out", help="Output folder for the released monitor."),
     sources: Path | None = typer.Option(None, "--sources", help="Pseudonymised sources "
                                         "folder; default EXTRACT/sources when present."),
+    period: str | None = typer.Option(None, "--period", help="Years of chapter 2, FROM-TO "
+                                      "(e.g. 2010-2024): yearly figures up to the last "
+                                      "year, figures 2.4a and 2.15 summed over them; "
+                                      "default every year of the extract."),
     focus_year: int | None = typer.Option(None, "--focus-year", help="Year of figures "
-                                          "2.4b and 2.4c; default the last year."),
+                                          "2.4b and 2.4c; default the period's last year."),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write one SVG per table."),
 ) -> None:
     """Compute the monitor's figures from a research extract."""
@@ -63,7 +67,8 @@ def monitor(
     gate_parameters()  # a setting below the gate's floor is refused before any work
     store = open_extract(extract, sources)
     try:
-        result = compute_monitor(store, MonitorOptions(focus_year=focus_year))
+        result = compute_monitor(store, MonitorOptions(
+            focus_year=focus_year, period=parse_years(period) if period else None))
     finally:
         store.close()
     release = release_monitor(result, out, charts=charts)

@@ -6,18 +6,8 @@ from pathlib import Path
 
 import typer
 
-from zicht.cli.app import app, console
+from zicht.cli.app import app, console, parse_years
 from zicht.cli.progress import progress_bar
-from zicht.core.errors import ConfigError
-
-
-def _parse_years(text: str) -> tuple[int, int]:
-    try:
-        lo, _, hi = text.partition("-")
-        return int(lo), int(hi or lo)
-    except ValueError:
-        raise ConfigError(f"Years '{text}' are not a range. Expected FROM-TO, e.g. "
-                          "2010-2024.") from None
 
 
 @app.command("synth")
@@ -35,7 +25,7 @@ def synth(
     from zicht.synth import SynthSpec, generate_world
 
     spec = SynthSpec(out=out, seed=seed, scale=scale, population_scale=population_scale,
-                     years=_parse_years(years))
+                     years=parse_years(years))
     with progress_bar("synth") as tick:
         result = generate_world(spec, progress=tick)
     console.print(result.summary())

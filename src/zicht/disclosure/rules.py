@@ -156,6 +156,8 @@ TABLE_RULES: tuple[TableRule, ...] = (
               {"reports": "anonymous_report"}),
     # Dublin indication of registered victims (003 box in §2.3): the registry's own counts.
     TableRule("dublin/*", "registered_victims"),
+    # Trends of the registry's yearly counts (research/monitor/findings.py).
+    TableRule("findings/*", "registered_victims"),
     TableRule("justice_chain/*", "justice_chain"),
     TableRule("chat/*", "chat"),
     TableRule("aid/*", "linked_microdata"),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from zicht.core.errors import NotFoundError
 from zicht.disclosure import DisclosedTable, Release, load_release
+from zicht.publish.numbering import reading_order
 
 #: The research stages whose releases publication reads, in report order.
 STAGES: tuple[str, ...] = ("monitor", "linked", "estimate")
@@ -34,6 +35,8 @@ class ChapterRule:
 
 #: Rows match in order; the first match wins. A new chapter is a new row.
 CHAPTER_RULES: tuple[ChapterRule, ...] = (
+    # The summary's key findings (a table of trends, not a figure): no chapter shows it.
+    ChapterRule("summary", "monitor", r"^findings/"),
     ChapterRule("regional", "monitor", r"^regional/"),
     ChapterRule("justice_chain", "monitor", r"^justice_chain"),
     ChapterRule("chat", "monitor", r"^chat"),
@@ -98,13 +101,14 @@ def chapter_of(stage: str, table_name: str) -> str:
     return "signalling"
 
 
+def findings_tables(releases: Mapping[str, Release]) -> list[DisclosedTable]:
+    """The released tables of the summary's key findings (``findings/*``)."""
+    return [t for stage, release in releases.items() for t in release.tables
+            if chapter_of(stage, t.name) == "summary"]
+
+
 def stage_of(chapter: str) -> str:
     return next(r.stage for r in CHAPTER_RULES if r.chapter == chapter)
-
-
-def natural_key(name: str) -> list[object]:
-    """Sort ``figures/2.10`` after ``figures/2.9``."""
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
 def build_chapters(releases: Mapping[str, Release]) -> list[Chapter]:
@@ -116,9 +120,9 @@ def build_chapters(releases: Mapping[str, Release]) -> list[Chapter]:
         if release is None:
             chapters.append(Chapter(key, stage, None))
             continue
-        tables = [t for t in release.tables if chapter_of(stage, t.name) == key]
-        tables.sort(key=lambda t: natural_key(t.name))
-        chapters.append(Chapter(key, stage, tuple(tables)))
+        tables = {t.name: t for t in release.tables if chapter_of(stage, t.name) == key}
+        ordered = [tables[name] for name in reading_order(tables)]
+        chapters.append(Chapter(key, stage, tuple(ordered)))
     return chapters
 
 

@@ -33,6 +33,8 @@ from zicht.publish.labels import (
     code_order,
     column_label,
     format_number,
+    source_label,
+    text,
     value_label,
 )
 
@@ -408,7 +410,7 @@ def _footer(table: DisclosedTable, lang: str) -> str:
     if table.n is not None:
         parts.append(f"N = {table.n:,}".replace(",", "." if lang == "nl" else ","))
     if table.source:
-        parts.append(("Bron: " if lang == "nl" else "Source: ") + table.source)
+        parts.append(f"{text('source', lang)}: {source_label(table.source, lang)}")
     return ". ".join(parts)
 
 

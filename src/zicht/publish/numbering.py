@@ -13,6 +13,7 @@ reader never sees two figures 2.1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 #: Table name -> the seed's figure number (seed 003, list of figures).
@@ -36,6 +37,31 @@ SEED_FIGURES: dict[str, str] = {
 
 #: Prefix of zicht's own figure numbers.
 OWN_PREFIX = "Z"
+
+
+def _seed_key(number: str) -> tuple[int, int, str]:
+    """``2.4a`` -> (2, 4, "a"): the seed's order, 2.10 after 2.9."""
+    chapter, _, rest = number.partition(".")
+    digits = "".join(ch for ch in rest if ch.isdigit())
+    return int(chapter), int(digits), rest[len(digits):]
+
+
+def reading_order(names: Iterable[str]) -> list[str]:
+    """A chapter's tables as the seed reads: its figures in the seed's order, each
+    followed by its own sub-tables (``figures/2.2_overlap`` after 2.2), then zicht's own
+    tables by name (the anonymous reports after figure 2.15, not before 2.1)."""
+    def key(name: str) -> tuple[int, tuple[int, int, str], list[object]]:
+        base = max((s for s in SEED_FIGURES if name == s or name.startswith(s + "_")),
+                   key=len, default=None)
+        if base is None:
+            return 1, (0, 0, ""), _natural(name)
+        return 0, _seed_key(SEED_FIGURES[base]), [""] if name == base else _natural(name)
+
+    return sorted(names, key=key)
+
+
+def _natural(name: str) -> list[object]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
 def figure_numbers(chapter_number: int, names: Iterable[str]) -> dict[str, str]:

@@ -30,6 +30,7 @@ from zicht.publish.chapters import (
     Chapter,
     all_tables,
     build_chapters,
+    findings_tables,
     load_releases,
     table_slug,
 )
@@ -41,12 +42,20 @@ from zicht.publish.figures import (
     render_formats,
     render_svg,
 )
-from zicht.publish.labels import chapter_title, format_number, text
+from zicht.publish.labels import (
+    STAGE_NAMES,
+    chapter_title,
+    format_number,
+    source_label,
+    test_category_label,
+    text,
+)
 from zicht.publish.method import build_method
 from zicht.publish.numbering import figure_numbers
 from zicht.publish.pdf import write_pdf
+from zicht.publish.periods import chapter_period, table_period, with_period
 from zicht.publish.render import show_table
-from zicht.publish.summary import find_changes, headline
+from zicht.publish.summary import find_changes, headline, trend_sentences
 from zicht.publish.tables import write_tables
 
 #: Chapter numbers follow the seed monitor (2 signalling, 3 aid, 4 revictimisation).
@@ -100,11 +109,13 @@ def build_report(in_dir: Path, out_dir: Path, lang: str = "nl", *,
     drawn = render_charts(tables, lang)
     svgs = {name: _svg_element(d["svg"]) for name, d in drawn.items()}
     pngs = {name: d["png"] for name, d in drawn.items()}
+    periods = figure_periods(releases)
     figures: list[Path] = []
     for table in tables:
         path = fig_dir / (table_slug(table.name) + ".svg")
-        path.write_text(frame_svg(svgs[table.name], _title(table, lang),
-                                  chart_footer(table, lang)), encoding="utf-8")
+        title = with_period(_title(table, lang), periods.get(table.name, ""))
+        path.write_text(frame_svg(svgs[table.name], title, chart_footer(table, lang)),
+                        encoding="utf-8")
         figures.append(path)
     timings["charts"] = time.perf_counter() - t
 
@@ -170,16 +181,60 @@ def render_html(releases: Mapping[str, Release], lang: str,
         lang=lang,
         css=css,
         title=text("report_title", lang),
-        years=_years(tables),
+        periods=[(chapter_title(c.key, lang), period) for c, period in
+                 ((c, _chapter_period(c, releases)) for c in chapters if c.ran and c.tables)
+                 if period],
         headline=headline(tables, lang),
-        findings=[f.sentence(lang) for f in find_changes(tables, lang)],
-        chapters=[_chapter_context(c, lang, svgs, pngs or {}, _tests(releases, lang))
+        findings=(trend_sentences(findings_tables(releases), lang)
+                  or [f.sentence(lang) for f in find_changes(tables, lang)]),
+        chapters=[_chapter_context(c, lang, svgs, pngs or {}, _tests(releases, lang),
+                                   _chapter_period(c, releases),
+                                   chapter_intro(c.key, releases, lang))
                   for c in chapters],
         method=build_method(releases, lang),
-        releases=[_release_context(s, r) for s, r in releases.items()],
+        releases=[_release_context(s, r, lang) for s, r in releases.items()],
         generated=text("generated", lang, version=zicht.__version__,
                        date=dt.date.today().isoformat()),
     )
+
+
+def _chapter_period(chapter: Chapter, releases: Mapping[str, Release]) -> str:
+    return chapter_period(chapter.key, chapter.tables or (), releases)
+
+
+def chapter_intro(key: str, releases: Mapping[str, Release], lang: str) -> list[str]:
+    """What a reader must know before a chapter's figures: for chapter 3 the matched
+    control design and any shortfall against it (issue 14, item 8)."""
+    if key != "aid" or "linked" not in releases:
+        return []
+    controls = releases["linked"].document.get("meta", {}).get("controls", {})
+    victims, drawn = controls.get("victims"), controls.get("controls")
+    per_victim = controls.get("per_victim")
+    if not isinstance(victims, int) or not isinstance(drawn, int) or not per_victim:
+        return []
+    fields = {"victims": format_number(victims, lang), "controls": format_number(drawn, lang),
+              "per_victim": format_number(per_victim, lang),
+              "ratio": format_number(round(drawn / victims) if victims else 0, lang)}
+    lines = [text("controls_design", lang, **fields)]
+    distinct = controls.get("distinct_controls")
+    if controls.get("with_replacement") and isinstance(distinct, int) and distinct < drawn:
+        lines.append(text("controls_replacement", lang, distinct=format_number(distinct, lang),
+                          **fields))
+    shortfall = controls.get("shortfall")
+    if isinstance(shortfall, int) and shortfall > 0:
+        lines.append(text("controls_shortfall", lang,
+                          shortfall=format_number(shortfall, lang), **fields))
+    return lines
+
+
+def figure_periods(releases: Mapping[str, Release]) -> dict[str, str]:
+    """The period each table states (its own rows', else its chapter's)."""
+    out: dict[str, str] = {}
+    for chapter in build_chapters(releases):
+        period = _chapter_period(chapter, releases)
+        for table in chapter.tables or ():
+            out[table.name] = table_period(table, period)
+    return out
 
 
 def _tests(releases: Mapping[str, Release], lang: str) -> dict[str, list[str]]:
@@ -190,15 +245,16 @@ def _tests(releases: Mapping[str, Release], lang: str) -> dict[str, list[str]]:
         for test in release.document.get("tests") or ():
             if not isinstance(test, Mapping) or not test.get(f"text_{lang}"):
                 continue
-            category = f"{test['category']}: " if test.get("category") else ""
+            category = (f"{test_category_label(str(test['category']), lang)}: "
+                        if test.get("category") else "")
             out.setdefault(str(test.get("table")), []).append(
                 f"{category}{test[f'text_{lang}']}")
     return out
 
 
 def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
-                     pngs: Mapping[str, bytes], tests: Mapping[str, list[str]]
-                     ) -> dict[str, Any]:
+                     pngs: Mapping[str, bytes], tests: Mapping[str, list[str]],
+                     period: str = "", intro: Sequence[str] = ()) -> dict[str, Any]:
     number = CHAPTER_NUMBERS[chapter.key]
     figures = []
     listed = []
@@ -206,9 +262,10 @@ def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
     numbers = figure_numbers(number, (t.name for t in shown))
     for table in chapter.tables or ():
         if not in_report(table):
-            listed.append(_title(table, lang))
+            listed.append(with_period(_title(table, lang), table_period(table, period)))
             continue
-        context = _figure_context(table, lang, svgs.get(table.name, ""), numbers[table.name])
+        context = _figure_context(table, lang, svgs.get(table.name, ""), numbers[table.name],
+                                  table_period(table, period))
         context["tests"] = tests.get(table.name, [])
         if pngs.get(table.name):
             context["png"] = base64.b64encode(pngs[table.name]).decode()
@@ -217,6 +274,8 @@ def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
         "key": chapter.key,
         "number": number,
         "title": chapter_title(chapter.key, lang),
+        "period": period,
+        "intro": intro,
         "ran": chapter.ran,
         "not_run": text("not_run", lang, stage=chapter.stage),
         "figures": figures,
@@ -224,16 +283,18 @@ def _chapter_context(chapter: Chapter, lang: str, svgs: Mapping[str, str],
     }
 
 
-def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str) -> dict[str, Any]:
+def _figure_context(table: DisclosedTable, lang: str, svg: str, number: str,
+                    period: str = "") -> dict[str, Any]:
     policy_text = table.policy_text(lang)
     return {
         "id": "fig-" + table_slug(table.name),
         "name": table.name,
         "number": number,
-        "title": _title(table, lang),
+        "title": with_period(_title(table, lang), period),
+        "period": period,
         "svg": svg,
         "n": format_number(table.n, lang) if table.n is not None else None,
-        "source": table.source,
+        "source": source_label(table.source, lang),
         "notes": table.notes_in(lang),
         "policy": policy_text,
         "suppressed": text("suppressed", lang, threshold=table.threshold)
@@ -257,17 +318,10 @@ def _title(table: DisclosedTable, lang: str) -> str:
     return table.title_nl if lang == "nl" else table.title_en
 
 
-def _years(tables: list[DisclosedTable]) -> str:
-    years = sorted({r["year"] for t in tables for r in t.rows
-                    if isinstance(r.get("year"), int)})
-    if not years:
-        return ""
-    return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
-
-
-def _release_context(stage: str, release: Release) -> dict[str, Any]:
+def _release_context(stage: str, release: Release, lang: str) -> dict[str, Any]:
     meta = release.document.get("meta", {})
-    return {"stage": stage, "tables": len(release.tables),
+    en, nl = STAGE_NAMES.get(stage, (stage, stage))
+    return {"stage": nl if lang == "nl" else en, "tables": len(release.tables),
             "snapshot": meta.get("snapshot_id", ""),
             "version": meta.get("zicht_version", "")}
 

@@ -18,7 +18,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from zicht.disclosure import DisclosedTable, Release
-from zicht.publish.labels import column_label, format_number, text, value_label
+from zicht.publish.labels import column_label, format_number, source_label, text, value_label
 
 HEADER_ROW = 3  # 0-based: the headings are on spreadsheet row 4
 MAX_SHEET_NAME = 31
@@ -98,7 +98,7 @@ def _write_contents(ws: Any, tables: Sequence[DisclosedTable], names: Sequence[s
         ws.write(i, 1, _title(t, lang))
         if t.n is not None:
             ws.write_number(i, 2, t.n, styles["count"])
-        ws.write(i, 3, t.source)
+        ws.write(i, 3, source_label(t.source, lang))
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 70)
     ws.set_column(2, 2, 10)
@@ -109,7 +109,8 @@ def _write_sheet(ws: Any, table: DisclosedTable, rows: Sequence[Mapping[str, Any
                  styles: dict[str, Any], lang: str) -> None:
     ws.write(0, 0, _title(table, lang), styles["title"])
     n_text = f"N = {format_number(table.n, lang)}" if table.n is not None else ""
-    src = f"{text('source', lang)}: {table.source}" if table.source else ""
+    src = f"{text('source', lang)}: {source_label(table.source, lang)}" if table.source \
+        else ""
     ws.write(1, 0, ". ".join(p for p in (n_text, src) if p), styles["note"])
     # Suppressed cells by row object, so a filtered subset keeps its marks.
     marked = {(s.row, s.column) for s in table.suppressed}

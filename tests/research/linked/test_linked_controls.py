@@ -76,6 +76,28 @@ def test_a_small_stratum_reports_its_shortfall(tmp_path: Path) -> None:
     assert "shortfall 15" in draw.summary()
 
 
+def test_with_replacement_a_small_stratum_meets_the_design(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    draw = draw_controls(store, per_victim=20, seed=1, replacement=True)
+    # female 2000: 40 needed from 30 residents, each at most ceil(40/30) = 2 times;
+    # male 1990: 20 needed from 15, each at most 2 times. No shortfall.
+    assert (draw.controls, draw.shortfall) == (60, 0)
+    rows = _controls(store)
+    per_victim = {v: sum(1 for r in rows if r[1] == v) for v in ("V1", "V2", "V3")}
+    assert per_victim == {"V1": 20, "V2": 20, "V3": 20}
+    uses: dict[str, int] = {}
+    for pid, _victim, _sex, _birth in rows:
+        uses[pid] = uses.get(pid, 0) + 1
+    assert max(uses.values()) == 2
+    assert draw.distinct_controls == len(uses) <= 30 + 15
+    assert {pid[0] for pid in uses} <= {"F", "M"}  # still only residents of the stratum
+    # A stratum large enough is drawn exactly as without replacement.
+    draw_controls(store, per_victim=10, seed=1)
+    plain = _controls(store)
+    again = draw_controls(store, per_victim=10, seed=1, replacement=True)
+    assert _controls(store) == plain and again.distinct_controls == 30
+
+
 def test_per_victim_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         draw_controls(_store(tmp_path), per_victim=0)

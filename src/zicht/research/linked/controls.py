@@ -25,6 +25,13 @@ Residents who are themselves police-registered trafficking victims are not drawn
 controls (the seed is silent on this; a victim in the control group would dilute the
 contrast). A stratum with fewer candidates than it needs keeps all of them, and the
 shortfall is reported in ``ControlDraw.shortfall`` (never silently).
+
+With ``replacement=True`` a stratum with fewer candidates than it needs draws from its
+candidates each repeated ``ceil(need / available)`` times (copy ``k`` keyed
+``hash(pseudonym # seed # k)``), so the design's ``per_victim`` is met and a resident
+appears at most that many times: drawing with replacement, spread evenly. It serves a
+small population register (the demo's); ``distinct_controls`` says how many different
+residents the controls are, and the report states it (docs/linked.md).
 """
 
 from __future__ import annotations
@@ -49,6 +56,8 @@ class ControlDraw:
     seed: int
     reference_date: date
     shortfall: int  # controls that could not be drawn (strata too small)
+    distinct_controls: int = 0  # different residents among the controls
+    with_replacement: bool = False
 
     def summary(self) -> str:
         return (f"{self.controls:,} controls for {self.victims:,} victims in "
@@ -78,6 +87,7 @@ def draw_controls(
     seed: int = 0,
     reference_date: date = date(2016, 1, 1),
     exclude_registry: bool = False,
+    replacement: bool = False,
 ) -> ControlDraw:
     """Draw the matched controls of ``victims_table`` into the temp table ``aid_controls``
     (``control_pid, victim_pid, sex, birth_year``). ``victims_table`` needs the columns
@@ -115,14 +125,27 @@ def draw_controls(
     # window sort sees a few more rows than it keeps instead of the whole population.
     # The result is the same as ranking everything (the ``need`` smallest keys survive
     # the filter with certainty for all practical purposes, and it is checked).
+    copies = ("CAST(CEIL(s.need / c.available) AS BIGINT)" if replacement else "1")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE control_fraction AS
-        SELECT s.sex, s.birth_year, s.need, c.available,
-               LEAST(1.0, (s.need + 6 * sqrt(s.need) + 50) / c.available) AS fraction
-        FROM control_strata s
-        JOIN (SELECT sex, birth_year, COUNT(*) AS available FROM ({candidates}) x
-              GROUP BY sex, birth_year) c USING (sex, birth_year)
+        SELECT *, LEAST(1.0, (need + 6 * sqrt(need) + 50) / (available * copies)) AS fraction
+        FROM (SELECT s.sex, s.birth_year, s.need, c.available,
+                     GREATEST(1, {copies}) AS copies
+              FROM control_strata s
+              JOIN (SELECT sex, birth_year, COUNT(*) AS available FROM ({candidates}) x
+                    GROUP BY sex, birth_year) c USING (sex, birth_year)) t
     """)
+    # Copy 0 keeps the key of a draw without replacement; copies 1.. get their own.
+    pool = f"""
+        SELECT c.person_pid, c.sex, c.birth_year,
+               CASE WHEN k.copy = 0 THEN c.h
+                    ELSE hash(c.person_pid || '#' || '{seed_text}' || '#' || k.copy) END AS h
+        FROM ({candidates}) c
+        JOIN control_fraction f ON c.sex = f.sex AND c.birth_year = f.birth_year
+        JOIN (SELECT range AS copy FROM range((SELECT COALESCE(MAX(copies), 1)
+                                               FROM control_fraction))) k
+          ON k.copy < f.copies
+    """
     for prefilter in (True, False):
         keep = ("AND (f.fraction >= 1.0 OR c.h < CAST(f.fraction * 18446744073709551615.0 "
                 "AS UBIGINT))") if prefilter else ""
@@ -133,7 +156,7 @@ def draw_controls(
                 SELECT c.person_pid, c.sex, c.birth_year, f.need,
                        row_number() OVER (PARTITION BY c.sex, c.birth_year
                                           ORDER BY c.h, c.person_pid) AS rank
-                FROM ({candidates}) c
+                FROM ({pool}) c
                 JOIN control_fraction f ON c.sex = f.sex AND c.birth_year = f.birth_year
                 WHERE TRUE {keep}
             ) ranked
@@ -143,7 +166,7 @@ def draw_controls(
             SELECT COUNT(*) FROM control_fraction f
             LEFT JOIN (SELECT sex, birth_year, COUNT(*) AS drawn FROM control_draw
                        GROUP BY sex, birth_year) d USING (sex, birth_year)
-            WHERE COALESCE(d.drawn, 0) < LEAST(f.need, f.available)
+            WHERE COALESCE(d.drawn, 0) < LEAST(f.need, f.available * f.copies)
         """).fetchone()
         if short is None or short[0] == 0:
             break  # every stratum got what it could get; else rank everything
@@ -164,8 +187,9 @@ def draw_controls(
     victims, strata, need = con.execute(
         "SELECT COALESCE(SUM(victims), 0), COUNT(*), COALESCE(SUM(need), 0) "
         "FROM control_strata").fetchone() or (0, 0, 0)
-    drawn = con.execute(f"SELECT COUNT(*) FROM {CONTROLS_TABLE}").fetchone()
-    controls = int(drawn[0]) if drawn else 0
+    drawn = con.execute(f"SELECT COUNT(*), COUNT(DISTINCT control_pid) "
+                        f"FROM {CONTROLS_TABLE}").fetchone() or (0, 0)
+    controls = int(drawn[0])
     con.execute("DROP TABLE IF EXISTS control_draw")
     return ControlDraw(int(victims), int(strata), controls, per_victim, int(seed),
-                       reference_date, int(need) - controls)
+                       reference_date, int(need) - controls, int(drawn[1]), replacement)

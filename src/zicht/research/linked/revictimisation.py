@@ -155,6 +155,14 @@ def _time_to_first(store: ResearchStore, name: str, years: int) -> TableSpec:
         n=n, shares={"median_days": "persons", "mean_days": "persons", "sd_days": "persons"})
 
 
+def _labels(column: str, codes: Sequence[str], lang: str) -> str:
+    """The codes as a reader reads them (the column's code list), e.g. "Seksueel, Niet-
+    seksueel" rather than "sexual, non_sexual"."""
+    table = {"age_group": c.AGE_GROUPS, "sex": c.SEXES}.get(column) \
+        or c.DIMENSION_LABELS.get(column, ())
+    return ", ".join(c.label(table, code, lang) for code in codes)
+
+
 def _by_group(store: ResearchStore, name: str, table_name: str, column: str,
               tested: Sequence[str], title_en: str, title_nl: str
               ) -> tuple[TableSpec, list[ChiSquare]]:
@@ -173,8 +181,8 @@ def _by_group(store: ResearchStore, name: str, table_name: str, column: str,
     n = sum(counts.values())
     table = linked_table(table_name, tuple(rows), ("persons",), title_en, title_nl, n=n,
                         shares={"share": "persons"},
-                        notes=f"Chi-square test over {', '.join(tested)} only.",
-                        notes_nl=f"Chikwadraattoets alleen over {', '.join(tested)}.")
+                        notes=f"Chi-square test over {_labels(column, tested, 'en')} only.",
+                        notes_nl=f"Chikwadraattoets alleen over {_labels(column, tested, 'nl')}.")
     return table, [test] if test else []
 
 

@@ -41,6 +41,8 @@ class LinkedSpec:
     aid_period_by: str = "offence_start"  # or "registration_date"
     control_reference_date: date = date(2016, 1, 1)
     controls_per_victim: int = 1000
+    #: A stratum with too few residents repeats them (a small register, e.g. the demo's).
+    controls_with_replacement: bool = False
     control_year: int = 2019
     control_window: str = "started"
     rv_from: int = 2010
@@ -107,7 +109,9 @@ def run_linked(store: ResearchStore, spec: LinkedSpec | None = None, *,
         "controls": {"victims": draw.victims, "strata": draw.strata,
                      "controls": draw.controls, "per_victim": draw.per_victim,
                      "seed": draw.seed, "reference_date": draw.reference_date.isoformat(),
-                     "shortfall": draw.shortfall},
+                     "shortfall": draw.shortfall,
+                     "distinct_controls": draw.distinct_controls,
+                     "with_replacement": draw.with_replacement},
         "populations": {p: {"aid_victims": a.linked, "revictimisation_victims": r.linked,
                             "controls": draws[p].controls, "shortfall": draws[p].shortfall}
                         for p, (a, r) in counts.items()},
@@ -165,7 +169,8 @@ def _run_population(store: ResearchStore, spec: LinkedSpec, population: str,
     tick(f"{population}: drawing {spec.controls_per_victim:,} controls per victim", 1, 4)
     draw = draw_controls(store, per_victim=spec.controls_per_victim, seed=spec.seed,
                          reference_date=spec.control_reference_date,
-                         exclude_registry=population != "police")
+                         exclude_registry=population != "police",
+                         replacement=spec.controls_with_replacement)
     timings[f"{population}_controls_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     tick(f"{population}: aid against the controls", 2, 4)

@@ -18,6 +18,7 @@ from zicht.research.monitor.table import (
     make_table,
     order_by_codes,
     share_sql,
+    window_sql,
 )
 from zicht.research.store import ResearchStore
 
@@ -136,16 +137,19 @@ def figure_2_3(store: ResearchStore) -> list[TableSpec]:
     ]
 
 
-def figure_2_4(store: ResearchStore, focus_year: int) -> list[TableSpec]:
+def figure_2_4(store: ResearchStore, focus_year: int,
+               period: tuple[int, int] | None = None) -> list[TableSpec]:
+    """Figure 2.4a over ``period`` (default every year), 2.4b/c in ``focus_year``."""
     sectors = (*(s.code for s in c.LABOUR_SECTORS), "unknown")
-    period = store.rows("""
+    found = store.rows(f"""
         SELECT CAST(MIN(year) AS STRING) || '-' || CAST(MAX(year) AS STRING) AS period
-        FROM sector_cube x WHERE has_labour""")
-    label = period[0]["period"] if period and period[0]["period"] else ""
+        FROM sector_cube x WHERE has_labour {window_sql(period)}""")
+    label = found[0]["period"] if found and found[0]["period"] else ""
     rows_a = store.rows(f"""
         SELECT '{label}' AS period, labour_sector_code AS sector, {N} AS victims,
                {share_sql(N, None)} AS share
-        FROM sector_cube x WHERE has_labour GROUP BY labour_sector_code
+        FROM sector_cube x WHERE has_labour {window_sql(period)}
+        GROUP BY labour_sector_code
         ORDER BY {_o('sector', sectors)}""")
     rows_b = store.rows(f"""
         SELECT year, first_month AS month, {N} AS victims
@@ -158,8 +162,8 @@ def figure_2_4(store: ResearchStore, focus_year: int) -> list[TableSpec]:
         GROUP BY year, labour_sector_code ORDER BY {_o('sector', sectors)}""")
     return [
         make_table(rows_a, "figures/2.4a", ("victims",),
-                   "Victims of labour exploitation by sector, whole period",
-                   "Slachtoffers van arbeidsuitbuiting naar sector, hele periode",
+                   f"Victims of labour exploitation by sector, {label}",
+                   f"Slachtoffers van arbeidsuitbuiting naar sector, {label}",
                    source=SOURCE, shares=SHARE,
                    notes="With several sectors the rarer sector wins; 'other work' last.",
                    notes_nl="Bij meerdere sectoren telt de zeldzamere; 'overig werk' als "
@@ -371,14 +375,16 @@ def anonymous_reports(store: ResearchStore) -> list[TableSpec]:
     ]
 
 
-def registry_figures(store: ResearchStore, focus_year: int) -> list[TableSpec]:
-    """Every registry figure (2.1-2.10 and the anonymous reports)."""
+def registry_figures(store: ResearchStore, focus_year: int,
+                     period: tuple[int, int] | None = None) -> list[TableSpec]:
+    """Every registry figure (2.1-2.10 and the anonymous reports); figure 2.4a sums
+    ``period`` (the yearly figures are cut to it by ``compute_monitor``)."""
     build_sector_cube(store)
     return [
         figure_2_1(store),
         *figure_2_2(store),
         *figure_2_3(store),
-        *figure_2_4(store, focus_year),
+        *figure_2_4(store, focus_year, period),
         figure_2_5(store),
         *figures_2_6_to_2_8(store),
         *figure_2_9(store),

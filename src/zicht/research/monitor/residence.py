@@ -16,6 +16,7 @@ from zicht.research.monitor.table import (
     make_table,
     order_by_codes,
     share_sql,
+    window_sql,
 )
 from zicht.research.store import ResearchStore
 
@@ -103,7 +104,10 @@ def figures_2_12_to_2_14(store: ResearchStore) -> list[TableSpec]:
     ]
 
 
-def figure_2_15(store: ResearchStore) -> list[TableSpec]:
+def figure_2_15(store: ResearchStore,
+                period: tuple[int, int] | None = None) -> list[TableSpec]:
+    """Unique users over ``period`` (default every year of decisions)."""
+    window = window_sql(period)
     regions = tuple(r.code for r in c.ORIGIN_REGIONS)
     origin_rules = tuple(
         r if r.code != "netherlands" else cl.Rule(r.code, r.en, r.nl, "nationality = 'NL'")
@@ -124,8 +128,8 @@ def figure_2_15(store: ResearchStore) -> list[TableSpec]:
               FROM {_decisions()} d
               CROSS JOIN (SELECT CAST(MIN(year) AS STRING) || '-' ||
                                  CAST(MAX(year) AS STRING) AS period
-                          FROM {_decisions()} e WHERE procedure_code <> 'other') y
-              WHERE d.procedure_code <> 'other') x
+                          FROM {_decisions()} e WHERE procedure_code <> 'other' {window}) y
+              WHERE d.procedure_code <> 'other' {window_sql(period, 'd.year')}) x
         GROUP BY person_key""")
     persons = "residence_persons"
     rows = store.rows(f"""
@@ -144,20 +148,22 @@ def figure_2_15(store: ResearchStore) -> list[TableSpec]:
     note_nl = ("Unieke personen met een bedenktijd, tijdelijk of voortgezet verblijf waarover "
                "in de periode is beslist; een beslissing zonder persoonspseudoniem telt als "
                "een persoon.")
+    label = str(rows[0]["period"]) if rows and rows[0].get("period") else ""
     return [
         make_table(rows, "figures/2.15", ("persons",),
-                   "Origin region of residence-scheme users, whole period",
-                   "Herkomstregio van gebruikers van de verblijfsregeling, hele periode",
+                   f"Origin region of residence-scheme users, {label}",
+                   f"Herkomstregio van gebruikers van de verblijfsregeling, {label}",
                    source=SOURCE, shares={"share": "persons"}, notes=note,
                    notes_nl=note_nl),
         make_table(by_sex, "figures/2.15_sex", ("persons",),
-                   "Sex of residence-scheme users, whole period",
-                   "Geslacht van gebruikers van de verblijfsregeling, hele periode",
+                   f"Sex of residence-scheme users, {label}",
+                   f"Geslacht van gebruikers van de verblijfsregeling, {label}",
                    source=SOURCE, shares={"share": "persons"}, notes=note,
                    notes_nl=note_nl),
     ]
 
 
-def residence_figures(store: ResearchStore) -> list[TableSpec]:
-    """Figures 2.11-2.15 (needs the ``ind_decisions`` source)."""
-    return [figure_2_11(store), *figures_2_12_to_2_14(store), *figure_2_15(store)]
+def residence_figures(store: ResearchStore,
+                      period: tuple[int, int] | None = None) -> list[TableSpec]:
+    """Figures 2.11-2.15 (needs the ``ind_decisions`` source); 2.15 sums ``period``."""
+    return [figure_2_11(store), *figures_2_12_to_2_14(store), *figure_2_15(store, period)]

@@ -73,3 +73,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+def window_sql(period: tuple[int, int] | None, column: str = "year") -> str:
+    """``AND column BETWEEN first AND last`` for a chosen period; nothing for all years."""
+    return "" if period is None else \
+        f"AND {column} BETWEEN {int(period[0])} AND {int(period[1])}"
