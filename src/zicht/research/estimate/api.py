@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import scipy
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.bootstrap import SelectSpec, run_selection
@@ -251,13 +250,11 @@ def _warnings(table: CaptureTable, sel: Selection, method: str, reps: int) -> li
 
 
 def versions() -> dict[str, str]:
-    try:
-        from importlib.metadata import version
+    import scipy  # its package alone: ~20 ms, less than importlib.metadata's ~30 ms
 
-        zicht_version = version("zicht")
-    except Exception:  # the package may run from a source tree
-        zicht_version = "unknown"
-    return {"zicht": zicht_version, "numpy": np.__version__, "scipy": scipy.__version__,
+    import zicht
+
+    return {"zicht": zicht.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
             "python": platform.python_version()}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -113,6 +112,8 @@ def bootstrap(spec: Repeatable, counts: npt.NDArray[np.int64], start: Any,
         boot_parts = [_chunk(a) for a in boot_jobs]
         jack_parts = [_jack_chunk(a) for a in jack_jobs]
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only with workers > 1
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             boot_futs = [pool.submit(_chunk, a) for a in boot_jobs]
             jack_futs = [pool.submit(_jack_chunk, a) for a in jack_jobs]
