@@ -13,9 +13,13 @@ import pytest
 
 HEAVY = ("pandas", "scipy", "statsmodels", "duckdb", "splink", "matplotlib", "sqlalchemy",
          "fastapi", "pyarrow", "numpy", "arviz", "numba", "pydantic_settings")
-#: What a capture-table estimate may use: numpy and scipy.special, nothing else heavy.
-NOT_FOR_ESTIMATE = ("pandas", "scipy.stats", "statsmodels", "duckdb", "splink",
-                    "matplotlib", "sqlalchemy", "fastapi", "pyarrow", "arviz", "numba")
+#: What a capture-table estimate may use: numpy, nothing else heavy. scipy.special and
+#: scipy.optimize cost ~0.45 s to import, many times the fit (``estimate/numeric.py``).
+NOT_FOR_ESTIMATE = ("pandas", "scipy.special", "scipy.optimize", "scipy.stats", "statsmodels",
+                    "duckdb", "splink", "matplotlib", "sqlalchemy", "fastapi", "pyarrow",
+                    "arviz", "numba", "multiprocessing", "zicht.research.estimate.bma",
+                    "zicht.research.estimate.latent_class",
+                    "zicht.research.estimate.covariate", "zicht.disclosure")
 TABLE = Path(__file__).parents[1] / "src/zicht/research/estimate/data/uk_2013_5lists.csv"
 VERBS = ("synth", "import", "dedupe", "review", "extract", "monitor", "linked", "estimate",
          "report", "demo", "serve", "keys", "audit", "retention", "backup", "restore")
@@ -76,8 +80,20 @@ def test_the_estimation_library_is_light() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=True)
     modules = set(done.stdout.split())
-    assert not _loaded(modules, ("scipy.stats", "scipy.optimize", "statsmodels", "duckdb",
-                                 "splink", "matplotlib", "pandas"))
+    assert not _loaded(modules, ("scipy.special", "scipy.stats", "scipy.optimize",
+                                 "statsmodels", "duckdb", "splink", "matplotlib", "pandas",
+                                 "multiprocessing", "zicht.research.estimate.bma",
+                                 "zicht.research.estimate.latent_class"))
+
+
+def test_the_lazy_names_of_the_estimation_library_resolve() -> None:
+    import zicht.research.estimate as est
+    from zicht.research.estimate.bma import fit_bma
+
+    assert est.fit_bma is fit_bma
+    assert all(callable(getattr(est, name)) for name in est.__all__ if name != "METHODS")
+    with pytest.raises(AttributeError):
+        _ = est.no_such_name
 
 
 def test_zicht_alone_says_where_to_start() -> None:

@@ -80,3 +80,23 @@ def test_no_bar_when_piped_or_json(tmp_path: Path) -> None:
     again = subprocess.run([ZICHT, "import", str(source), "--json"], capture_output=True,
                            text=True, env=env, timeout=300, check=True)
     assert json.loads(again.stdout)["updated"] == 40
+
+
+TABLE = Path(__file__).parents[1] / "src/zicht/research/estimate/data/uk_2013_5lists.csv"
+
+
+def test_estimate_bootstrap_and_sampler_show_a_bar_and_json_does_not(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    code, terminal = _run_in_terminal(["estimate", str(TABLE), "--bootstrap", "300",
+                                       "--workers", "1"], env)
+    assert code == 0, terminal
+    assert "estimate: 300 bootstrap replicates" in terminal and "━" in terminal
+    code, terminal = _run_in_terminal(["estimate", str(TABLE), "--method", "lcmcr",
+                                       "--seed", "1"], env)
+    assert code == 0, terminal
+    assert "estimate: lcmcr sampler" in terminal and "━" in terminal
+    code, terminal = _run_in_terminal(["estimate", str(TABLE), "--bootstrap", "50",
+                                       "--workers", "1", "--json"], env)
+    assert code == 0 and "━" not in terminal and "estimate:" not in terminal
+    code, terminal = _run_in_terminal(["estimate", str(TABLE)], env)  # milliseconds: no bar
+    assert code == 0 and "━" not in terminal

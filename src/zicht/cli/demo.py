@@ -192,9 +192,9 @@ def run_chain(out: Path, *, scale: float, population_scale: float, seed: int, la
     # model selection and covered the truth in fewer than half of the synthetic years.
     # The method comparison without lcmcr and dga (minutes per year on a busy machine;
     # `zicht estimate --extract` compares them too).
-    stage("estimate", lambda _tick: estimate_extract(extract_dir, released / "estimate",
-                                                     seed=seed, bootstrap=BOOTSTRAP,
-                                                     compare_methods=QUICK))
+    stage("estimate", lambda tick: estimate_extract(extract_dir, released / "estimate",
+                                                    seed=seed, bootstrap=BOOTSTRAP,
+                                                    compare_methods=QUICK, progress=tick))
     report = stage("report", lambda tick: build_report(released, out / "report", lang,
                                                        pdf=pdf, progress=tick))
     assert isinstance(report, ReportFiles)

@@ -19,6 +19,7 @@ from zicht.cli.progress import progress_bar
 from zicht.core.errors import EstimationError
 
 if TYPE_CHECKING:
+    from zicht.core.progress import Tick
     from zicht.core.table import TableSpec
     from zicht.disclosure import Release
     from zicht.research.estimate.covariate import CovariateEstimate
@@ -68,12 +69,14 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
                      level: float = 0.95, covariate: bool = False,
                      compare: bool | None = None, multiyear_bootstrap: int = 200,
                      compare_methods: Sequence[str] | None = None,
+                     progress: Tick | None = None,
                      **options: Any) -> tuple[Release, StratifiedEstimate]:
     """Estimate per stratum from a research extract and release it through the gate.
 
     By year (``compare`` defaults to on then), the release also holds the method
     comparison, the published estimate by the documented rule and the estimates for the
-    groups the seeds publish (``zicht.research.estimate.published``).
+    groups the seeds publish (``zicht.research.estimate.published``). ``progress`` is
+    told which method and year the comparison is at.
     """
     from zicht.research.estimate import estimate_strata
     from zicht.research.estimate.covariate import estimate_covariate
@@ -94,7 +97,7 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
             raise EstimationError("The method comparison and the published estimate are "
                                   "per year: use --by year.")
         extra = published_specs(extract, tables, min_list, seed, level, multiyear_bootstrap,
-                                compare_methods)
+                                compare_methods, progress)
     release = release_strata(strat, tables, out, {"method": method, "seed": seed, **options},
                              cov, extra)
     return release, strat
@@ -105,7 +108,8 @@ _INTERVALS = ("observed", "estimate", "ci_lower", "ci_upper")
 
 def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: int,
                     level: float, bootstrap: int,
-                    methods: Sequence[str] | None = None) -> list[TableSpec]:
+                    methods: Sequence[str] | None = None,
+                    progress: Tick | None = None) -> list[TableSpec]:
     """The tables of issue 16: methods side by side, the published estimate, groups."""
     from zicht.core.table import TableSpec
     from zicht.research.estimate.api import METHODS
@@ -126,8 +130,10 @@ def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: i
         raise EstimationError("The published estimate is made of the credible methods: "
                               "--compare-methods must include one or more of "
                               f"{', '.join(CREDIBLE)}.")
-    comparison = compare_methods(tables.common, seed=seed, level=level, bootstrap=bootstrap,
-                                 methods=COMPARED if methods is None else methods)
+    comparison = compare_methods(
+        tables.common, seed=seed, level=level, bootstrap=bootstrap,
+        methods=COMPARED if methods is None else methods,
+        progress=None if progress is None else lambda what: progress(f"methods: {what}", 0, 0))
     groups = estimate_groups(tables_from_extract(extract, "year,form,age_group",
                                                  min_list).common,
                              seed=seed, level=level, bootstrap=bootstrap)
@@ -160,6 +166,20 @@ def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: i
             source="registry extract (victim per report year)",
             notes=f"multi-year model per group; {pct}% intervals; see docs/estimation.md"),
     ]
+
+
+def _long_running(method: str | None, bootstrap: int | None) -> str | None:
+    """What a bar would follow for ``method`` on a capture table, or None (no bar)."""
+    import inspect
+
+    from zicht.research.estimate import METHODS
+
+    spec = METHODS.get(method or "stepwise")
+    if spec is None or "progress" not in inspect.signature(spec.resolve()).parameters:
+        return None
+    if spec.family == "log-linear":
+        return f"{bootstrap:,} bootstrap replicates" if bootstrap else None
+    return f"{spec.name} sampler"
 
 
 @app.command("estimate")
@@ -221,9 +241,13 @@ def estimate_cmd(
             options["model"] = terms
         data: Any = CaptureTable.from_csv(table) if strata is None else \
             strata_from_csv(table, strata)
-        with progress_bar("estimate", quiet=as_json or not bootstrap) as tick:
-            # The fit takes milliseconds; a bootstrap repeats it: an elapsed-time bar.
-            tick(f"{bootstrap or 0:,} bootstrap replicates", 0, 0)
+        # A fit takes milliseconds: a bar only for what repeats it (a bootstrap) or
+        # samples (the Bayesian methods), and only for runners that report progress.
+        what = _long_running(method, bootstrap)
+        with progress_bar("estimate", quiet=as_json or what is None) as tick:
+            if what is not None:
+                tick(what, 0, 0)
+                options["progress"] = lambda done, total: tick(what, done, total)
             result = estimate(data, method, seed=seed, level=level, **options)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
@@ -243,7 +267,8 @@ def estimate_cmd(
             extract, out, by=by, method=method or "stepwise", min_list=min_list, seed=seed,
             level=level, covariate=covariate, compare=compare,
             compare_methods=None if compare_methods is None else
-            [m.strip() for m in compare_methods.split(",") if m.strip()], **options)
+            [m.strip() for m in compare_methods.split(",") if m.strip()], progress=tick,
+            **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))
         return

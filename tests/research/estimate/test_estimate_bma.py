@@ -160,3 +160,25 @@ def test_seven_lists_default_to_mcmc() -> None:
     r = fit_bma(table, n_missing=np.arange(0, 3000), mcmc_iterations=2000, seed=1)
     assert r.graph_search == "mcmc" and r.diagnostics["iterations"] == 2000
     assert r.observed < r.ci_lower <= r.estimate <= r.ci_upper
+
+
+@pytest.mark.parametrize("name", ["artificial_3lists", "rcapture_hiv_4lists"])
+def test_small_table_path_equals_the_screened_path(name: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every graph on the whole grid (small tables) and the coarse screening pass give the
+    same posterior: the fast path changes the speed, not the answer."""
+    import zicht.research.estimate.bma as bma
+
+    table = reference_table(name)
+    grid = np.arange(0, 20 * table.observed + 1)
+    monkeypatch.setattr(bma, "DENSE_CELLS", 10**9)
+    dense = fit_bma(table, n_missing=grid)
+    monkeypatch.setattr(bma, "DENSE_CELLS", 0)
+    screened = fit_bma(table, n_missing=grid)
+    assert (dense.estimate, dense.ci_lower, dense.ci_upper) == \
+        (screened.estimate, screened.ci_lower, screened.ci_upper)
+    # the screening leaves out graphs below e**-30 of the best: differences far below 1e-12
+    np.testing.assert_allclose(dense.posterior, screened.posterior, rtol=1e-9, atol=1e-12)
+    assert [g["cliques"] for g in dense.top_graphs] == \
+        [g["cliques"] for g in screened.top_graphs]
+    assert [g["median"] for g in dense.top_graphs] == [g["median"] for g in screened.top_graphs]

@@ -20,6 +20,7 @@ import hashlib
 import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,10 @@ MAX_DEFAULT_ENUMERATED = 6
 MCMC_ITERATIONS = 20_000
 #: Graphs x coarse points held at once in the screening pass.
 COARSE_CELLS = 4_000_000
+#: Up to this many graphs x grid points (3 lists on their default grid) every
+#: graph is computed on the whole grid in one matrix product: no screening pass, whose
+#: fixed cost is most of the time on small tables.
+DENSE_CELLS = 250_000
 
 
 def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN = "inverse",
@@ -170,16 +175,19 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
                        "non_decomposable_proposals": run.proposed_non_decomposable}
     else:
         if search == "all":
-            edges = decomposable_edge_masks(k).astype(np.int64)
+            edges, coef = _all_graphs(k)
             chosen = None
         else:
             chosen = list(graphs)  # type: ignore[arg-type]
             edges = np.array([g.edges for g in chosen], dtype=np.int64)
-        coef = clique_coefficients(edges, k)
+            coef = clique_coefficients(edges, k)
         gp = _graph_prior_array(graph_prior, edges, k, chosen)
         visits = None
 
-    post, mass, kept, own = _average(lp, coef, gp, 2 * top)
+    if coef.shape[0] * grid.size <= DENSE_CELLS:
+        post, mass, kept, own = _average_dense(lp, coef, gp)
+    else:
+        post, mass, kept, own = _average(lp, coef, gp, 2 * top)
     diagnostics["graphs_kept_after_screening"] = int(kept.sum())
     if visits is not None:
         # How well the chain's visit frequencies match the exact weights (1 = perfectly).
@@ -196,8 +204,7 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
     for i in order:
         if mass[i] <= 0:
             break
-        graph = (chosen[i] if chosen is not None
-                 else DecomposableGraph.from_edges(int(edges[i]), k))
+        graph = chosen[i] if chosen is not None else _graph(int(edges[i]), k)
         start, weights = own.get(int(i), (lp.lo, None))
         if weights is None:  # not among the heaviest by the coarse pass: compute it
             nonzero = np.flatnonzero(coef[i])
@@ -292,6 +299,45 @@ def _average(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
             own[int(g)] = (glo + a, w)
     norm = post.sum()
     return post / norm, mass / norm, kept, own
+
+
+def _average_dense(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
+                   ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_],
+                              dict[int, tuple[int, FloatArray]]]:
+    """As :func:`_average`, for small tables: every graph on the whole grid, no screening.
+
+    One matrix product of the clique coefficients with the marginal rows; every graph's
+    own posterior over the grid is a row of the result.
+    """
+    everywhere = np.arange(lp.grid.size)
+    used = np.flatnonzero((coef != 0).any(axis=0))
+    log_w = (coef[:, used].astype(np.float64) @ lp.rows_at(used, everywhere)
+             + lp.base_at(everywhere) + gp[:, None])
+    best = float(log_w.max())
+    if not math.isfinite(best):
+        raise EstimationError("The priors give every grid point and graph zero weight; "
+                              "check prior_n and graph_prior.")
+    weights = np.exp(log_w - best)
+    post = weights.sum(axis=0)
+    norm = post.sum()
+    mass = weights.sum(axis=1) / norm
+    own = {g: (0, weights[g]) for g in range(coef.shape[0])}
+    return post / norm, mass, mass > 0, own
+
+
+@cache
+def _all_graphs(k: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
+    """Every decomposable graph on ``k`` lists and its clique coefficients (read-only)."""
+    edges = decomposable_edge_masks(k).astype(np.int64)
+    coef = clique_coefficients(edges, k)
+    edges.setflags(write=False)
+    coef.setflags(write=False)
+    return edges, coef
+
+
+@lru_cache(maxsize=4096)
+def _graph(edges: int, k: int) -> DecomposableGraph:
+    return DecomposableGraph.from_edges(edges, k)
 
 
 def _coarse_points(size: int) -> npt.NDArray[np.int64]:

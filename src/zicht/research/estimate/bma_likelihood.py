@@ -102,14 +102,15 @@ class LogPosterior:
         return cached
 
     def rows_at(self, subsets: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> FloatArray:
-        """Rows at grid indices ``at`` without caching (the coarse screening pass)."""
-        out = np.empty((len(subsets), at.size))
+        """Rows at grid indices ``at`` without caching (the coarse screening pass, and
+        every row at once on small tables): one ``gammaln`` call for all of them."""
         grid = self.grid[at]
-        normaliser = self._normaliser_at(grid)
-        for i, b in enumerate(subsets):
-            shift, const = self._constant(int(b))
-            out[i] = self._gammaln(grid + shift) + (const + normaliser)
-        return out
+        if len(subsets) == 0:
+            return np.empty((0, at.size))
+        shifts, consts = np.array([self._constant(int(b)) for b in subsets]).T
+        out = self._gammaln(grid[None, :] + shifts[:, None])
+        out += consts[:, None] + self._normaliser_at(grid)[None, :]
+        return np.asarray(out, dtype=np.float64)
 
     def graph_log_mass(self, coefficients: dict[int, int], log_graph_prior: float) -> float:
         """``log sum_N p(graph, N | data)`` over the window, up to the common constant."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -98,26 +98,43 @@ def default_workers() -> int:
 
 
 def bootstrap(spec: Repeatable, counts: npt.NDArray[np.int64], start: Any,
-              n_boot: int, seed: int, workers: int | None = None) -> BootstrapResult:
-    """``n_boot`` multinomial resamples plus the jackknife for the BCa acceleration."""
+              n_boot: int, seed: int, workers: int | None = None,
+              progress: Callable[[int, int], object] | None = None) -> BootstrapResult:
+    """``n_boot`` multinomial resamples plus the jackknife for the BCa acceleration.
+
+    ``progress(done, total)`` is called as chunks of resamples and jackknife fits finish.
+    The draws do not depend on the chunks (each resample has its own seed stream).
+    """
     if n_boot < 1:
         raise EstimationError(f"--bootstrap must be a positive number of replicates; got "
                               f"{n_boot}.")
     workers = default_workers() if workers is None else max(1, workers)
     cells = [int(c) for c in np.flatnonzero(counts > 0)]
     idx = list(range(n_boot))
-    n_chunks = workers * 4 if workers > 1 else 1
+    # several chunks in one process too, so that a progress bar moves
+    n_chunks = workers * 4 if workers > 1 else (8 if progress else 1)
     boot_jobs = [(spec, counts, start, seed, idx[j::n_chunks]) for j in range(n_chunks)]
     jack_jobs = [(spec, counts, start, cells[j::n_chunks]) for j in range(n_chunks)]
+    total, done = n_boot + len(cells), 0
+
+    def finished(part: list[float]) -> list[float]:
+        nonlocal done
+        done += len(part)
+        if progress is not None:
+            progress(done, total)
+        return part
+
     if workers == 1:
-        boot_parts = [_chunk(a) for a in boot_jobs]
-        jack_parts = [_jack_chunk(a) for a in jack_jobs]
+        boot_parts = [finished(_chunk(a)) for a in boot_jobs]
+        jack_parts = [finished(_jack_chunk(a)) for a in jack_jobs]
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only with workers > 1
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             boot_futs = [pool.submit(_chunk, a) for a in boot_jobs]
             jack_futs = [pool.submit(_jack_chunk, a) for a in jack_jobs]
-            boot_parts = [f.result() for f in boot_futs]
-            jack_parts = [f.result() for f in jack_futs]
+            boot_parts = [finished(f.result()) for f in boot_futs]
+            jack_parts = [finished(f.result()) for f in jack_futs]
     reps = np.full(n_boot, np.nan)
     for j, part in enumerate(boot_parts):
         reps[idx[j::n_chunks]] = part

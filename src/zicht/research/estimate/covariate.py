@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtri  # the normal quantile, without importing scipy.stats
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.bootstrap import bootstrap as run_bootstrap
 from zicht.research.estimate.design import label_term, pair_terms
 from zicht.research.estimate.fit import Prepared, mle_exists_lp, newton
 from zicht.research.estimate.interval import bca_interval, jackknife_acceleration
+from zicht.research.estimate.numeric import ndtri
 from zicht.research.estimate.select import poisson_pvalues
 from zicht.research.estimate.table import CaptureTable
 

@@ -21,9 +21,9 @@ from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gammaln
 
 from zicht.research.estimate.design import Model, design, main_effects, sort_terms
+from zicht.research.estimate.numeric import gammaln
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -13,13 +13,11 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-# The normal distribution through scipy.special (ndtr = its cdf, ndtri = its quantile):
-# scipy.stats and scipy.optimize take seconds to import, longer than most fits here;
-# scipy.optimize is imported where the profile interval needs it.
-from scipy.special import gammaln, ndtr, ndtri
-
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.fit import ModelFit, newton, prepare
+
+# Not scipy: its import costs many times the fit (issue 17; numeric.py says how).
+from zicht.research.estimate.numeric import brentq, minimize_bounded, ndtr, ndtri
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,24 +48,21 @@ def profile_interval(k: int, counts: npt.NDArray[np.int64], fit: ModelFit,
                                   f"{big_n:.0f}. Use --bootstrap for the interval.")
         warm[0] = out[0]
         logp = x0 @ out[0] - math.log(float(out[1].sum()))
-        return float(gammaln(big_n + 1) - gammaln(z + 1) + yy @ logp)
-
-    from scipy.optimize import brentq, minimize_scalar
+        return math.lgamma(big_n + 1) - math.lgamma(z + 1) + float(yy @ logp)
 
     top = n + 20.0 * (fit.hidden + 10.0)
-    best = minimize_scalar(lambda v: -loglik(v), bounds=(n, top), method="bounded",
-                           options={"xatol": 1e-6 * top})
-    n_hat, ll_max = float(best.x), -float(best.fun)
+    n_hat, neg_max = minimize_bounded(lambda v: -loglik(v), n, top, xatol=1e-6 * top)
+    ll_max = -neg_max
     crit = float(ndtri(0.5 + level / 2)) ** 2  # the chi-squared(1) quantile at level
 
     def excess(v: float) -> float:
         return 2.0 * (ll_max - loglik(v)) - crit
 
-    lower = n if excess(n) <= 0 else float(brentq(excess, n, n_hat, xtol=1e-6))
+    lower = n if excess(n) <= 0 else brentq(excess, n, n_hat, xtol=1e-6)
     hi, step = n_hat, max(fit.hidden, 1.0) * 0.25
     for _ in range(60):
         if excess(hi + step) > 0:
-            return lower, float(brentq(excess, hi, hi + step, xtol=1e-6))
+            return lower, brentq(excess, hi, hi + step, xtol=1e-6)
         hi, step = hi + step, step * 1.6
     raise EstimationError("The profile likelihood did not cross its cut-off: the interval "
                           "is unbounded above. Use a bootstrap interval or fewer terms.")
@@ -100,7 +95,7 @@ def bca_interval(replicates: FloatArray, estimate: float, acceleration: float,
     below = min(max(below, 0.5 / reps.size), 1 - 0.5 / reps.size)
     z0 = float(ndtri(below))
     alpha = np.array([(1 - level) / 2, (1 + level) / 2])
-    za = ndtri(alpha) + z0
+    za = np.array([ndtri(a) for a in alpha]) + z0
     q = ndtr(z0 + za / (1 - acceleration * za))
     lo, hi = np.quantile(reps, q, method="median_unbiased")
     return float(lo), float(hi)

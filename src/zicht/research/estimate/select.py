@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import pdtr, pdtrc
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.design import Model, hierarchical_models, pair_terms, term_column
 from zicht.research.estimate.fit import CHECK_OK, ModelFit, fit_checked
+from zicht.research.estimate.numeric import pdtr, pdtrc
 
 METHODS = ("main", "stepwise", "bic", "aic")
 
