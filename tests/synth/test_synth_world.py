@@ -20,7 +20,9 @@ from zicht.synth.reports import COLUMNS
 SOURCES = {  # docs/data-flow.md §1, column for column
     "population": "bsn, sex, birth_date, municipality, registered_from, registered_until",
     "police_incidents": "incident_id, bsn, role, offence_code, offence_group, "
-    "registration_date, offence_start, offence_end, police_unit, victim_report",
+    "registration_date, offence_start, offence_end, police_unit, victim_report, nationality",
+    "police_suspects": "suspect_id, incident_id, registration_date, offence_code, "
+    "age_at_registration, nationality",
     "ind_decisions": "decision_id, bsn, qualification, procedure, decision_date, outcome, "
     "ground, dublin_indication, sex, birth_year, nationality",
     "youth_care": "bsn, start_date, end_date, care_type, with_stay, referrer, end_reason",
@@ -29,9 +31,10 @@ SOURCES = {  # docs/data-flow.md §1, column for column
     "total_eur",
     "justice_cases": "case_id, incident_id, form, incident_year, suspect_known, "
     "victim_report, prosecution_year, prosecution_decision, court_year, court_decision, "
-    "unconditional_prison_days",
+    "unconditional_prison_days, registering_agency",
     "chat_contacts": "contact_id, visitor_key, contact_date, trafficking_question, about, "
-    "minor, forms, still_unsafe, duration, parents_exploiters, several_perpetrators",
+    "minor, forms, still_unsafe, duration, parents_exploiters, several_perpetrators, "
+    "criminal_manner, met_where, first_disclosure",
 }
 DATES = {"offence_start", "offence_end", "registered_from", "registered_until"}
 CODES = {
@@ -48,6 +51,10 @@ CODES = {
                                       "sheltered_housing", "other"},
     ("justice_cases", "form"): {"sexual", "labour", "criminal", "other", "unknown"},
     ("chat_contacts", "duration"): {"lt_1y", "1_5y", "gt_5y", "unknown"},
+    ("justice_cases", "registering_agency"): {"police", "nla"},
+    ("chat_contacts", "criminal_manner"): {"drugs", "property", "fraud", "other", "unknown"},
+    ("chat_contacts", "met_where"): {"online", "school_or_work", "neighbourhood", "family",
+                                     "nightlife", "other", "unknown"},
 }
 
 
