@@ -5,7 +5,9 @@ expected value is counted by hand from the rows below."""
 
 from __future__ import annotations
 
-from monitor_extract import ExtractBuilder, RunMonitor, rows, value
+from pathlib import Path
+
+from monitor_extract import ExtractBuilder, RunMonitor, d, rows, value
 
 
 def test_dublin_indication_by_form_and_drug_sector(builder: ExtractBuilder,
@@ -173,3 +175,40 @@ def test_chat_circumstances(builder: ExtractBuilder, run_monitor: RunMonitor) ->
                                     "unknown": (1, None)}
     # first disclosure over victims themselves only (a and c; b asks about someone else)
     assert answers("first_disclosure") == {"yes": (1, 50.0), "no": (1, 50.0)}
+
+
+def test_older_sources_without_the_new_columns(builder: ExtractBuilder,
+                                              tmp_path: Path) -> None:
+    """An extract from before these columns: a case without a police incident is the
+    NLA's, and the chat circumstances are skipped (not an error)."""
+    import pyarrow as pa
+
+    from zicht.research.monitor import compute_monitor
+    from zicht.research.store import open_extract
+
+    builder.report("v1", "2021-03-01", "police", ("sexual",))
+    cases = pa.table({"case_id": ["c1", "c2", "c3"], "incident_id": ["i1", None, "i3"],
+                      "form": ["sexual", "labour", "labour"],
+                      "incident_year": pa.array([2021, 2021, 2021], pa.int32()),
+                      "suspect_known": [True, True, False],
+                      "victim_report": [False, False, False],
+                      "prosecution_year": pa.array([None] * 3, pa.int32()),
+                      "prosecution_decision": pa.array([None] * 3, pa.string()),
+                      "court_year": pa.array([None] * 3, pa.int32()),
+                      "court_decision": pa.array([None] * 3, pa.string()),
+                      "unconditional_prison_days": pa.array([None] * 3, pa.int32())})
+    chat = pa.table({"contact_id": ["c1"], "visitor_key": ["a"],
+                     "contact_date": pa.array([d("2021-01-01")], pa.date32()),
+                     "trafficking_question": [True], "about": ["self"], "minor": [False],
+                     "forms": [["sexual"]], "still_unsafe": [True], "duration": ["lt_1y"],
+                     "parents_exploiters": [False], "several_perpetrators": [False]})
+    store = open_extract(builder.write(tmp_path / "old",
+                                       {"justice_cases": cases, "chat_contacts": chat}))
+    try:
+        res = compute_monitor(store)
+    finally:
+        store.close()
+    nla = rows(res, "justice_chain/by_agency", year=2021, registering_agency="nla",
+               form="all")[0]
+    assert (nla["cases"], nla["investigations"]) == (1, 1)
+    assert "chat/visitors" in res.names() and "chat/circumstances" not in res.names()

@@ -20,7 +20,9 @@ from zicht.synth.reports import COLUMNS
 SOURCES = {  # docs/data-flow.md §1, column for column
     "population": "bsn, sex, birth_date, municipality, registered_from, registered_until",
     "police_incidents": "incident_id, bsn, role, offence_code, offence_group, "
-    "registration_date, offence_start, offence_end, police_unit, victim_report",
+    "registration_date, offence_start, offence_end, police_unit, victim_report, nationality",
+    "police_suspects": "suspect_id, incident_id, registration_date, offence_code, "
+    "age_at_registration, nationality",
     "ind_decisions": "decision_id, bsn, qualification, procedure, decision_date, outcome, "
     "ground, dublin_indication, sex, birth_year, nationality, v_number",
     "youth_care": "bsn, start_date, end_date, care_type, with_stay, referrer, end_reason",
@@ -29,9 +31,10 @@ SOURCES = {  # docs/data-flow.md §1, column for column
     "total_eur",
     "justice_cases": "case_id, incident_id, form, incident_year, suspect_known, "
     "victim_report, prosecution_year, prosecution_decision, court_year, court_decision, "
-    "unconditional_prison_days",
+    "unconditional_prison_days, registering_agency",
     "chat_contacts": "contact_id, visitor_key, contact_date, trafficking_question, about, "
-    "minor, forms, still_unsafe, duration, parents_exploiters, several_perpetrators",
+    "minor, forms, still_unsafe, duration, parents_exploiters, several_perpetrators, "
+    "criminal_manner, met_where, first_disclosure",
     # routes (issue 15)
     "reflection_offers": "offer_id, v_number, bsn, offer_date, offered_by, form, outcome, "
     "start_date, end_date, dublin_indication, sex, birth_year, nationality",
@@ -68,6 +71,10 @@ CODES = {
     ("nidos_guardianship", "end_reason"): {"majority", "left_unknown"},
     ("wmo_housing", "provision"): {"wmo_shelter", "womens_shelter", "housing",
                                    "protected_housing", "guidance"},
+    ("justice_cases", "registering_agency"): {"police", "nla"},
+    ("chat_contacts", "criminal_manner"): {"drugs", "property", "fraud", "other", "unknown"},
+    ("chat_contacts", "met_where"): {"online", "school_or_work", "neighbourhood", "family",
+                                     "nightlife", "other", "unknown"},
 }
 
 

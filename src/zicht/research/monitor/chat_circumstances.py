@@ -24,7 +24,7 @@ from zicht.research.monitor.registry import known_share_sql
 from zicht.research.monitor.table import make_table, order_by_codes
 from zicht.research.store import ResearchStore, has_columns
 
-COLUMNS = ("criminal_manner", "met_where", "first_disclosure")
+#: The source columns, which are also the table's questions, in display order.
 QUESTIONS = ("criminal_manner", "met_where", "first_disclosure")
 ANSWERS = ("drugs", "property", "fraud", "begging", "online", "school_or_work",
            "neighbourhood", "family", "nightlife", "yes", "no", "other", "unknown")
@@ -37,7 +37,7 @@ def _first(column: str) -> str:
 
 def chat_circumstances(store: ResearchStore) -> list[TableSpec]:
     """The table, when the chat source carries the columns (else nothing)."""
-    if not has_columns(store, "chat_contacts", *COLUMNS):
+    if not has_columns(store, "chat_contacts", *QUESTIONS):
         return []
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE chat_circumstance_year AS
