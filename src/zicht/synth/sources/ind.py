@@ -41,9 +41,11 @@ def build_decisions(rng: np.random.Generator, persons: pd.DataFrame,
             base = {"person_id": int(p.person_id), "bsn": p.bsn or None, "sex": p.sex or None,
                     "birth_year": int(pd.Timestamp(int(p.birth_day), unit="D").year),
                     "nationality": p.nationality, "dublin_indication": dublin}
+            reflection_day = None
             if rng.random() < P.IND_REFLECTION:
+                reflection_day = _day_in(rng, y)
                 rows.append({**base, "qualification": "779", "procedure": "reflection",
-                             "decision_date": _day_in(rng, y), "outcome": "granted",
+                             "decision_date": reflection_day, "outcome": "granted",
                              "ground": None})
             if rng.random() >= P.IND_TEMPORARY:
                 continue
@@ -54,8 +56,14 @@ def build_decisions(rng: np.random.Generator, persons: pd.DataFrame,
             if dublin and ty >= 2019 and outcome == "granted" and rng.random() < 0.3:
                 outcome = "rejected"  # mid-2019 policy: Dublin cases need investigative leads
             qual = "421" if ty >= 2019 and rng.random() < P.IND_TEMPORARY_421 else "420"
+            temporary_day = _day_in(rng, ty)
+            if reflection_day is not None and temporary_day < reflection_day:
+                # the application follows the reflection period (at most three months),
+                # within the same year; no extra draw, so every other draw stays
+                temporary_day = min(reflection_day + P.REFLECTION_DAYS,
+                                    to_day(dt.date(ty, 12, 31)))
             rows.append({**base, "qualification": qual, "procedure": "temporary",
-                         "decision_date": _day_in(rng, ty), "outcome": outcome, "ground": None})
+                         "decision_date": temporary_day, "outcome": outcome, "ground": None})
             cy = ty + 3
             if outcome != "granted" or cy > 2024 or rng.random() >= P.IND_CONTINUED:
                 continue
