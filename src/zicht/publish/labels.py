@@ -153,6 +153,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mean_days": ("Mean days", "Gemiddeld aantal dagen"),
     "median_days": ("Median days", "Mediaan aantal dagen"),
     "registered": ("Registered", "Geregistreerd"),
+    "finding": ("Finding", "Bevinding"),
+    "year_from": ("From year", "Vanaf jaar"),
+    "value_from": ("Then", "Toen"),
+    "year_to": ("To year", "Tot jaar"),
+    "value_to": ("Now", "Nu"),
+    "change_pct": ("Change (%)", "Verandering (%)"),
+    "change_year": ("Change point", "Trendbreuk"),
+    "first_year": ("First year", "Eerste jaar"),
+    "yearly_change_pct": ("Yearly change (%)", "Verandering per jaar (%)"),
+    "p_value": ("p-value", "p-waarde"),
 }
 
 #: The words of the report and dashboard themselves.
@@ -264,6 +274,8 @@ FINDING_SUBJECTS: dict[str, tuple[str, str]] = {
     "criminal": ("victims of criminal exploitation", "slachtoffers van criminele uitbuiting"),
     "minors": ("minors", "minderjarigen"),
 }
+CODE_LISTS["finding"] = tuple(c.Code(k, en.capitalize(), nl.capitalize())
+                              for k, (en, nl) in FINDING_SUBJECTS.items())
 
 #: The sources the stages name (``TableSpec.source``, in English) as the Dutch edition
 #: names them. A stage with a new source adds its line here (a test scans the report).
