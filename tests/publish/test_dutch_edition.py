@@ -80,7 +80,7 @@ ENGLISH_WORDS = (
     "criminal", "police", "Police", "cases", "youth", "shelter", "care", "linked",
     "estimate", "Breakdown", "Notes", "Figure", "Chapter", "whole", "period", "per year",
     "fewer", "more than", "since", "significant", "Registry", "Chat", "contacts",
-    "chain", "incidents",
+    "chain", "incidents", "days", "Days", "Months", "Number", "Sd",
 )
 
 
