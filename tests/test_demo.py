@@ -198,9 +198,8 @@ def test_the_dutch_edition_of_the_demo_has_no_english(demo_dir: Path) -> None:
     from tests.publish.test_dutch_edition import english_in_dutch
 
     from zicht.publish.chapters import load_releases
-    from zicht.publish.report import render_html
-
     from zicht.publish.labels import COLUMNS
+    from zicht.publish.report import render_html
 
     releases = load_releases(demo_dir / "released")
     html = render_html(releases, "nl", svgs={})
