@@ -349,7 +349,11 @@ def test_category_label(category: str, lang: str = "en") -> str:
     code such as ``crisis``) in the edition's words."""
     column, _, code = category.partition("=")
     if code:
-        return text("total", lang) if column == "total" else value_label(column, code, lang)
+        if column == "total":
+            return text("total", lang)
+        if value_label(column, code, lang) != code:
+            return value_label(column, code, lang)
+        category = code  # e.g. minor_adult=adult: a code of some list
     if category in COLUMNS:  # a test over a whole column, e.g. youth_care
         return column_label(category, lang)
     for codes in (*CODE_LISTS.values(), c.YOUTH_CARE_TYPES, c.SHELTER_TYPES):
