@@ -51,8 +51,13 @@ def write_sample_releases(out_dir: Path, *, seed: int = 7,
     tests = [{"table": "aid/youth_care", "category": "minor", "chi2": 619.596, "df": 5,
               "n": 261870, "p": 0.0, "text_en": "χ²(5, N = 261,870) = 619.596, p < .001",
               "text_nl": "χ²(5, N = 261.870) = 619,596, p < ,001"}]
-    write_release(_linked_tables(rng), out_dir / "linked", document_name="linked", meta=meta,
-                  extra={"tests": tests})
+    # The linked stage states its windows (LinkedSpec's defaults, the seed's) and its draw.
+    linked_meta = {**meta, "spec": {"aid_from": 2016, "aid_to": 2020, "rv_from": 2010,
+                                    "rv_to": 2020},
+                   "controls": {"victims": 1630, "controls": 1630000, "per_victim": 1000,
+                                "shortfall": 0}}
+    write_release(_linked_tables(rng), out_dir / "linked", document_name="linked",
+                  meta=linked_meta, extra={"tests": tests})
     write_release(_estimate_tables(rng, years), out_dir / "estimate",
                   document_name="estimate", meta=meta,
                   extra={"method": {"by": ["year"], "level": 0.95, "method": "stepwise"}})

@@ -199,10 +199,15 @@ def test_the_dutch_edition_of_the_demo_has_no_english(demo_dir: Path) -> None:
     from tests.publish.test_dutch_edition import english_in_dutch
 
     from zicht.publish.chapters import load_releases
+    from zicht.publish.labels import COLUMNS
     from zicht.publish.report import render_html
 
-    html = render_html(load_releases(demo_dir / "released"), "nl", svgs={})
+    releases = load_releases(demo_dir / "released")
+    html = render_html(releases, "nl", svgs={})
     assert not english_in_dutch(html)
+    # Every column a stage releases has its Dutch heading (not its name made readable).
+    assert not sorted({f"{t.name}: {c}" for r in releases.values() for t in r.tables
+                       for c in t.columns if c not in COLUMNS})
     # Chapter 3 states the matched-control design (and any repetition) itself.
     aid = html.split('<section id="ch-aid"', 1)[1].split("</section>", 1)[0]
     assert "per slachtoffer volgens de opzet" in aid

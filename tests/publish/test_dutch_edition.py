@@ -80,7 +80,8 @@ ENGLISH_WORDS = (
     "criminal", "police", "Police", "cases", "youth", "shelter", "care", "linked",
     "estimate", "Breakdown", "Notes", "Figure", "Chapter", "whole", "period", "per year",
     "fewer", "more than", "since", "significant", "Registry", "Chat", "contacts",
-    "chain", "incidents",
+    "chain", "incidents", "days", "Days", "Months", "Number", "Sd",
+    "adult", "minor",
 )
 
 
@@ -108,3 +109,13 @@ def test_sample_report_in_dutch_has_no_english(releases_dir: Path) -> None:
 
     html = render_html(load_releases(releases_dir), "nl", svgs={})
     assert not english_in_dutch(html)
+
+
+def test_test_categories_read_in_dutch() -> None:
+    from zicht.publish.labels import test_category_label
+
+    assert test_category_label("total=total", "nl") == "Totaal"
+    assert test_category_label("form=criminal", "nl") == "Criminele uitbuiting"
+    assert test_category_label("minor_adult=adult", "nl") == "Meerderjarig"
+    assert test_category_label("youth_care", "nl") == "Jeugdhulp"
+    assert test_category_label("crisis", "en") != "crisis"

@@ -55,7 +55,7 @@ def test_findings_table_passes_the_gate_exactly_as_registry_counts() -> None:
     table = findings_table([figure])
     assert table is not None
     (row,) = table.rows
-    assert row["series"] == "victims" and row["change_year"] == 2013
+    assert row["finding"] == "victims" and row["change_year"] == 2013
     assert (row["year_from"], row["value_from"], row["year_to"], row["value_to"]) == \
         (2013, 100, 2015, 25)
     assert row["change_pct"] == -75.0 and math.isclose(row["yearly_change_pct"], -50.0)
@@ -71,5 +71,5 @@ def test_sexual_exploitation_sums_its_three_forms() -> None:
                             ("sexual_unknown", 1), ("labour", 7))]
     table = findings_table([TableSpec("figures/2.2", rows, ("victims",), "F", "F")])
     assert table is not None
-    got = {r["series"]: r["value_to"] for r in table.rows}
+    got = {r["finding"]: r["value_to"] for r in table.rows}
     assert got == {"sexual": 31, "labour": 7}  # no criminal rows: no sentence

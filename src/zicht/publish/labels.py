@@ -204,6 +204,19 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "suspects": ("Suspects", "Verdachten"),
     "question": ("Question", "Vraag"),
     "answer": ("Answer", "Antwoord"),
+    "months": ("Months", "Maanden"),
+    "number": ("Number", "Aantal"),
+    "sd_days": ("Standard deviation (days)", "Standaarddeviatie (dagen)"),
+    "finding": ("Finding", "Bevinding"),
+    "year_from": ("From year", "Vanaf jaar"),
+    "value_from": ("Then", "Toen"),
+    "year_to": ("To year", "Tot jaar"),
+    "value_to": ("Now", "Nu"),
+    "change_pct": ("Change (%)", "Verandering (%)"),
+    "change_year": ("Change point", "Trendbreuk"),
+    "first_year": ("First year", "Eerste jaar"),
+    "yearly_change_pct": ("Yearly change (%)", "Verandering per jaar (%)"),
+    "p_value": ("p-value", "p-waarde"),
 }
 
 #: The words of the report and dashboard themselves.
@@ -315,6 +328,8 @@ FINDING_SUBJECTS: dict[str, tuple[str, str]] = {
     "criminal": ("victims of criminal exploitation", "slachtoffers van criminele uitbuiting"),
     "minors": ("minors", "minderjarigen"),
 }
+CODE_LISTS["finding"] = tuple(c.Code(k, en.capitalize(), nl.capitalize())
+                              for k, (en, nl) in FINDING_SUBJECTS.items())
 
 #: The sources the stages name (``TableSpec.source``, in English) as the Dutch edition
 #: names them. A stage with a new source adds its line here (a test scans the report).
@@ -387,7 +402,11 @@ def test_category_label(category: str, lang: str = "en") -> str:
     code such as ``crisis``) in the edition's words."""
     column, _, code = category.partition("=")
     if code:
-        return text("total", lang) if column == "total" else value_label(column, code, lang)
+        if column == "total":
+            return text("total", lang)
+        if value_label(column, code, lang) != code:
+            return value_label(column, code, lang)
+        category = code  # e.g. minor_adult=adult: a code of some list
     if category in COLUMNS:  # a test over a whole column, e.g. youth_care
         return column_label(category, lang)
     for codes in (*CODE_LISTS.values(), c.YOUTH_CARE_TYPES, c.SHELTER_TYPES):

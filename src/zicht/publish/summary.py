@@ -153,7 +153,7 @@ def trend_sentences(tables: Iterable[DisclosedTable], lang: str = "en") -> list[
 
 
 def _trend_sentence(row: Mapping[str, Any], lang: str) -> str:
-    subject = FINDING_SUBJECTS.get(str(row.get("series")))
+    subject = FINDING_SUBJECTS.get(str(row.get("finding")))
     value, change = row.get("value_to"), row.get("change_pct")
     yearly, p = row.get("yearly_change_pct"), row.get("p_value")
     if subject is None or value is None or change is None or yearly is None or p is None:

@@ -162,7 +162,7 @@ def findings_table(tables: Sequence[TableSpec], source: str = "") -> TableSpec |
             continue
         trend = fit_trend(years, [counts[y] for y in years])
         rows.append({
-            "series": series.code,
+            "finding": series.code,
             "year_from": trend.since_year, "value_from": round(trend.since_value),
             "year_to": trend.last_year, "value_to": round(trend.last_value),
             "change_pct": round(trend.change_pct, 1),
