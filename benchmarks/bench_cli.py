@@ -11,6 +11,7 @@ disturb less than the wall time. Targets: < 0.3 s and < 0.5 s (wall time).
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import subprocess
@@ -52,17 +53,19 @@ def run(quick: bool) -> list[dict[str, Any]]:
             wall, cpu = _time(argv)
             times[name].append(wall)
             cpus[name].append(cpu)
+    # wall times on a shared machine say little without the load they were taken at
+    load = f" [load avg {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores]"
     bare = statistics.median(times["python -c pass"])
     bare_cpu = statistics.median(cpus["python -c pass"])
     rows: list[dict[str, Any]] = [{
-        "benchmark": f"cli: python -c pass (the bare interpreter; median of {repeat})",
+        "benchmark": f"cli: python -c pass (the bare interpreter; median of {repeat}){load}",
         "value": round(bare, 3), "unit": "s"}]
     for name, (_argv, target) in COMMANDS.items():
         if not target:
             continue
         median = statistics.median(times[name])
         rows.append({
-            "benchmark": f"cli: {name} as a process (median of {repeat})",
+            "benchmark": f"cli: {name} as a process (median of {repeat}){load}",
             "value": round(median, 3), "unit": "s",
             "peer": "python -c pass, same run", "peer_value": round(bare, 3),
             "ratio": round(bare / median, 3) if median else None,

@@ -94,7 +94,7 @@ def test_estimate_bootstrap_and_sampler_show_a_bar_and_json_does_not(tmp_path: P
     code, terminal = _run_in_terminal(["estimate", str(TABLE), "--method", "lcmcr",
                                        "--seed", "1"], env)
     assert code == 0, terminal
-    assert "estimate: lcmcr sampler" in terminal and "━" in terminal
+    assert "estimate: lcmcr (latent class)" in terminal and "━" in terminal
     code, terminal = _run_in_terminal(["estimate", str(TABLE), "--bootstrap", "50",
                                        "--workers", "1", "--json"], env)
     assert code == 0 and "━" not in terminal and "estimate:" not in terminal

@@ -179,7 +179,7 @@ def _long_running(method: str | None, bootstrap: int | None) -> str | None:
         return None
     if spec.family == "log-linear":
         return f"{bootstrap:,} bootstrap replicates" if bootstrap else None
-    return f"{spec.name} sampler"
+    return f"{spec.name} ({spec.family})"
 
 
 @app.command("estimate")

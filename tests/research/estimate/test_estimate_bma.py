@@ -182,3 +182,10 @@ def test_small_table_path_equals_the_screened_path(name: str,
     assert [g["cliques"] for g in dense.top_graphs] == \
         [g["cliques"] for g in screened.top_graphs]
     assert [g["median"] for g in dense.top_graphs] == [g["median"] for g in screened.top_graphs]
+
+
+def test_the_graph_chain_reports_its_progress(uk5: CaptureTable) -> None:
+    seen: list[tuple[int, int]] = []
+    fit_bma(uk5, graphs="mcmc", mcmc_iterations=1200, seed=1,
+            progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(500, 1200), (1000, 1200)]

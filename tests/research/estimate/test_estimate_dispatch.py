@@ -120,3 +120,14 @@ def test_dga_through_the_registry(artificial) -> None:
     assert r.ci_lower < r.estimate < r.ci_upper
     assert json.loads(json.dumps(r.to_dict()))["ci_lower"] == pytest.approx(r.ci_lower,
                                                                            rel=1e-3)
+
+
+def test_versions_in_provenance_match_the_installed_packages() -> None:
+    """``versions()`` reads zicht's version from the package (no importlib.metadata on the
+    command line's path); it must agree with what pip installed."""
+    from importlib.metadata import version
+
+    from zicht.research.estimate.api import versions
+
+    found = versions()
+    assert found["zicht"] == version("zicht") and found["scipy"] == version("scipy")

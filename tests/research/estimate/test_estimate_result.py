@@ -73,3 +73,30 @@ def test_public_names_exist():
 
     for name in pkg.__all__:
         assert getattr(pkg, name) is not None
+
+
+@pytest.mark.filterwarnings("ignore::zicht.core.errors.ConvergenceWarning")  # short chains
+@pytest.mark.parametrize("method", ["stepwise", "dga", "lcmcr", "rcapture-mh-chao"])
+def test_every_result_type_speaks_one_vocabulary(artificial, method: str) -> None:
+    """One base (``result_base.EstimateResult``): the same fields, frame, JSON head,
+    repr and summary frame for every result type."""
+    from zicht.research.estimate.result_base import FRAME_COLUMNS, EstimateResult
+
+    options = {"samples": 200, "burn_in": 200, "chains": 2, "seed": 1} \
+        if method == "lcmcr" else {}
+    res = estimate(artificial, method, **options)
+    assert isinstance(res, EstimateResult)
+    assert res.ci_lower <= res.estimate <= res.ci_upper
+    assert res.hidden == res.estimate - res.observed
+    frame = res.to_frame()
+    assert list(frame.columns)[:5] == list(FRAME_COLUMNS) and len(frame) == 1
+    doc = json.loads(json.dumps(res.to_dict()))
+    assert list(doc)[:8] == ["method", "observed", "estimate", "se", "ci_lower", "ci_upper",
+                             "level", "interval"]
+    assert list(doc)[-3:] == ["lists", "warnings", "provenance"]
+    assert doc["ci_lower"] == round(res.ci_lower, 4)
+    assert repr(res).startswith(f"{type(res).__name__}(method={res.method!r}, n=96, ")
+    lines = res.summary().splitlines()
+    assert lines[1] == "  observed           96" and "interval" in res.summary()
+    assert [x for x in lines if x.startswith("  warning: ")] == \
+        [f"  warning: {w}" for w in res.warnings]

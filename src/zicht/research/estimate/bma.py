@@ -69,7 +69,8 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
             graphs: str | Sequence[DecomposableGraph] | None = None,
             graph_prior: GraphPrior = "uniform", level: float = 0.95,
             mcmc_iterations: int | None = None, seed: int | None = None,
-            top: int = 10) -> ModelAveragedEstimate:
+            top: int = 10,
+            progress: Callable[[int, int], object] | None = None) -> ModelAveragedEstimate:
     """Posterior of the population total averaged over decomposable graphs.
 
     ``delta``: hyper-Dirichlet parameter per cell of the full table (dga's suggestion
@@ -83,7 +84,8 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
     ``DecomposableGraph``, or None (all up to 6 lists, MCMC above). ``graph_prior``:
     ``"uniform"`` (dga's default), a function of the graph returning its log prior
     weight, or an array of log weights aligned with an explicit ``graphs`` sequence
-    (dga's ``log.prior.model.weights``).
+    (dga's ``log.prior.model.weights``). ``progress(done, total)`` follows the graph
+    chain (``graphs="mcmc"``); enumerated graphs take well under a second.
     """
     k = table.k
     if table.observed == 0:
@@ -106,7 +108,7 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
     for doubling in range(GRID_DOUBLINGS + 1):
         log_prior = log_prior_n(prior_n, grid + table.observed)
         fitted = _fit_on_grid(table, delta, grid, log_prior, search, graphs, graph_prior,
-                              mcmc_iterations, seed, top)
+                              mcmc_iterations, seed, top, progress)
         tail = float(fitted["posterior"][grid >= grid[-1] * 0.9].sum())
         if tail <= TAIL_MASS or explicit_grid or doubling == GRID_DOUBLINGS:
             break
@@ -148,7 +150,8 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
 def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior: FloatArray,
                  search: str, graphs: str | Sequence[DecomposableGraph] | None,
                  graph_prior: GraphPrior, mcmc_iterations: int | None, seed: int | None,
-                 top: int) -> dict[str, Any]:
+                 top: int,
+                 progress: Callable[[int, int], object] | None = None) -> dict[str, Any]:
     from zicht.research.estimate.bma_likelihood import LogPosterior
 
     k = table.k
@@ -163,7 +166,7 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
         prior_of = _graph_prior_function(graph_prior)
         run = sample_graphs(k, lambda g: lp.graph_log_mass(g.coefficients(), prior_of(g)),
                             iterations=iterations, burn_in=iterations // 10,
-                            rng=np.random.default_rng(seed))
+                            rng=np.random.default_rng(seed), progress=progress)
         chosen = list(run.graphs)
         edges = np.array([g.edges for g in chosen], dtype=np.int64)
         coef = clique_coefficients(edges, k)

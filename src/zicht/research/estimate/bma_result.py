@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from zicht.core.errors import EstimationError
-from zicht.research.estimate.result import _num
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-FRAME_COLUMNS = ("estimate", "se", "ci_lower", "ci_upper", "level")
+from zicht.research.estimate.result_base import EstimateResult, json_number
 
 
 def posterior_quantile(totals: npt.NDArray[np.float64], probs: npt.NDArray[np.float64],
@@ -25,8 +20,8 @@ def posterior_quantile(totals: npt.NDArray[np.float64], probs: npt.NDArray[np.fl
     return float(totals[min(i, totals.size - 1)])
 
 
-@dataclass(frozen=True)
-class ModelAveragedEstimate:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ModelAveragedEstimate(EstimateResult):
     """Posterior of the total ``N`` averaged over decomposable graphical models.
 
     ``estimate`` is the posterior median, ``ci_lower``/``ci_upper`` the equal-tailed
@@ -36,33 +31,19 @@ class ModelAveragedEstimate:
     posterior probability and their own posterior median.
     """
 
-    method: str
-    observed: int
-    estimate: float
-    se: float
-    ci_lower: float
-    ci_upper: float
-    level: float
     posterior_mean: float
-    lists: tuple[str, ...]
     top_graphs: tuple[dict[str, Any], ...]
     n_graphs: int
     graph_search: str
     diagnostics: dict[str, Any]
-    warnings: tuple[str, ...]
-    provenance: dict[str, Any]
     totals: npt.NDArray[np.float64] = field(repr=False, compare=False)
     posterior: npt.NDArray[np.float64] = field(repr=False, compare=False)
+    interval: str = "posterior quantiles"
 
-    @property
-    def hidden(self) -> float:
-        """Posterior median of the number seen by no list."""
-        return self.estimate - self.observed
+    frame_extra = ("method", "observed", "posterior_mean")
 
-    def __repr__(self) -> str:
-        return (f"ModelAveragedEstimate(method={self.method!r}, n={self.observed}, "
-                f"estimate={self.estimate:.1f}, ci=({self.ci_lower:.1f}, "
-                f"{self.ci_upper:.1f}), level={self.level}, graphs={self.n_graphs})")
+    def repr_tail(self) -> str:
+        return f", graphs={self.n_graphs}"
 
     def quantile(self, q: float) -> float:
         """Posterior quantile of the total."""
@@ -76,54 +57,26 @@ class ModelAveragedEstimate:
             raise EstimationError(f"level must lie strictly between 0 and 1; got {level}.")
         return self.quantile((1 - level) / 2), self.quantile((1 + level) / 2)
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row with the fixed columns ``estimate, se, ci_lower, ci_upper, level``."""
-        import pandas as pd
+    def dict_body(self) -> dict[str, Any]:
+        """The posterior itself is left out (see ``totals``/``posterior``)."""
+        return {"posterior_mean": json_number(self.posterior_mean),
+                "n_graphs": self.n_graphs, "graph_search": self.graph_search,
+                "top_graphs": [dict(g) for g in self.top_graphs],
+                "diagnostics": self.diagnostics}
 
-        row = {c: getattr(self, c) for c in FRAME_COLUMNS}
-        row.update(method=self.method, observed=self.observed,
-                   posterior_mean=self.posterior_mean)
-        return pd.DataFrame([row], columns=[*FRAME_COLUMNS, "method", "observed",
-                                            "posterior_mean"])
+    def summary_title(self) -> str:
+        return (f"Bayesian model averaging over decomposable graphs ({self.method}), "
+                f"{len(self.lists)} lists ({', '.join(self.lists)})")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe summary (the posterior itself is left out; see ``totals``)."""
-        return {
-            "method": self.method,
-            "observed": self.observed,
-            "estimate": _num(self.estimate),
-            "se": _num(self.se),
-            "ci_lower": _num(self.ci_lower),
-            "ci_upper": _num(self.ci_upper),
-            "level": self.level,
-            "interval": "posterior quantiles",
-            "posterior_mean": _num(self.posterior_mean),
-            "lists": list(self.lists),
-            "n_graphs": self.n_graphs,
-            "graph_search": self.graph_search,
-            "top_graphs": [dict(g) for g in self.top_graphs],
-            "diagnostics": self.diagnostics,
-            "warnings": list(self.warnings),
-            "provenance": self.provenance,
-        }
-
-    def summary(self) -> str:
-        """A few lines for people."""
-        pct = round(self.level * 100)
+    def summary_body(self) -> list[str]:
         lines = [
-            f"Bayesian model averaging over decomposable graphs ({self.method}), "
-            f"{len(self.lists)} lists ({', '.join(self.lists)})",
-            f"  observed           {self.observed:,}",
             f"  posterior median   {self.estimate:,.0f}  (hidden {self.hidden:,.0f}; "
             f"mean {self.posterior_mean:,.0f}, sd {self.se:,.0f})",
-            f"  {pct}% interval       {self.ci_lower:,.0f} - {self.ci_upper:,.0f}  "
-            "[posterior quantiles]",
+            self.interval_line("posterior quantiles", 0),
             f"  graphs             {self.n_graphs:,} ({self.graph_search})",
             "  most probable graphs (posterior probability, median N, cliques):",
         ]
         for g in self.top_graphs[:5]:
             lines.append(f"    {g['probability']:7.3f}  {g['median']:>10,.0f}  "
                          f"{' + '.join(g['cliques'])}")
-        lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
-
+        return lines

@@ -36,10 +36,17 @@ class ChainRun:
         return self.accepted / self.iterations if self.iterations else 0.0
 
 
+#: Steps of the graph chain between two progress calls.
+PROGRESS_EVERY = 500
+
+
 def sample_graphs(k: int, log_mass: Callable[[DecomposableGraph], float], *,
                   iterations: int, burn_in: int, rng: np.random.Generator,
-                  start: int = 0) -> ChainRun:
-    """Run the add/delete-edge chain from edge mask ``start`` (default: no edges)."""
+                  start: int = 0,
+                  progress: Callable[[int, int], object] | None = None) -> ChainRun:
+    """Run the add/delete-edge chain from edge mask ``start`` (default: no edges).
+
+    ``progress(done, iterations)`` is called every ``PROGRESS_EVERY`` steps."""
     n_pairs = len(pairs(k))
     known: dict[int, tuple[DecomposableGraph, float]] = {}
     visits: dict[int, int] = {}
@@ -73,6 +80,8 @@ def sample_graphs(k: int, log_mass: Callable[[DecomposableGraph], float], *,
             accepted += 1
         if it >= burn_in:
             visits[current] = visits.get(current, 0) + 1
+        if progress is not None and (it + 1) % PROGRESS_EVERY == 0:
+            progress(it + 1, iterations)
     order = sorted(visits, key=lambda e: -known[e][1])
     return ChainRun(graphs=tuple(known[e][0] for e in order),
                     log_mass=tuple(known[e][1] for e in order),

@@ -7,10 +7,13 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zicht.research.estimate.result_base import FRAME_COLUMNS, EstimateResult, json_number
+
 if TYPE_CHECKING:
     import pandas as pd
 
-FRAME_COLUMNS = ("estimate", "se", "ci_lower", "ci_upper", "level")
+#: Log-linear parameters (small numbers) keep more decimals in JSON than the counts.
+PARAMETER_DIGITS = 8
 TABLE_COLUMNS = ("model", "method", "estimate", "se", "ci_lower", "ci_upper", "level",
                  "interval", "profile_estimate", "deviance", "df", "aic", "bic",
                  "info_fit")
@@ -21,8 +24,8 @@ _INTERVALS = {"profile": "profile likelihood (Rcapture closedpCI), model taken a
               "none": "no interval (the model's design is rank deficient)"}
 
 
-@dataclass(frozen=True)
-class ClosedPopulationEstimate:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ClosedPopulationEstimate(EstimateResult):
     """One closed-population model fitted as Rcapture's ``closedp.t`` / ``closedpCI.t``.
 
     ``estimate`` and ``se`` are the Poisson abundance and standard error of Rcapture's
@@ -32,15 +35,7 @@ class ClosedPopulationEstimate:
     (R prints ``">3N"``). ``info_fit`` is Rcapture's code (0 = no warning).
     """
 
-    method: str
     model: str
-    observed: int
-    estimate: float
-    se: float
-    ci_lower: float
-    ci_upper: float
-    level: float
-    interval: str
     profile_estimate: float
     deviance: float
     df: int
@@ -50,47 +45,30 @@ class ClosedPopulationEstimate:
     bias: float
     parameters: dict[str, float]
     removed_eta: tuple[str, ...]
-    lists: tuple[str, ...]
-    warnings: tuple[str, ...]
-    provenance: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def hidden(self) -> float:
-        """Estimated number seen by no list."""
-        return self.estimate - self.observed
-
-    def __repr__(self) -> str:
-        return (f"ClosedPopulationEstimate(method={self.method!r}, n={self.observed}, "
-                f"estimate={self.estimate:.1f}, ci=({self.ci_lower:.1f}, "
-                f"{self.ci_upper:.1f}), level={self.level})")
+    frame_extra = tuple(c for c in TABLE_COLUMNS if c not in FRAME_COLUMNS)
 
     def row(self) -> dict[str, Any]:
         """One row of the closedp table (``TABLE_COLUMNS``)."""
         return {c: getattr(self, c) for c in TABLE_COLUMNS}
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row: ``estimate, se, ci_lower, ci_upper, level`` then the fit figures."""
-        import pandas as pd
+    def dict_body(self) -> dict[str, Any]:
+        return {"model": self.model, "profile_estimate": json_number(self.profile_estimate),
+                "deviance": json_number(self.deviance), "df": self.df,
+                "aic": json_number(self.aic), "bic": json_number(self.bic),
+                "info_fit": self.info_fit, "bias": json_number(self.bias),
+                "parameters": {k: json_number(v, PARAMETER_DIGITS)
+                               for k, v in self.parameters.items()},
+                "removed_eta": list(self.removed_eta)}
 
-        cols = list(FRAME_COLUMNS) + [c for c in TABLE_COLUMNS if c not in FRAME_COLUMNS]
-        return pd.DataFrame([self.row()], columns=cols)
+    def summary_title(self) -> str:
+        return (f"Closed-population model {self.model} (Rcapture), method {self.method}, "
+                f"{len(self.lists)} lists ({', '.join(self.lists)})")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: non-finite numbers become None."""
-        out = {c: _num(v) for c, v in self.row().items()}
-        out.update(observed=self.observed, bias=_num(self.bias),
-                   parameters={k: _num(v) for k, v in self.parameters.items()},
-                   removed_eta=list(self.removed_eta), lists=list(self.lists),
-                   warnings=list(self.warnings), provenance=self.provenance)
-        return out
-
-    def summary(self) -> str:
+    def summary_body(self) -> list[str]:
         pct = round(self.level * 100)
         upper = "unbounded" if math.isinf(self.ci_upper) else f"{self.ci_upper:,.1f}"
         lines = [
-            f"Closed-population model {self.model} (Rcapture), method {self.method}, "
-            f"{len(self.lists)} lists ({', '.join(self.lists)})",
-            f"  observed           {self.observed:,}",
             f"  estimated total    {self.estimate:,.1f}  (se {self.se:,.1f})",
             f"  {pct}% interval       {self.ci_lower:,.1f} - {upper}  "
             f"[{_INTERVALS.get(self.interval, self.interval)}]",
@@ -99,8 +77,7 @@ class ClosedPopulationEstimate:
         ]
         if self.removed_eta:
             lines.append(f"  set to zero        {', '.join(self.removed_eta)} (negative eta)")
-        lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        return lines
 
 
 @dataclass(frozen=True)
@@ -161,8 +138,3 @@ class ClosedPopulationResults:
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-
-def _num(x: Any) -> Any:
-    if isinstance(x, float):
-        return round(x, 6) if math.isfinite(x) else None
-    return x

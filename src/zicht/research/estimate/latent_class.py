@@ -34,11 +34,9 @@ import numpy.typing as npt
 
 from zicht.core.errors import ConvergenceWarning, EstimationError
 from zicht.research.estimate.mcmc_diagnostics import Diagnostics
-from zicht.research.estimate.result import _num
+from zicht.research.estimate.result_base import EstimateResult, json_number
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from zicht.research.estimate.table import CaptureTable
 
 METHOD = "lcmcr"
@@ -51,8 +49,8 @@ Progress = Callable[[int, int], object]
 _Chain = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 
 
-@dataclass(frozen=True)
-class LatentClassEstimate:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class LatentClassEstimate(EstimateResult):
     """Posterior of the population size under the NPLCM, with its diagnostics.
 
     ``estimate`` is the posterior median of N, ``ci_lower``/``ci_upper`` the
@@ -61,29 +59,17 @@ class LatentClassEstimate:
     ``ess_tail`` the convergence of N (Vehtari et al. 2021).
     """
 
-    observed: int
-    estimate: float
-    se: float
-    ci_lower: float
-    ci_upper: float
-    level: float
     mean: float
     rhat: float
     ess_bulk: float
     ess_tail: float
-    lists: tuple[str, ...]
     max_classes: int
-    warnings: tuple[str, ...]
-    provenance: dict[str, Any]
     draws: npt.NDArray[np.int64] = field(repr=False, compare=False)
     alpha_draws: npt.NDArray[np.float64] = field(repr=False, compare=False)
     method: str = METHOD
     interval: str = "posterior"
 
-    @property
-    def hidden(self) -> float:
-        """Posterior median of N minus the observed: the estimated number seen by no list."""
-        return self.estimate - self.observed
+    frame_extra = ("mean", "rhat", "ess_bulk", "ess_tail", "observed")
 
     @property
     def converged(self) -> bool:
@@ -101,60 +87,32 @@ class LatentClassEstimate:
         _check_level(level)
         return _equal_tailed(self.draws, level)
 
-    def __repr__(self) -> str:
-        return (f"LatentClassEstimate(method={self.method!r}, n={self.observed}, "
-                f"estimate={self.estimate:.1f}, ci=({self.ci_lower:.1f}, "
-                f"{self.ci_upper:.1f}), level={self.level}, rhat={self.rhat:.3f}, "
-                f"ess_bulk={self.ess_bulk:.0f})")
+    def repr_tail(self) -> str:
+        return f", rhat={self.rhat:.3f}, ess_bulk={self.ess_bulk:.0f}"
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row: ``estimate, se, ci_lower, ci_upper, level`` then mean and diagnostics."""
-        import pandas as pd
-
-        columns = ("estimate", "se", "ci_lower", "ci_upper", "level", "mean", "rhat",
-                   "ess_bulk", "ess_tail", "observed")
-        return pd.DataFrame([{c: getattr(self, c) for c in columns}], columns=list(columns))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe document (draws left out; they are in ``draws``)."""
+    def dict_body(self) -> dict[str, Any]:
+        """The draws are left out (see ``draws``)."""
         chains, samples = self.draws.shape
-        return {
-            "method": self.method,
-            "observed": self.observed,
-            "estimate": _num(self.estimate),
-            "se": _num(self.se),
-            "ci_lower": _num(self.ci_lower),
-            "ci_upper": _num(self.ci_upper),
-            "level": self.level,
-            "interval": self.interval,
-            "mean": _num(self.mean),
-            "lists": list(self.lists),
-            "max_classes": self.max_classes,
-            "diagnostics": {"rhat": _num(self.rhat), "ess_bulk": _num(self.ess_bulk),
-                            "ess_tail": _num(self.ess_tail), "chains": chains,
-                            "samples_per_chain": samples, "converged": self.converged},
-            "warnings": list(self.warnings),
-            "provenance": self.provenance,
-        }
+        return {"mean": json_number(self.mean), "max_classes": self.max_classes,
+                "diagnostics": {"rhat": json_number(self.rhat),
+                                "ess_bulk": json_number(self.ess_bulk),
+                                "ess_tail": json_number(self.ess_tail), "chains": chains,
+                                "samples_per_chain": samples, "converged": self.converged}}
 
-    def summary(self) -> str:
-        """A few lines for people."""
-        pct = round(self.level * 100)
+    def summary_title(self) -> str:
+        return (f"Latent-class MSE (NPLCM, Manrique-Vallier 2016), up to {self.max_classes} "
+                f"classes, {len(self.lists)} lists ({', '.join(self.lists)})")
+
+    def summary_body(self) -> list[str]:
         chains, samples = self.draws.shape
-        lines = [
-            f"Latent-class MSE (NPLCM, Manrique-Vallier 2016), up to {self.max_classes} "
-            f"classes, {len(self.lists)} lists ({', '.join(self.lists)})",
-            f"  observed           {self.observed:,}",
+        return [
             f"  posterior median   {self.estimate:,.0f}  (hidden {self.hidden:,.0f}; "
             f"mean {self.mean:,.0f}, sd {self.se:,.0f})",
-            f"  {pct}% interval       {self.ci_lower:,.0f} - {self.ci_upper:,.0f}  "
-            "[equal-tailed posterior]",
+            self.interval_line("equal-tailed posterior", 0),
             f"  convergence        R-hat {self.rhat:.3f}, ESS bulk {self.ess_bulk:,.0f}, "
             f"tail {self.ess_tail:,.0f} ({chains} chains x {samples:,} draws) "
             f"{'ok' if self.converged else 'NOT CONVERGED'}",
         ]
-        lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
 
 
 def fit_lcmcr(table: CaptureTable, *, max_classes: int = 10, samples: int = 1000,

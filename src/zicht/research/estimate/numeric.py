@@ -72,36 +72,28 @@ def ndtri(p: float) -> float:
 def pdtr(k: npt.ArrayLike, m: npt.ArrayLike) -> FloatArray:
     """Poisson cdf ``P(X <= k)`` for mean ``m`` (``k`` floored; NaN for ``k < 0`` or
     ``m < 0``), as scipy's ``pdtr``."""
-    return _elementwise(_pdtr, k, m)
+    return _poisson_tail(k, m, upper=False)
 
 
 def pdtrc(k: npt.ArrayLike, m: npt.ArrayLike) -> FloatArray:
     """Poisson upper tail ``P(X > k)`` for mean ``m``, as scipy's ``pdtrc``."""
-    return _elementwise(_pdtrc, k, m)
+    return _poisson_tail(k, m, upper=True)
 
 
-def _elementwise(fn: Callable[[float, float], float], k: npt.ArrayLike,
-                 m: npt.ArrayLike) -> FloatArray:
-    kk, mm = np.broadcast_arrays(np.asarray(k, dtype=np.float64),
+def _poisson_tail(k: npt.ArrayLike, m: npt.ArrayLike, *, upper: bool) -> FloatArray:
+    """``P(X > k) = P(floor(k) + 1, m)`` or ``P(X <= k) = Q(floor(k) + 1, m)``."""
+
+    def one(kk: float, mm: float) -> float:
+        if kk < 0 or mm < 0 or math.isnan(kk) or math.isnan(mm):
+            return math.nan
+        if mm == 0.0:
+            return 0.0 if upper else 1.0
+        return (igam if upper else igamc)(math.floor(kk) + 1.0, mm)
+
+    ks, ms = np.broadcast_arrays(np.asarray(k, dtype=np.float64),
                                  np.asarray(m, dtype=np.float64))
-    flat = [fn(a, b) for a, b in zip(kk.ravel().tolist(), mm.ravel().tolist(), strict=True)]
-    return np.array(flat, dtype=np.float64).reshape(kk.shape)
-
-
-def _pdtr(k: float, m: float) -> float:
-    if k < 0 or m < 0 or math.isnan(k) or math.isnan(m):
-        return math.nan
-    if m == 0.0:
-        return 1.0
-    return igamc(math.floor(k) + 1.0, m)
-
-
-def _pdtrc(k: float, m: float) -> float:
-    if k < 0 or m < 0 or math.isnan(k) or math.isnan(m):
-        return math.nan
-    if m == 0.0:
-        return 0.0
-    return igam(math.floor(k) + 1.0, m)
+    flat = [one(a, b) for a, b in zip(ks.ravel().tolist(), ms.ravel().tolist(), strict=True)]
+    return np.array(flat, dtype=np.float64).reshape(ks.shape)
 
 
 def _igam_prefactor(a: float, x: float) -> float:
