@@ -28,6 +28,10 @@ from zicht.boundary.pprl import clk_words
 #: Dice threshold, chosen from the CLK literature (Schnell et al. 2009 report good
 #: precision at 0.8-0.85 on names with typos), not tuned on the synthetic truth.
 DICE_THRESHOLD = 0.8
+#: A victim known by name and birth year only (no full date on its report) is linked only
+#: on an exact name: a fuzzy name within one birth year (~175,000 residents) is too weak
+#: (docs/pprl.md). Equal filters have Dice 1; the margin only absorbs float rounding.
+EXACT = 1.0 - 1e-9
 #: Victim x resident x word cells compared at once (bounds memory to ~64 MB).
 _CELLS = 8_000_000
 
@@ -124,8 +128,10 @@ def match_encodings(victims: pa.Table, register: Path, *,
             i, j, d = _candidates(vwords[vrows], vpop[vrows], rwords_all[rows], threshold)
             if len(i):
                 a, b = vdate[vrows[i]], rdate[rows[j]]
-                agree = np.asarray([x is None or y is None or x == y
-                                    for x, y in zip(a, b, strict=True)], dtype=bool)
+                agree = np.asarray([x == y if x is not None and y is not None
+                                    else x is not None or exact
+                                    for x, y, exact in zip(a, b, d >= EXACT, strict=True)],
+                                   dtype=bool)
                 found.append(pd.DataFrame({"victim_pid": vpid[vrows[i]][agree],
                                            "person_pid": pids[rows[j]][agree],
                                            "dice": d[agree]}))
