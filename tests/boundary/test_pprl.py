@@ -32,7 +32,7 @@ from zicht.boundary.pprl import (
 from zicht.core.errors import ValidationError
 from zicht.registry.db import Registry
 from zicht.registry.dedupe import run_dedupe
-from zicht.research.linked.pprl_match import match_encodings, one_to_one
+from zicht.research.linked.pprl_match import match_encodings, one_to_one, unambiguous
 
 #: The register holder's file: four victims of TWENTY without a BSN on any report, a
 #: near-twin decoy of Anna de Vries (one day later), a BSN victim and bystanders.
@@ -96,8 +96,8 @@ def test_only_encodings_cross(extract: tuple[Path, PseudonymKey]) -> None:
     out, _ = extract
     victims = pq.read_table(out / "pprl" / "victims.parquet")
     register = pq.read_table(out / "pprl" / "register.parquet")
-    assert victims.column_names == ["victim_pid", "pprl_block", "clk"]
-    assert register.column_names == ["person_pid", "pprl_block", "clk"]
+    assert victims.column_names == ["victim_pid", "pprl_block", "clk", "date_token"]
+    assert register.column_names == ["person_pid", "pprl_block", "clk", "date_token"]
     assert register.num_rows == len(REGISTER)
     # Victims 1-4 and 8-9 have no BSN on any report and a birth date or year: encoded;
     # the BSN victims (5-7) are not (they link by person_pid).
@@ -166,6 +166,30 @@ def test_one_to_one_best_first() -> None:
     got = one_to_one(pairs)
     # b-x (0.97, b before c) first; then c has nothing left; a takes y (0.90).
     assert got[["victim_pid", "person_pid"]].values.tolist() == [["a", "y"], ["b", "x"]]
+
+
+def test_ties_are_not_linked() -> None:
+    pairs = pd.DataFrame({"victim_pid": ["a", "a", "b", "b"],
+                          "person_pid": ["x", "y", "x", "z"],
+                          "dice": [0.95, 0.95, 0.97, 0.85]})
+    # a's two best candidates are equal (namesakes): a is left out; b keeps both rows.
+    assert unambiguous(pairs)["victim_pid"].tolist() == ["b", "b"]
+
+
+def test_a_differing_birth_date_is_refused(tmp_path: Path) -> None:
+    key = PseudonymKey(b"k" * 32)
+    encoder = ClkEncoder(key)
+    register = encoder.table(["p1", "p2"], "person_pid", ["Jansen", "Jansen"],
+                             ["Piet", "Piet"], [dt.date(1970, 2, 2), dt.date(1970, 8, 9)],
+                             [None, None], ["male", "male"])
+    pq.write_table(register, tmp_path / "r.parquet")
+    # The same name with a known date links to its own date only; with a birth year
+    # only, the two namesakes tie and nothing is linked.
+    victims = encoder.table(["v1", "v2"], "victim_pid", ["Jansen", "Jansen"],
+                            ["Piet", "Piet"], [dt.date(1970, 8, 9), None], [None, 1970],
+                            ["male", "male"])
+    links = match_encodings(victims, tmp_path / "r.parquet").links.to_pylist()
+    assert [(r["victim_pid"], r["person_pid"]) for r in links] == [("v1", "p2")]
 
 
 def test_bad_input_is_refused(tmp_path: Path) -> None:

@@ -15,8 +15,14 @@ dropped):
   the birth year** (``n:<year>:<bigram>``): the same bigram sets other bits in each
   birth year, which splits the frequency of a common name over about 100 filters
   (salting, Niedermeyer et al. 2014; Christen et al. 2018);
-* birth date: day, month and year as three tokens (a birth year alone gives one);
-* sex: one token.
+* birth year: one token; sex: one token.
+
+The full birth date is **not** in the filter but a field of its own, ``date_token`` =
+the keyed pseudonym of the date (domain ``pprl_date``; NULL with a birth year only):
+in one filter a common name outweighs a differing birth date (two namesakes of one
+birth year still reach Dice 0.87), so the matcher compares the date apart and refuses
+a pair whose dates are both known and differ (field-level comparison, as in
+Fellegi-Sunter linkage on encoded fields).
 
 Bit positions come from the boundary's one keyed rule (``PseudonymKey.digest``, HMAC-
 SHA256 in domain ``pprl``) by double hashing (Kirsch & Mitzenmacher): without the key
@@ -65,7 +71,7 @@ REGISTER_NAME_COLUMNS = ("bsn", "family_name", "given_names", "birth_date", "sex
 def encoding_schema(id_column: str) -> pa.Schema:
     """The columns that cross the boundary in place of name, birth date and sex."""
     return pa.schema([(id_column, pa.string()), ("pprl_block", pa.string()),
-                      ("clk", pa.binary(CLK_BYTES))])
+                      ("clk", pa.binary(CLK_BYTES)), ("date_token", pa.string())])
 
 
 ENCODING_SCHEMA = encoding_schema("victim_pid")
@@ -77,7 +83,7 @@ class ClkParams:
     name of 15-20 bigrams (the fill that keeps a Bloom filter informative)."""
 
     k_name: int = 20
-    k_date: int = 20
+    k_date: int = 20  # the birth-year token
     k_sex: int = 10
     version: str = "clk1"  # part of every token: a new rule gives unrelated bits
 
@@ -165,8 +171,7 @@ class ClkEncoder:
         giv = self._field([None if y is None else f"{y}\x1f{g or ''}"
                            for g, y in zip(given, years, strict=True)], _salted_bigrams,
                           p.k_name)
-        dates = self._field([None if y is None else (d.isoformat() if d is not None else str(y))
-                             for d, y in zip(birth_date, years, strict=True)], _date_tokens,
+        dates = self._field([None if y is None else str(y) for y in years], _year_token,
                             p.k_date)
         sexes = self._field([None if y is None or not s else s
                              for s, y in zip(sex, years, strict=True)], _sex_token, p.k_sex)
@@ -181,13 +186,16 @@ class ClkEncoder:
         """The crossing table: ``id_column, pprl_block, clk``; rows without a block are
         left out (see ``encode``)."""
         clk, blocks = self.encode(family, given, birth_date, birth_year, sex)
+        dates = self.key.pseudonyms("pprl_date", [None if d is None else d.isoformat()
+                                                  for d in birth_date])
         keep = np.asarray([b is not None for b in blocks], dtype=bool)
         raw = np.ascontiguousarray(clk[keep]).view(np.uint8).reshape(-1)
         clks = pa.FixedSizeBinaryArray.from_buffers(
             pa.binary(CLK_BYTES), int(keep.sum()), [None, pa.py_buffer(raw.tobytes())])
         return pa.Table.from_arrays(
             [pa.array([i for i, k in zip(ids, keep, strict=True) if k], pa.string()),
-             pa.array([b for b in blocks if b is not None], pa.string()), clks],
+             pa.array([b for b in blocks if b is not None], pa.string()), clks,
+             pa.array([t for t, k in zip(dates, keep, strict=True) if k], pa.string())],
             schema=encoding_schema(id_column))
 
 
@@ -196,10 +204,8 @@ def _salted_bigrams(value: str) -> list[str]:
     return [f"n:{year}:{g}" for g in name_bigrams(name, None)]
 
 
-def _date_tokens(value: str) -> list[str]:
-    if len(value) == 4:
-        return [f"y:{value}"]
-    return [f"y:{value[:4]}", f"m:{value[5:7]}", f"d:{value[8:10]}"]
+def _year_token(value: str) -> list[str]:
+    return [f"y:{value}"]
 
 
 def _sex_token(value: str) -> list[str]:

@@ -125,7 +125,7 @@ def test_run_names_populations_side_by_side(tmp_path: Path) -> None:
     assert names[0] == "aid/populations"
     side = result.table("aid/populations").rows
     victims = {r["population"]: r["persons"] for r in side
-               if r["measure"] == "shelter" and r["group"] == "victims"}
+               if r["aid"] == "shelter" and r["group"] == "victims"}
     assert victims == {"police": 2, "registry": 2, "union": 3}
     assert result.meta["registry_links"] == {"bsn": 2}
     assert all(t.table.startswith(("aid/", "revictimisation/")) for t in result.tests)

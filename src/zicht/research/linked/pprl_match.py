@@ -28,6 +28,10 @@ from zicht.boundary.pprl import clk_words
 #: Dice threshold, chosen from the CLK literature (Schnell et al. 2009 report good
 #: precision at 0.8-0.85 on names with typos), not tuned on the synthetic truth.
 DICE_THRESHOLD = 0.8
+#: A victim known by name and birth year only (no full date on its report) is linked only
+#: on an exact name: a fuzzy name within one birth year (~175,000 residents) is too weak
+#: (docs/pprl.md). Equal filters have Dice 1; the margin only absorbs float rounding.
+EXACT = 1.0 - 1e-9
 #: Victim x resident x word cells compared at once (bounds memory to ~64 MB).
 _CELLS = 8_000_000
 
@@ -68,6 +72,14 @@ def _candidates(vwords: np.ndarray, vpop: np.ndarray, rwords: np.ndarray,
     return np.concatenate(vi), np.concatenate(ri), np.concatenate(ds)
 
 
+def unambiguous(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Leave out victims whose best score is shared by two or more residents."""
+    best = pairs.groupby("victim_pid")["dice"].transform("max")
+    top = pairs[pairs["dice"] == best]
+    tied = top.groupby("victim_pid")["person_pid"].nunique()
+    return pairs[~pairs["victim_pid"].isin(tied[tied > 1].index)]
+
+
 def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     """Greedy best-first assignment of ``victim_pid, person_pid, dice`` pairs."""
     ordered = pairs.sort_values(["dice", "victim_pid", "person_pid"],
@@ -94,30 +106,38 @@ def match_encodings(victims: pa.Table, register: Path, *,
     vwords = clk_words(victims.column("clk"))
     vpop = np.bitwise_count(vwords).sum(axis=1, dtype=np.int32)
     vpid = np.asarray(victims.column("victim_pid").to_pylist(), dtype=object)
+    vdate = np.asarray(victims.column("date_token").to_pylist(), dtype=object)
     by_block = pd.Series(np.arange(victims.num_rows)).groupby(
         victims.column("pprl_block").to_pandas().to_numpy()).apply(np.asarray).to_dict()
     found: list[pd.DataFrame] = []
     compared = 0
     reader = pq.ParquetFile(register)
     for batch in reader.iter_batches(batch_size=batch_rows,
-                                     columns=["person_pid", "pprl_block", "clk"]):
+                                     columns=["person_pid", "pprl_block", "clk", "date_token"]):
         blocks = batch.column("pprl_block").to_pandas().to_numpy()
         wanted = np.flatnonzero(pd.Series(blocks).isin(by_block.keys()).to_numpy())
         if not len(wanted):
             continue
         rwords_all = clk_words(batch.column("clk"))
         pids = np.asarray(batch.column("person_pid").to_pylist(), dtype=object)
+        rdate = np.asarray(batch.column("date_token").to_pylist(), dtype=object)
         groups = pd.Series(wanted).groupby(blocks[wanted]).apply(np.asarray).to_dict()
         for block, rows in groups.items():
             vrows = by_block[block]
             compared += len(vrows) * len(rows)
             i, j, d = _candidates(vwords[vrows], vpop[vrows], rwords_all[rows], threshold)
             if len(i):
-                found.append(pd.DataFrame({"victim_pid": vpid[vrows[i]],
-                                           "person_pid": pids[rows[j]], "dice": d}))
+                a, b = vdate[vrows[i]], rdate[rows[j]]
+                agree = np.asarray([x == y if x is not None and y is not None
+                                    else x is not None or exact
+                                    for x, y, exact in zip(a, b, d >= EXACT, strict=True)],
+                                   dtype=bool)
+                found.append(pd.DataFrame({"victim_pid": vpid[vrows[i]][agree],
+                                           "person_pid": pids[rows[j]][agree],
+                                           "dice": d[agree]}))
     pairs = (pd.concat(found, ignore_index=True) if found
              else pd.DataFrame({"victim_pid": [], "person_pid": [], "dice": []}))
-    links = one_to_one(pairs) if len(pairs) else pairs
+    links = one_to_one(unambiguous(pairs)) if len(pairs) else pairs
     table = pa.Table.from_pandas(links.astype({"dice": float}), schema=LINK_SCHEMA,
                                  preserve_index=False)
     return PprlLinks(table, victims.num_rows, compared, len(pairs))

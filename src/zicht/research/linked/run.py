@@ -233,13 +233,13 @@ def _compared_rows(store: ResearchStore, population: str,
     """Any youth care (minors) and any Wmo shelter, victims and controls: the rows of
     ``aid/populations`` for one population."""
     rows: list[dict[str, Any]] = []
-    for measure, universe, flag in (("youth_care_minors", "minor", "youth_care"),
-                                    ("shelter", "TRUE", "shelter")):
+    for aid, universe, flag in (("youth_care_minors", "minor", "youth_care"),
+                                ("shelter", "TRUE", "shelter")):
         for r in store.rows(f"""
                 SELECT grp, COUNT(*) AS persons, COUNT(*) FILTER (WHERE {flag}) AS with_aid
                 FROM aid_persons WHERE {universe} GROUP BY grp ORDER BY grp"""):
             n, k = int(r["persons"]), int(r["with_aid"])
-            rows.append({"population": population, "measure": measure, "group": r["grp"],
+            rows.append({"population": population, "aid": aid, "group": r["grp"],
                          "persons": n, "persons_with": k, "share": share(k, n)})
     return tuple(rows)
 
@@ -247,7 +247,7 @@ def _compared_rows(store: ResearchStore, population: str,
 def _populations_table(rows: list[dict[str, Any]]) -> TableSpec:
     """Chapter 3 side by side: police, registry and union population (issue 15)."""
     n = sum(int(r["persons"]) for r in rows
-            if r["group"] == "victims" and r["measure"] == "shelter")
+            if r["group"] == "victims" and r["aid"] == "shelter")
     return linked_table(
         "aid/populations", tuple(rows), ("persons", "persons_with"),
         "Aid within a year: police, registry and union population side by side (victims "
