@@ -118,3 +118,7 @@ def test_the_conflict_rule_is_the_models_conflict_level() -> None:
                       "FROM pairs").fetchall()
     for a, b, label in got:
         assert (label == "two full dates, in conflict") == birth_dates_conflict(a, b), (a, b)
+    slips = {(a, b) for a, b, label in got if label.startswith("one typo")}
+    # neighbouring digits swapped in the day, the year; day and month swapped
+    assert {("1985-03-17", "1985-03-71"), ("1909-01-01", "1990-01-01"),
+            ("1985-03-17", "1985-17-03")} <= slips
