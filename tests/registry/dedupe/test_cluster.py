@@ -93,3 +93,32 @@ def test_a_date_the_model_already_overruled_splits_nothing() -> None:
     dates = pd.Series({1: "1937-04-07", 2: "1969-10-06", 3: "1969-10-06"})
     result = cluster_reports(ids, pairs, birth_date=dates)
     assert _groups(result) == {frozenset({1, 2, 3})} and result.split == []
+
+
+def test_the_conflict_rule_is_the_models_conflict_level() -> None:
+    """``birth_dates_conflict`` and the model's "two full dates, in conflict" level
+    must say the same of every pair (the rule is written twice: SQL and Python)."""
+    import duckdb
+
+    from zicht.registry.dedupe.model import _birth_comparison
+
+    levels = _birth_comparison().get_comparison("duckdb").comparison_levels
+    case = " ".join(f"WHEN {lv.sql_condition} THEN '{lv.label_for_charts}'"
+                    for lv in levels if lv.sql_condition != "ELSE")
+    dates = ["1990-01-01", "1990-01-07", "1990-01-10", "1990-10-01", "1909-01-01",
+             "1991-02-01", "2003-05-12", "1995-03-14", "1995-09-27", "1985-03-17",
+             "1985-03-71", "1985-17-03"]
+    pairs = pd.DataFrame([(a, b) for a in dates for b in dates if a < b],
+                         columns=["birth_date_l", "birth_date_r"])
+    pairs["birth_year_l"] = pairs["birth_date_l"].str[:4].astype(int)
+    pairs["birth_year_r"] = pairs["birth_date_r"].str[:4].astype(int)
+    con = duckdb.connect()
+    con.register("pairs", pairs)
+    got = con.execute(f"SELECT birth_date_l, birth_date_r, CASE {case} ELSE 'else' END "
+                      "FROM pairs").fetchall()
+    for a, b, label in got:
+        assert (label == "two full dates, in conflict") == birth_dates_conflict(a, b), (a, b)
+    slips = {(a, b) for a, b, label in got if label.startswith("one typo")}
+    # neighbouring digits swapped in the day, the year; day and month swapped
+    assert {("1985-03-17", "1985-03-71"), ("1909-01-01", "1990-01-01"),
+            ("1985-03-17", "1985-17-03")} <= slips

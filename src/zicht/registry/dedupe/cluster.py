@@ -30,23 +30,34 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["ClusterPolicy", "Clustering", "birth_dates_conflict", "cluster_reports"]
+__all__ = ["ClusterPolicy", "Clustering", "birth_dates_conflict", "cluster_reports",
+           "conflicting_dates"]
 
 BIRTH_CONFLICT = "birth dates in conflict"
 
 
 def birth_dates_conflict(a: str | None, b: str | None) -> bool:
-    """Two full ISO birth dates that no slip explains: at most one of year, month and
-    day agrees and the day and month are not swapped. The same rule as the model's
-    "two full dates, in conflict" level (``model._birth_comparison``): a typo or a
-    transposed pair of digits changes one part, so two still agree."""
-    if not a or not b or len(a) != 10 or len(b) != 10 or a == b:
-        return False
-    ya, ma, da = a[:4], a[5:7], a[8:10]
-    yb, mb, db = b[:4], b[5:7], b[8:10]
-    if ya == yb and ma == db and da == mb:
-        return False
-    return (ya == yb) + (ma == mb) + (da == db) <= 1
+    """Two full ISO birth dates that no slip explains (see ``conflicting_dates``)."""
+    return bool(conflicting_dates(pd.Series([a], dtype=object),
+                                  pd.Series([b], dtype=object))[0])
+
+
+def conflicting_dates(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise: both full ISO dates, at most one of year, month and day agrees
+    and the day and month are not swapped. The same rule as the model's "two full
+    dates, in conflict" level (``model._birth_comparison``): a typo or a transposed
+    pair of digits changes one part, so two still agree."""
+    x, y = a.astype("string").str, b.astype("string").str
+    full = ((x.len() == 10) & (y.len() == 10)).fillna(False)
+    def same(i: slice, j: slice) -> np.ndarray:
+        return np.asarray((x[i] == y[j]).fillna(False), dtype=bool)
+
+    year, month, day = same(slice(0, 4), slice(0, 4)), same(slice(5, 7), slice(5, 7)), \
+        same(slice(8, 10), slice(8, 10))
+    swapped = year & same(slice(5, 7), slice(8, 10)) & same(slice(8, 10), slice(5, 7))
+    agree = year.astype(int) + month.astype(int) + day.astype(int)
+    conflict: np.ndarray = np.asarray(full, dtype=bool) & (agree <= 1) & ~swapped
+    return conflict
 
 
 @dataclass(frozen=True)
@@ -216,21 +227,27 @@ def cluster_reports(
 
 def _birth_conflicts(ids: np.ndarray, labels: np.ndarray,
                      birth_date: pd.Series | None) -> dict[int, set[tuple[int, int]]]:
-    """Per component, the pairs of its reports whose full birth dates conflict."""
+    """Per component, the pairs of its reports whose full birth dates conflict
+    (``birth_dates_conflict``, vectorised over the pairs within components)."""
     if birth_date is None:
         return {}
     dates = pd.DataFrame({"id": ids, "label": labels,
                           "date": birth_date.reindex(ids).to_numpy()}).dropna()
+    dates = dates[dates["date"].str.len() == 10]
+    # Two reports alone are joined by their direct link, which never counts as a
+    # chain: only components of three or more with two dates are looked at.
+    size = pd.Series(labels).value_counts()
+    distinct = dates.groupby("label")["date"].transform("nunique")
+    dates = dates[(distinct > 1).to_numpy() & (dates["label"].map(size) >= 3).to_numpy()]
     if dates.empty:
         return {}
-    distinct = dates.groupby("label")["date"].transform("nunique")
+    pairs = dates.merge(dates, on="label")
+    pairs = pairs[pairs["id_x"] < pairs["id_y"]]
+    conflict = pairs[conflicting_dates(pairs["date_x"], pairs["date_y"])]
     out: dict[int, set[tuple[int, int]]] = {}
-    for comp, group in dates[distinct > 1].groupby("label"):
-        rows = list(zip(group["id"].tolist(), group["date"].tolist(), strict=True))
-        found = {(min(a, b), max(a, b)) for i, (a, da) in enumerate(rows)
-                 for b, db in rows[i + 1:] if birth_dates_conflict(da, db)}
-        if found:
-            out[int(comp)] = found
+    for comp, x, y in zip(conflict["label"].tolist(), conflict["id_x"].tolist(),
+                          conflict["id_y"].tolist(), strict=True):
+        out.setdefault(int(comp), set()).add((int(x), int(y)))
     return out
 
 
