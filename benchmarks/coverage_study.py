@@ -3,7 +3,11 @@
 For every seed a world is generated (``zicht.synth.generate_world``), its capture
 tables are built as ``zicht estimate --extract`` sees them with perfect linkage
 (:mod:`benchmarks.synthworld`), and every report year is estimated and
-compared with the year's true total. Estimators (``ESTIMATORS``):
+compared with the year's true total. :func:`study_capture_only` gives the same tables
+from the world's capture process alone (``zicht.synth.world.capture_only``, seconds
+instead of minutes a world; its form strata are the synth's capture strata). Both paths
+share :func:`study_tables`. Estimators (``ESTIMATORS``, plus lcmcr and dga with
+``slow=``):
 
 - ``year, profile``: the default, ``zicht estimate --extract DIR`` (``--by year``,
   stepwise, profile likelihood interval);
@@ -17,7 +21,8 @@ compared with the year's true total. Estimators (``ESTIMATORS``):
 - ``multiyear``: one log-linear model over all years (shared interactions selected once,
   year-specific main effects), per-year parametric bootstrap interval (the published
   estimate of ``zicht estimate --extract``, docs/estimation.md);
-- ``year, main``: main effects per year (independence), profile interval.
+- ``year, main``: main effects per year (independence), profile interval;
+- ``rcapture-*``: Rcapture's Mth Chao / Poisson2 / Darroch and Mh Darroch per year.
 
 Per (seed, year, estimator) one row; :func:`summarise` gives the coverage (share of
 rows whose interval holds the true total), the bias (mean relative error) and the
