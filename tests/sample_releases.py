@@ -177,8 +177,8 @@ def _linked_tables(rng: random.Random) -> list[DisclosedTable]:
             {"breakdown": "total", "category": "total", "stage": s, "persons": n}
             for s, n in (("entered", 4420), ("reflection", 3060), ("cosm", 980),
                          ("residence", 2240), ("housing", 1180), ("aid", 650))],
-              ("persons",), "Victims reaching each stage of the route",
-              "Slachtoffers per fase van de route", source=src),
+              ("persons",), "Victims reaching each stage of the route, 2016-2024",
+              "Slachtoffers per fase van de route, 2016-2024", source=src),
     ]
 
 

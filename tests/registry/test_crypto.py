@@ -37,6 +37,13 @@ def test_bsn_lookup_by_keyed_hash(db_url: str) -> None:
     reg.dispose()
 
 
+@pytest.fixture
+def no_key_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("ZICHT_ENCRYPTION_KEY", "ZICHT_ENCRYPTION_KEY_FILE", "ZICHT_ENVIRONMENT"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.mark.usefixtures("no_key_configured")
 def test_key_file_made_beside_sqlite_with_a_warning(tmp_path: Path,
                                                     caplog: pytest.LogCaptureFixture) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
@@ -49,6 +56,7 @@ def test_key_file_made_beside_sqlite_with_a_warning(tmp_path: Path,
     assert open_registry(url, settings=Settings()).cipher.key_id == key_id
 
 
+@pytest.mark.usefixtures("no_key_configured")
 def test_production_refuses_without_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="production"):
         open_registry(f"sqlite:///{tmp_path / 'p.db'}",

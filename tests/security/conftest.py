@@ -12,12 +12,12 @@ from zicht.api import create_app
 from zicht.registry import Registry, open_registry
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _encryption_key() -> Iterator[None]:
-    """Every registry of these tests uses one fixed key (tests may override it)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ZICHT_ENCRYPTION_KEY", TEST_KEY)
-        yield
+@pytest.fixture(autouse=True)
+def _encryption_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every registry of these tests uses one fixed key (tests may override it). Per
+    test, not per session: a session-wide key leaked into other folders' tests that
+    need no key configured (tests/registry/test_crypto.py)."""
+    monkeypatch.setenv("ZICHT_ENCRYPTION_KEY", TEST_KEY)
 
 
 @pytest.fixture(scope="module")

@@ -246,6 +246,7 @@ ESTIMATE_METHODS: tuple[Code, ...] = (
     Code("rcapture-mth-chao", "Mth Chao (Rcapture)", "Mth Chao (Rcapture)"),
     Code("rcapture-mth-poisson2", "Mth Poisson2 (Rcapture)", "Mth Poisson2 (Rcapture)"),
     Code("rcapture-mth-darroch", "Mth Darroch (Rcapture)", "Mth Darroch (Rcapture)"),
+    Code("rcapture-mh-darroch", "Mh Darroch (Rcapture)", "Mh Darroch (Rcapture)"),
     Code("lcmcr", "Latent classes (LCMCR)", "Latente klassen (LCMCR)"),
     Code("dga", "Model averaging over graphs (dga)", "Modelmiddeling over grafen (dga)"),
 )
@@ -268,6 +269,10 @@ METHOD_ASSUMPTIONS: tuple[Code, ...] = (
          _MTH[1] + "zichtbaarheid met een zware rechterstaart (Poisson2)"),
     Code("rcapture-mth-darroch", _MTH[0] + "normal visibility on the logit scale (Darroch)",
          _MTH[1] + "normale zichtbaarheid op de logitschaal (Darroch)"),
+    Code("rcapture-mh-darroch", "lists equally catchable, persons differ in visibility: "
+         "normal on the logit scale (Darroch)",
+         "lijsten even vindend, personen verschillen in zichtbaarheid: normaal op de "
+         "logitschaal (Darroch)"),
     Code("lcmcr", "persons fall in latent classes; lists independent within a class",
          "personen vallen in latente klassen; lijsten onafhankelijk binnen een klasse"),
     Code("dga", "dependence is a decomposable graph; estimates averaged over graphs",
@@ -396,6 +401,9 @@ DIMENSION_LABELS: dict[str, tuple[Code, ...]] = {
     "chosen": (*ESTIMATE_METHODS,
                Code("median_of_credible", "Median of the credible methods",
                     "Mediaan van de geloofwaardige methoden"),
+               Code("smoothed_median_of_credible",
+                    "Median of the credible methods, smoothed across years",
+                    "Mediaan van de geloofwaardige methoden, afgevlakt over de jaren"),
                Code("not_estimable", "Not estimable", "Niet te schatten")),
     "error": (Code("not_estimable", "the model fails the existence or identifiability check",
                    "het model voldoet niet aan de controle op bestaan of identificeerbaarheid"),

@@ -44,6 +44,7 @@ CODE_LISTS: dict[str, tuple[c.Code, ...]] = {
     "form": (*c.FORMS, *(x for x in c.REPORTED_FORMS if x.code in ("sexual", "other")),
              _ALL_FORMS),
     "reported_form": c.REPORTED_FORMS,
+    "form_detail": c.FORMS,
     "age_group": c.AGE_GROUPS,
     "sex": (*c.SEXES, c.Code("unknown", "Unknown", "Onbekend")),
     "reporter": c.REPORTERS,
@@ -217,6 +218,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "first_year": ("First year", "Eerste jaar"),
     "yearly_change_pct": ("Yearly change (%)", "Verandering per jaar (%)"),
     "p_value": ("p-value", "p-waarde"),
+    "population": ("Population", "Populatie"),
+    "aid": ("Aid", "Hulpverlening"),
 }
 
 #: The words of the report and dashboard themselves.
@@ -334,6 +337,14 @@ CODE_LISTS["finding"] = tuple(c.Code(k, en.capitalize(), nl.capitalize())
 #: The sources the stages name (``TableSpec.source``, in English) as the Dutch edition
 #: names them. A stage with a new source adds its line here (a test scans the report).
 SOURCES: dict[str, str] = {
+    "Reflection offers, COSM stays, protected shelter, IND decisions and Wmo shelter and "
+    "housing, linked by foreigner-number pseudonym":
+        "Aanbod bedenktijd, COSM-verblijf, beschermde opvang, IND-beslissingen en "
+        "Wmo-opvang en -huisvesting, gekoppeld op gepseudonimiseerd vreemdelingennummer",
+    "COSM stays, protected shelter (COA), Nidos guardianship, shelter places":
+        "COSM-verblijf, beschermde opvang (COA), voogdij Nidos, opvangplaatsen",
+    "Police suspects (sources/police_suspects.parquet), police incidents":
+        "Politie, verdachten en incidenten mensenhandel",
     "Registry extract (reports.parquet), zicht monitor":
         "Registratie slachtoffers mensenhandel (gepseudonimiseerd extract)",
     "CoMensha registration, pseudonymised extract":

@@ -69,7 +69,7 @@ def chat_circumstances(store: ResearchStore) -> list[TableSpec]:
         rows, "chat/circumstances", ("visitors",),
         "Chat: manner of criminal exploitation, where victim and exploiter met, first "
         "disclosure",
-        "Chat: wijze van criminele uitbuiting, waar slachtoffer en uitbuiter elkaar "
+        "Chatdienst: wijze van criminele uitbuiting, waar slachtoffer en uitbuiter elkaar "
         "ontmoetten, eerste keer verteld",
         source=SOURCE, shares={"share": "visitors"},
         n=sum(int(r["visitors"]) for r in rows if r["question"] == "met_where"),

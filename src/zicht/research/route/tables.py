@@ -10,6 +10,7 @@ suppressed; ``zicht.disclosure.rules``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -160,7 +161,7 @@ def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[
     for s in ("none", *STAGES):
         k = int((broken["last_stage"] == s).sum())
         last_rows.append({"last_stage": s, "breaks": k, "share": share(k, len(broken))})
-    return [
+    tables = [
         linked_table("route/stages", tuple(stage_rows), ("persons",),
                      "Victims reaching each stage of the route, by group",
                      "Slachtoffers per fase van de route, naar groep", source=SOURCE,
@@ -201,6 +202,11 @@ def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[
                      source=SOURCE, n=len(persons), shares={"mean_locations": "persons"},
                      notes=note + _LOC_NOTE, notes_nl=note_nl + _LOC_NOTE_NL),
     ]
+    # Route tables count persons, not years: the title names the years of entry.
+    if not period:
+        return tables
+    return [replace(t, title_en=f"{t.title_en}, {period}", title_nl=f"{t.title_nl}, {period}")
+            for t in tables]
 
 
 _TIME_SHARES = {"median_days": "reached", "q1_days": "reached", "q3_days": "reached",
