@@ -119,3 +119,16 @@ def test_test_categories_read_in_dutch() -> None:
     assert test_category_label("minor_adult=adult", "nl") == "Meerderjarig"
     assert test_category_label("youth_care", "nl") == "Jeugdhulp"
     assert test_category_label("crisis", "en") != "crisis"
+
+
+def test_every_counting_unit_of_the_method_annex_reads_in_dutch() -> None:
+    """The annex names each rule table's unit; a new unit needs its Dutch words."""
+    from zicht.publish.labels import UNITS, unit_label
+    from zicht.research import classify as cl
+    from zicht.research.linked import rules
+
+    tables = [t for t in vars(cl).values() if isinstance(t, cl.RuleTable)]
+    units = {t.unit for t in (*tables, *rules.RULE_TABLES)}
+    assert units and not units - UNITS.keys()
+    assert unit_label("victim per year", "nl") == "Telleenheid: slachtoffer per jaar"
+    assert unit_label("victim per year", "en") == "Counting unit: victim per year"

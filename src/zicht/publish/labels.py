@@ -228,6 +228,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("Management summary", "Managementsamenvatting"),
     "key_findings": ("Key findings", "Belangrijkste bevindingen"),
     "contents": ("Contents", "Inhoud"),
+    "unit": ("Counting unit", "Telleenheid"),
     "list_of_figures": ("List of figures", "Lijst van figuren"),
     "not_run": (
         "This chapter was not produced: the `{stage}` release was not found in the input. "
@@ -361,6 +362,34 @@ SOURCES: dict[str, str] = {
     "Justice chain (sources/justice_cases.parquet)": "Strafrechtketen (OM en rechtspraak)",
     "Chat contacts (sources/chat_contacts.parquet)": "Chatdienst, chatcontacten",
 }
+
+
+#: The counting unit of each rule table (``RuleTable.unit``, in English) as the Dutch
+#: edition's method annex names it.
+UNITS: dict[str, str] = {
+    "decision (by year of decision)": "beslissing (naar jaar van beslissing)",
+    "figure": "figuur",
+    "incident": "incident",
+    "new incident": "nieuw incident",
+    "registry report": "melding",
+    "unique visitor per year": "unieke bezoeker per jaar",
+    "victim": "slachtoffer",
+    "victim (index incident)": "slachtoffer (indexincident)",
+    "victim per year": "slachtoffer per jaar",
+    "victim per year (all forms reported in the year, by every reporter)":
+        "slachtoffer per jaar (alle in dat jaar gemelde vormen, door elke melder)",
+    "victim per year with criminal exploitation": "slachtoffer per jaar met criminele uitbuiting",
+    "victim per year with labour exploitation": "slachtoffer per jaar met arbeidsuitbuiting",
+    "victim per year with sexual exploitation": "slachtoffer per jaar met seksuele uitbuiting",
+}
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A rule table's counting unit as the edition names it."""
+    if not unit:
+        return ""
+    name = UNITS.get(unit, unit) if lang == "nl" else unit
+    return f"{text('unit', lang)}: {name}"
 
 
 def source_label(source: str, lang: str = "en") -> str:

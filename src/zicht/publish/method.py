@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zicht.disclosure import POLICIES, Release
-from zicht.publish.labels import column_label
+from zicht.publish.labels import column_label, unit_label
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _sections(stage: str, method: Mapping[str, Any], lang: str) -> list[RuleSect
         if isinstance(body, Mapping):
             rules = body.get("rules", [])
             title = str(body.get(lang) or body.get("en") or column_label(name, lang))
-            desc = str(body.get("unit", ""))
+            desc = unit_label(str(body.get("unit", "")), lang)
         elif isinstance(body, list):
             rules, title, desc = body, column_label(name, lang), ""
         else:
