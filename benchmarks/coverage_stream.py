@@ -15,10 +15,9 @@ machine its threads made the multi-year fits 50-100 times slower.
 
 from __future__ import annotations
 
-import os
+from zicht.core.threads import single_threaded_blas
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+single_threaded_blas()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
