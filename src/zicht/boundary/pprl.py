@@ -51,6 +51,7 @@ residents of the register encode in minutes on one core (``benchmarks/bench_pprl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -138,12 +139,15 @@ _NOT_LETTER = re.compile(r"[^a-z]+")
 def normalise_name(text: str | None) -> list[str]:
     """'Van der Berg-Wiśniewska' -> ['berg', 'wisniewska']: parts without diacritics,
     case, punctuation and particles."""
-    if not text:
-        return []
+    return list(_parts(text)) if text else []
+
+
+@functools.lru_cache(maxsize=1 << 18)  # name parts repeat: most residents share them
+def _parts(text: str) -> tuple[str, ...]:
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
     plain = plain.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
-    return [p for p in _NOT_LETTER.split(plain) if p and p not in PARTICLES]
+    return tuple(p for p in _NOT_LETTER.split(plain) if p and p not in PARTICLES)
 
 
 def name_bigrams(family: str | None, given: str | None) -> list[str]:
@@ -294,11 +298,10 @@ def name_token_text(family: str | None, given: str | None, sex: str | None) -> s
 def name_tokens(key: PseudonymKey, family: Sequence[str | None], given: Sequence[str | None],
                 sex: Sequence[str | None]) -> list[str | None]:
     """Keyed name tokens (domain ``pprl_name``), computed once per distinct name."""
-    frame = pd.DataFrame({"f": list(family), "g": list(given), "s": list(sex)}, dtype=object)
-    frame = frame.where(frame.notna(), None)
-    codes, uniques = pd.factorize(pd.Series(list(zip(frame["f"], frame["g"], frame["s"],
-                                                     strict=True)), dtype=object))
-    texts = [name_token_text(*u) for u in uniques]
+    joined = [f"{f or ''}\x1f{g or ''}\x1f{s or ''}"
+              for f, g, s in zip(family, given, sex, strict=True)]
+    codes, uniques = pd.factorize(pd.Series(joined, dtype=object))
+    texts = [name_token_text(*u.split("\x1f")) for u in uniques.tolist()]
     tokens = key.pseudonyms("pprl_name", texts)
     return [tokens[c] for c in codes.tolist()]
 
