@@ -273,7 +273,12 @@ class ClkEncoder:
 
 def _salted_bigrams(value: str) -> list[str]:
     year, _, name = value.partition("\x1f")
-    return [f"n:{year}:{g}" for g in name_bigrams(name, None)]
+    return [f"n:{year}:{g}" for g in _bigrams_of(name)]
+
+
+@functools.lru_cache(maxsize=1 << 18)  # one name recurs in every birth year
+def _bigrams_of(name: str) -> tuple[str, ...]:
+    return tuple(name_bigrams(name, None))
 
 
 def _year_token(value: str) -> list[str]:
