@@ -1,5 +1,6 @@
 """Golden tests of the route rules (zicht.research.route.model) on five hand-built
-persons; every expected value is worked out by hand in the comments.
+persons (nine more for the outcomes); every expected value is worked out by hand in the
+comments.
 
 Data end 2020-12-31 (2020 is a leap year).
 
@@ -19,7 +20,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from zicht.research.route.model import route_persons, time_to_stage
+from zicht.research.route.model import OUTCOMES, route_persons, time_to_stage
 
 END = dt.date(2020, 12, 31)
 
@@ -61,13 +62,53 @@ def test_stage_counts(persons: pd.DataFrame) -> None:
                                            "D": "housing", "E": "reflection"}
 
 
-def test_breaks(persons: pd.DataFrame) -> None:
-    # B: no housing, nothing running, last event 02-10 (>= 90 days before the end): a
-    # break. C: COSM stay still running. E: last event 11-25, 36 days before the end.
-    # A and D reached housing.
-    assert dict(persons["break"]) == {"A": False, "B": True, "C": False, "D": False,
-                                      "E": False}
-    assert bool(persons.loc["C", "open"]) and not bool(persons.loc["E", "open"])
+def test_outcomes_and_breaks() -> None:
+    # The five persons above plus nine more, one rule each (data end 2020-12-31):
+    extra = [
+        # J: back home on leaving the COSM: departed. J2 the same 16 days before the end:
+        # a return is a known end, so departed, not running.
+        ("J", "offer", "2020-03-01", None), ("J", "reflection", "2020-03-01", "2020-05-30"),
+        ("J", "cosm", "2020-03-05", "2020-06-20"), ("J", "departed", "2020-06-20", None),
+        ("J2", "cosm", "2020-09-01", "2020-12-15"), ("J2", "departed", "2020-12-15", None),
+        # K: residence granted 03-01, no housing, 305 quiet days: residence. K2: granted
+        # 11-15, 46 days before the end: running (housing may still follow).
+        ("K", "decision", "2020-03-01", None), ("K", "residence", "2020-03-01", None),
+        ("K2", "decision", "2020-11-15", None), ("K2", "residence", "2020-11-15", None),
+        # L: residence refused, Wmo guidance 02-01..06-01: aid.
+        ("L", "decision", "2020-01-20", None), ("L", "aid", "2020-02-01", "2020-06-01"),
+        # M: COSM left 07-10 for an asylum centre (no event), 174 quiet days: break.
+        ("M", "offer", "2020-04-01", None), ("M", "reflection", "2020-04-01", "2020-06-30"),
+        ("M", "cosm", "2020-04-03", "2020-07-10"),
+        # N: returned home 03-01, but a (refused) decision 05-01 after it: not departed;
+        # quiet since: break.
+        ("N", "cosm", "2020-01-10", "2020-03-01"), ("N", "departed", "2020-03-01", None),
+        ("N", "decision", "2020-05-01", None),
+        # P: a refused decision exactly 90 days before the end (10-02): quiet, break.
+        # Q: one day later, 89 days: running.
+        ("P", "decision", "2020-10-02", None), ("Q", "decision", "2020-10-03", None),
+    ]
+    ev = pd.concat([_events(), pd.DataFrame(extra, columns=["person", "kind", "start",
+                                                            "end"])])
+    p = route_persons(ev, END).set_index("person")
+    # A, D housed; B offer declined and no residence (last event 02-10): break; C still
+    # in the COSM (an episode running): running; E last event 11-25, 36 days: running.
+    assert dict(p["outcome"]) == {
+        "A": "housing", "B": "break", "C": "running", "D": "housing", "E": "running",
+        "J": "departed", "J2": "departed", "K": "residence", "K2": "running", "L": "aid",
+        "M": "break", "N": "break", "P": "break", "Q": "running"}
+    assert list(p.index[p["break"].astype(bool)]) == ["B", "M", "N", "P"]
+    # Every outcome is used once at least, and each person has exactly one.
+    assert set(p["outcome"]) == set(OUTCOMES)
+    # The rule this replaces (every route without housing a break) would call 12 of
+    # the 14 broken, the running C, E, K2 and Q among them.
+    assert int(p["housing"].isna().sum()) == 12
+
+
+def test_a_departure_alone_is_not_on_the_route() -> None:
+    # a return home marks an outcome: it is not a stage, a place, or a way onto the route
+    ev = pd.DataFrame([("X", "departed", "2020-03-01", None)],
+                      columns=["person", "kind", "start", "end"])
+    assert route_persons(ev, END).empty
 
 
 def test_locations(persons: pd.DataFrame) -> None:
