@@ -1,5 +1,5 @@
 """Golden tests of the route rules (zicht.research.route.model) on five hand-built
-persons (nine more for the outcomes); every expected value is worked out by hand in the
+persons (ten more for the outcomes); every expected value is worked out by hand in the
 comments.
 
 Data end 2020-12-31 (2020 is a leap year).
@@ -63,7 +63,7 @@ def test_stage_counts(persons: pd.DataFrame) -> None:
 
 
 def test_outcomes_and_breaks() -> None:
-    # The five persons above plus nine more, one rule each (data end 2020-12-31):
+    # The five persons above plus ten more, one rule each (data end 2020-12-31):
     extra = [
         # J: back home on leaving the COSM: departed. J2 the same 16 days before the end:
         # a return is a known end, so departed, not running.
@@ -79,10 +79,13 @@ def test_outcomes_and_breaks() -> None:
         # M: COSM left 07-10 for an asylum centre (no event), 174 quiet days: break.
         ("M", "offer", "2020-04-01", None), ("M", "reflection", "2020-04-01", "2020-06-30"),
         ("M", "cosm", "2020-04-03", "2020-07-10"),
-        # N: returned home 03-01, but a (refused) decision 05-01 after it: not departed;
-        # quiet since: break.
+        # N: returned home 03-01 but back in a COSM 04-01..06-01: not departed; quiet
+        # since: break. N2: returned home 03-01, residence refused 05-01 (the IND deciding
+        # on the file): still departed.
         ("N", "cosm", "2020-01-10", "2020-03-01"), ("N", "departed", "2020-03-01", None),
-        ("N", "decision", "2020-05-01", None),
+        ("N", "cosm", "2020-04-01", "2020-06-01"),
+        ("N2", "cosm", "2020-01-10", "2020-03-01"), ("N2", "departed", "2020-03-01", None),
+        ("N2", "decision", "2020-05-01", None),
         # P: a refused decision exactly 90 days before the end (10-02): quiet, break.
         # Q: one day later, 89 days: running.
         ("P", "decision", "2020-10-02", None), ("Q", "decision", "2020-10-03", None),
@@ -95,13 +98,13 @@ def test_outcomes_and_breaks() -> None:
     assert dict(p["outcome"]) == {
         "A": "housing", "B": "break", "C": "running", "D": "housing", "E": "running",
         "J": "departed", "J2": "departed", "K": "residence", "K2": "running", "L": "aid",
-        "M": "break", "N": "break", "P": "break", "Q": "running"}
+        "M": "break", "N": "break", "N2": "departed", "P": "break", "Q": "running"}
     assert list(p.index[p["break"].astype(bool)]) == ["B", "M", "N", "P"]
     # Every outcome is used once at least, and each person has exactly one.
     assert set(p["outcome"]) == set(OUTCOMES)
-    # The rule this replaces (every route without housing a break) would call 12 of
-    # the 14 broken, the running C, E, K2 and Q among them.
-    assert int(p["housing"].isna().sum()) == 12
+    # Every route without housing a break (the issue's words taken literally) would
+    # call 13 of the 15 broken, the running C, E, K2 and Q among them.
+    assert int(p["housing"].isna().sum()) == 13
 
 
 def test_a_departure_alone_is_not_on_the_route() -> None:

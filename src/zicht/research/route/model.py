@@ -34,8 +34,9 @@ kind                    meaning (source)
 * **Outcome**: each person has exactly one (``OUTCOMES``), the first that applies:
 
   ``housing``    shelter or housing reached (the route's aim);
-  ``departed``   returned to the country of origin on leaving a COSM, with nothing
-                 recorded after: a known end, so it is not censored;
+  ``departed``   returned to the country of origin on leaving a COSM, and no later
+                 stay, reflection period, housing or aid (a later IND decision on the
+                 file does not count): a known end, so it is not censored;
   ``running``    *censored*: an episode (reflection period or stay) still running at
                  the end date, or an event in the last ``QUIET_DAYS`` days before it.
                  The outcome is not known yet; as in the UK National Referral
@@ -116,11 +117,15 @@ def route_persons(events: pd.DataFrame, end_date: dt.date) -> pd.DataFrame:
     last_day = pd.concat([ev["start"], ev["end"].where(ev["end"] <= end)]).groupby(
         pd.concat([ev["person"], ev["person"]])).max()
     out["last_event"] = last_day.reindex(out.index)
+    # A return is undone only by the person coming back to a place or a period (a later
+    # IND decision on the file is paperwork, not the person's presence).
     departed = ev[ev["kind"] == "departed"].groupby("person")["start"].max() \
         .reindex(out.index)
+    present = ev[ev["kind"].isin((*EPISODE_KINDS, *LOCATION_KINDS, "aid"))] \
+        .groupby("person")["start"].max().reindex(out.index)
     out["outcome"] = np.select(
         [out["housing"].notna(),
-         departed.notna() & (departed >= out["last_event"]),
+         departed.notna() & ~(present > departed),
          out["open"].astype(bool) | ((end - out["last_event"]).dt.days < QUIET_DAYS),
          out["residence"].notna(),
          out["aid"].notna()],
