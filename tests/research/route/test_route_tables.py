@@ -88,13 +88,13 @@ def test_outcomes_table(tables: dict[str, TableSpec]) -> None:
     # V1 housing, V2 break (quiet since 02-10), V3 departed, V4 residence (quiet since
     # 03-01), V5 running (in the COSM at the end); nobody has guidance only.
     t = tables["route/outcomes"]
-    assert _total(t, "outcome") == {"housing": 1, "departed": 1, "running": 1,
+    assert _total(t, "route_outcome") == {"housing": 1, "departed": 1, "running": 1,
                                     "residence": 1, "aid": 0, "break": 1}
-    assert [r["outcome"] for r in t.rows if r["breakdown"] == "total"] == list(OUTCOMES)
+    assert [r["route_outcome"] for r in t.rows if r["breakdown"] == "total"] == list(OUTCOMES)
     assert {r["share"] for r in t.rows if r["breakdown"] == "total" and r["persons"]} == {20.0}
     # all five are women: the sex breakdown repeats the total
-    assert {r["outcome"]: r["persons"] for r in t.rows if r["category"] == "female"} == \
-        _total(t, "outcome")
+    assert {r["route_outcome"]: r["persons"] for r in t.rows if r["category"] == "female"} == \
+        _total(t, "route_outcome")
     breaks = tables["route/breaks"].row(breakdown="total", category="total")
     assert (breaks["persons"], breaks["breaks"], breaks["share"]) == (5, 1, 20.0)
     last = {r["last_stage"]: r["breaks"] for r in tables["route/breaks_last_stage"].rows}

@@ -22,6 +22,7 @@ from zicht.research.linked.table import linked_table, share
 from zicht.research.route.model import (
     OUTCOMES,
     PAIRS,
+    QUIET_DAYS,
     STAGES,
     route_persons,
     time_to_stage,
@@ -157,7 +158,7 @@ def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[
     for b, cat, g in groups:
         for o in OUTCOMES:
             m = int((g["outcome"] == o).sum())
-            outcome_rows.append({"breakdown": b, "category": cat, "outcome": o,
+            outcome_rows.append({"breakdown": b, "category": cat, "route_outcome": o,
                                  "persons": m, "share": share(m, len(g))})
         k = int(g["break"].sum())
         break_rows.append({"breakdown": b, "category": cat, "persons": len(g), "breaks": k,
@@ -242,22 +243,23 @@ _TIME_NOTE_NL = (" Wie een fase niet bereikte, is gecensureerd op het einde van 
                  "niet mee.")
 _BREAK_NOTE = (" A break: the route ended without shelter or housing, residence, aid or "
                "a return home; a route with a stay or reflection period still running "
-               "at the end, or anything recorded in the last 90 days, is still running "
-               "and not a break.")
+               f"at the end, or anything recorded in the last {QUIET_DAYS} days, is "
+               "still running and not a break.")
 _BREAK_NOTE_NL = (" Een breuk: de route eindigde zonder opvang of huisvesting, verblijf, "
                   "hulp of terugkeer; een route met een lopend verblijf of lopende "
-                  "bedenktijd aan het einde, of iets geregistreerd in de laatste 90 dagen, "
-                  "loopt nog en is geen breuk.")
+                  "bedenktijd aan het einde, of iets geregistreerd in de laatste "
+                  f"{QUIET_DAYS} dagen, loopt nog en is geen breuk.")
 _OUTCOME_NOTE = (" One outcome per route, the first that applies: shelter or housing; "
                  "returned home on leaving a COSM; still running (a stay or reflection "
-                 "period running at the end, or anything recorded in the last 90 days: "
-                 "censored, not a break); residence granted without Wmo shelter or "
-                 "housing; Wmo guidance only; else a break.")
+                 "period running at the end, or anything recorded in the last "
+                 f"{QUIET_DAYS} days: censored, not a break); residence granted without "
+                 "Wmo shelter or housing; Wmo guidance only; else a break.")
 _OUTCOME_NOTE_NL = (" Eén uitkomst per route, de eerste die van toepassing is: opvang of "
                     "huisvesting; teruggekeerd na de COSM; loopt nog (een verblijf of "
                     "bedenktijd loopt aan het einde, of iets geregistreerd in de laatste "
-                    "90 dagen: gecensureerd, geen breuk); verblijf verleend zonder "
-                    "Wmo-opvang of -huisvesting; alleen Wmo-begeleiding; anders een breuk.")
+                    f"{QUIET_DAYS} dagen: gecensureerd, geen breuk); verblijf verleend "
+                    "zonder Wmo-opvang of -huisvesting; alleen Wmo-begeleiding; anders een "
+                    "breuk.")
 _LOC_NOTE = (" Locations: stays in a COSM, a protected shelter and Wmo shelter or housing; "
              "stays in an asylum centre are in no source.")
 _LOC_NOTE_NL = (" Locaties: verblijf in een COSM, beschermde opvang en Wmo-opvang of "
