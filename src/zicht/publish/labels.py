@@ -367,10 +367,11 @@ CODE_LISTS["finding"] = tuple(c.Code(k, en.capitalize(), nl.capitalize())
 #: The sources the stages name (``TableSpec.source``, in English) as the Dutch edition
 #: names them. A stage with a new source adds its line here (a test scans the report).
 SOURCES: dict[str, str] = {
-    "Reflection offers, COSM stays, protected shelter, IND decisions and Wmo shelter and "
-    "housing, linked by foreigner-number pseudonym":
-        "Aanbod bedenktijd, COSM-verblijf, beschermde opvang, IND-beslissingen en "
-        "Wmo-opvang en -huisvesting, gekoppeld op gepseudonimiseerd vreemdelingennummer",
+    "Reflection offers, COSM stays, protected shelter, asylum reception (COA), IND "
+    "decisions and Wmo shelter and housing, linked by foreigner-number pseudonym":
+        "Aanbod bedenktijd, COSM-verblijf, beschermde opvang, asielopvang (COA), "
+        "IND-beslissingen en Wmo-opvang en -huisvesting, gekoppeld op gepseudonimiseerd "
+        "vreemdelingennummer",
     "COSM stays, protected shelter (COA), Nidos guardianship, shelter places":
         "COSM-verblijf, beschermde opvang (COA), voogdij Nidos, opvangplaatsen",
     "Police suspects (sources/police_suspects.parquet), police incidents":

@@ -120,6 +120,24 @@ def test_locations(persons: pd.DataFrame) -> None:
     assert dict(persons["locations"]) == {"A": 3, "B": 0, "C": 1, "D": 1, "E": 1}
 
 
+def test_asylum_reception_stays_are_locations_and_episodes() -> None:
+    # R: asylum reception at two locations (01-05..02-10, 02-10..03-20), a reflection
+    # period from 03-01, a COSM 03-20..06-01, back to a third location 06-01.. (still
+    # there at the end): 4 locations (3 COA + COSM); the open stay makes it running.
+    # S: the same without the open stay (third location 06-01..07-01): a break.
+    rows = [("R", "offer", "2020-03-01", None),
+            ("R", "reflection", "2020-03-01", "2020-05-30"),
+            ("R", "azc", "2020-01-05", "2020-02-10"), ("R", "azc", "2020-02-10", "2020-03-20"),
+            ("R", "cosm", "2020-03-20", "2020-06-01"), ("R", "azc", "2020-06-01", None)]
+    rows += [("S", k, a, "2020-07-01" if (k, a) == ("azc", "2020-06-01") else b)
+             for _, k, a, b in rows]
+    p = route_persons(pd.DataFrame(rows, columns=["person", "kind", "start", "end"]),
+                      END).set_index("person")
+    assert dict(p["locations"]) == {"R": 4, "S": 4}
+    assert dict(p["outcome"]) == {"R": "running", "S": "break"}
+    assert p.loc["R", "entry"] == pd.Timestamp("2020-01-05")  # reception came first
+
+
 def test_time_entry_to_housing_with_censoring(persons: pd.DataFrame) -> None:
     # days: D 60 (01-15 -> 03-15, reached), E 60 (11-01 -> end, censored),
     # A 105 (01-01 -> 04-15, reached), C 213 (censored), B 334 (censored).

@@ -7,7 +7,8 @@ Data end 2020-12-31. V1 offer 01-01 accepted (reflection 01-01..03-31), COSM
 01-06..04-15, temporary residence (420) granted 03-01, Wmo shelter 04-15..08-01, housing
 08-01.., guidance 05-01..2021-03-01. V2 offer 02-01 declined, residence refused 02-10.
 V3 offer 04-01 accepted (04-01..06-30), COSM 04-03..07-10, returned home. V4 residence
-granted 03-01, nothing else. V5 offer 11-28 accepted, COSM 12-01.. (still there).
+granted 03-01, nothing else. V5 offer 11-28 accepted, COSM 12-01.. (still there). V2
+was in asylum reception before (COA, two locations, 01-10..03-15).
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TableSpec]:
         for i, (kind, a, b) in enumerate((("wmo_shelter", "2020-04-15", "2020-08-01"),
                                           ("housing", "2020-08-01", None),
                                           ("guidance", "2020-05-01", "2021-03-01")))])
+    # V2 was in asylum reception at two locations before the offer (COA).
+    _write(sources, "coa_stays", [
+        {"stay_id": f"A{i}", "v_number": "V2", **_PERSON, "location": loc,
+         "intake_date": _d(a), "exit_date": _d(b)}
+        for i, (loc, a, b) in enumerate((("L1", "2020-01-10", "2020-02-20"),
+                                         ("L2", "2020-02-20", "2020-03-15")))])
     store = open_extract(extract)
     try:
         return {t.name: t for t in route_tables(store, END)}
@@ -106,15 +113,17 @@ def test_stage_counts_and_locations(tables: dict[str, TableSpec]) -> None:
     # reflection V1 V3 V5; COSM V1 V3 V5; residence V1 V4; housing and aid V1
     assert _total(tables["route/stages"], "stage") == {
         "entered": 5, "reflection": 3, "cosm": 3, "residence": 2, "housing": 1, "aid": 1}
-    # V1: COSM + Wmo shelter + housing = 3; V3, V5: a COSM; V2, V4: none
-    assert _total(tables["route/locations"], "locations") == {"0": 2, "1": 2, "2": 0,
+    # V1: COSM + Wmo shelter + housing = 3; V2: two reception locations; V3, V5: a
+    # COSM; V4: none. Mean (3 + 2 + 1 + 0 + 1) / 5 = 1.4.
+    assert _total(tables["route/locations"], "locations") == {"0": 1, "1": 2, "2": 1,
                                                              "3": 1, "4+": 0}
     mean = tables["route/locations_mean"].row(breakdown="total", category="total")
-    assert mean["mean_locations"] == 1.0
+    assert mean["mean_locations"] == 1.4
 
 
 def test_time_to_housing(tables: dict[str, TableSpec]) -> None:
-    # V1 105 days (01-01 -> 04-15); censored at the end: V5 33, V3 274, V4 305, V2 334.
+    # V1 105 days (01-01 -> 04-15); censored at the end: V5 33, V3 274, V4 305, V2 356
+    # (entered at reception, 01-10).
     # At 105 four at risk (V5 left at 33): S = 3/4, so q1 = 105, no median.
     row = tables["route/time_to_housing"].row(breakdown="total", category="total")
     assert (row["persons"], row["reached"], row["q1_days"], row["median_days"]) == (

@@ -11,6 +11,7 @@ kind                    meaning (source)
 ``reflection``          an *accepted* offer: the reflection period (start-end)
 ``cosm``                a COSM stay (cosm_stays: intake-exit)
 ``protected_shelter``   a protected-shelter stay of a minor (protected_shelter)
+``azc``                 an asylum-reception stay at one COA location (coa_stays)
 ``decision``            any residence-scheme decision (ind_decisions); opens the route
 ``residence``           temporary or continued residence *granted* (ind_decisions)
 ``housing``             Wmo shelter or housing (wmo_housing, every provision but guidance)
@@ -52,8 +53,9 @@ kind                    meaning (source)
 
   A **break** is the outcome ``break``. Counting every route without housing as a
   break would call every route still running at the end of the data broken.
-* **Locations**: stays in a COSM, a protected shelter and each Wmo shelter or housing
-  record: one place each (asylum-centre stays are in no source and are not counted).
+* **Locations**: stays in a COSM, a protected shelter, an asylum-reception location
+  (COA; each relocation a new stay) and each Wmo shelter or housing record: one place
+  each.
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ STAGES: tuple[str, ...] = ("reflection", "cosm", "residence", "housing", "aid")
 #: The event kinds that put a person on the route.
 ROUTE_KINDS = ("offer", "decision", "reflection", "cosm", "residence")
 #: Kinds that occupy a place (locations) and kinds that are an episode that can run on.
-LOCATION_KINDS = ("cosm", "protected_shelter", "housing")
-EPISODE_KINDS = ("reflection", "cosm", "protected_shelter")
+LOCATION_KINDS = ("cosm", "protected_shelter", "azc", "housing")
+EPISODE_KINDS = ("reflection", "cosm", "protected_shelter", "azc")
 #: A route with an event this recent (days before the end date) is still running.
 QUIET_DAYS = 90
 #: Each route's one outcome, in the order the rule tries them (docstring above).

@@ -31,8 +31,8 @@ from zicht.research.store import ResearchStore
 
 #: The route sources; the chapter runs when all are present.
 ROUTE_SOURCES = ("reflection_offers", "cosm_stays", "ind_decisions", "wmo_housing")
-SOURCE = ("Reflection offers, COSM stays, protected shelter, IND decisions and Wmo "
-          "shelter and housing, linked by foreigner-number pseudonym")
+SOURCE = ("Reflection offers, COSM stays, protected shelter, asylum reception (COA), IND "
+          "decisions and Wmo shelter and housing, linked by foreigner-number pseudonym")
 BREAKDOWNS = ("form", "sex", "age_group", "dublin", "origin_region")
 _KEY = "COALESCE(CAST(v_number AS STRING), CAST(person_pid AS STRING))"
 
@@ -57,6 +57,8 @@ def route_events(store: ResearchStore) -> pd.DataFrame:
     if store.has("protected_shelter"):
         parts.append(f"SELECT {_KEY}, 'protected_shelter', intake_date, exit_date "
                      "FROM protected_shelter")
+    if store.has("coa_stays"):
+        parts.append(f"SELECT {_KEY}, 'azc', intake_date, exit_date FROM coa_stays")
     sql = " UNION ALL ".join(parts)
     df = store.con.execute(f"SELECT * FROM ({sql}) e WHERE person IS NOT NULL "
                            "AND start IS NOT NULL").df()
@@ -260,10 +262,10 @@ _OUTCOME_NOTE_NL = (" Eén uitkomst per route, de eerste die van toepassing is: 
                     f"{QUIET_DAYS} dagen: gecensureerd, geen breuk); verblijf verleend "
                     "zonder Wmo-opvang of -huisvesting; alleen Wmo-begeleiding; anders een "
                     "breuk.")
-_LOC_NOTE = (" Locations: stays in a COSM, a protected shelter and Wmo shelter or housing; "
-             "stays in an asylum centre are in no source.")
-_LOC_NOTE_NL = (" Locaties: verblijf in een COSM, beschermde opvang en Wmo-opvang of "
-                "-huisvesting; verblijf in een azc staat in geen bron.")
+_LOC_NOTE = (" Locations: stays in a COSM, a protected shelter, an asylum-reception "
+             "location (each relocation counts) and Wmo shelter or housing.")
+_LOC_NOTE_NL = (" Locaties: verblijf in een COSM, beschermde opvang, een "
+                "asielopvanglocatie (elke verhuizing telt) en Wmo-opvang of -huisvesting.")
 
 
 def _time_row(b: str, cat: str, p: pd.DataFrame, start: str, stage: str,
