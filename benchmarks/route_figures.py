@@ -24,14 +24,14 @@ from pathlib import Path
 from benchmarks.synthworld import write_linked_extract
 from zicht.research.route import OUTCOMES, ROUTE_SOURCES, route_persons, time_to_stage
 from zicht.research.route.model import QUIET_DAYS
-from zicht.research.route.tables import data_end, route_events
+from zicht.research.route.tables import ROUTE_OPTIONAL, data_end, route_events
 from zicht.research.store import open_extract
 
 
 def route_figures(world: Path, extract: Path) -> dict[str, float]:
     """The figures of one world's route sources."""
     write_linked_extract(world, extract, pseudonym=lambda bsn: f"p{bsn}",
-                         sources=(*ROUTE_SOURCES, "protected_shelter"))
+                         sources=(*ROUTE_SOURCES, *ROUTE_OPTIONAL))
     store = open_extract(extract)
     try:
         end = data_end(store)

@@ -31,6 +31,8 @@ from zicht.research.store import ResearchStore
 
 #: The route sources; the chapter runs when all are present.
 ROUTE_SOURCES = ("reflection_offers", "cosm_stays", "ind_decisions", "wmo_housing")
+#: Sources the route reads where present (stays that are places and episodes).
+ROUTE_OPTIONAL = ("protected_shelter", "coa_stays")
 SOURCE = ("Reflection offers, COSM stays, protected shelter, asylum reception (COA), IND "
           "decisions and Wmo shelter and housing, linked by foreigner-number pseudonym")
 BREAKDOWNS = ("form", "sex", "age_group", "dublin", "origin_region")
