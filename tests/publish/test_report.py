@@ -71,6 +71,21 @@ def test_linked_test_statistics_under_their_table(built_report: ReportFiles) -> 
     assert "Minderjarig (&lt;18): χ²(5, N = 261.870) = 619,596, p &lt; ,001" in block
 
 
+def test_route_chapter_opens_with_its_rule_and_labels_outcomes(built_report: ReportFiles,
+                                                                releases_dir: Path) -> None:
+    html = built_report.html.read_text()
+    chapter = html.split("De route van elk slachtoffer: bedenktijd", 1)[1]
+    assert '<p class="intro">De route van een slachtoffer loopt' in chapter
+    block = chapter.split('id="fig-route_outcomes"', 1)[1].split("</figure>", 1)[0]
+    for label in ("Uitkomst van de route", "Loopt nog (gecensureerd)", "Teruggekeerd",
+                  "Verblijf, geen opvang of huisvesting", "Breuk"):
+        assert label in block, label
+    linked = load_release(releases_dir / "linked", "linked")
+    english = render_html({"linked": linked}, "en", svgs={})
+    assert "a decision still pending is not a negative outcome" in english
+    assert "Still running (censored)" in english and "Returned home" in english
+
+
 def test_pdf_every_page_renders_and_matches_monitor_json(built_report: ReportFiles,
                                                          releases_dir: Path) -> None:
     assert built_report.pdf is not None
