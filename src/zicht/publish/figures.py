@@ -316,6 +316,9 @@ def _adjust(fig: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: 
     bottom = (0.55 + 0.2 * legend_rows) * inch
     if plan.kind == "line" and plan.x and len({r.get(plan.x) for r in rows}) > 10:
         bottom += 0.15 * inch  # rotated tick labels
+    if plan.kind == "interval" and len(rows) > 8:  # rotated labels: room for the longest
+        longest = max(len(t.get_text()) for ax in fig.axes for t in ax.get_xticklabels())
+        bottom += 0.05 * longest * inch
     top = 1 - (0.55 if with_title else 0.2) * inch
     left, wspace = 0.75 / size[0], 0.28
     if plan.kind == "hbar" and plan.x:
@@ -333,7 +336,7 @@ def _adjust(fig: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: 
 def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str,
           handles: dict[str, Any]) -> None:
     if plan.kind == "interval":
-        _draw_interval(ax, plan, rows, lang)
+        _draw_interval(ax, plan, rows, lang, handles)
         return
     series = _series(plan, rows, lang)
     xs = _ordered(plan.x, {r.get(plan.x) for r in rows}) if plan.x else [None]
@@ -380,7 +383,7 @@ def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str
 
 
 def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
-                   lang: str) -> None:
+                   lang: str, handles: dict[str, Any]) -> None:
     # A row without x (the sum of strata, the pooled estimate) is named by its kind.
     xs = [value_label(plan.x, r.get(plan.x), lang) if plan.x and r.get(plan.x) is not None
           else value_label("row", r.get("row"), lang) if r.get("row") else "" for r in rows]
@@ -391,11 +394,17 @@ def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
         ax.fill_between(range(len(xs)), [_zero(r.get("band_lower")) for r in rows],
                         [_zero(r.get("band_upper")) for r in rows], color=PALETTE[0],
                         alpha=0.15, linewidth=0)
-    ax.errorbar(range(len(xs)), est, yerr=[lo, hi], fmt="o", color=PALETTE[0], capsize=4)
-    if "observed" in rows[0]:
-        ax.plot(range(len(xs)), [_zero(r.get("observed")) for r in rows], "s",
-                color=PALETTE[1], markersize=4)
-    ax.set_xticks(range(len(xs)), xs, rotation=45 if len(xs) > 8 else 0)
+    h = ax.errorbar(range(len(xs)), est, yerr=[lo, hi], fmt="o", color=PALETTE[0],
+                    capsize=4)
+    handles.setdefault(column_label("estimate", lang), h)
+    if "observed" in rows[0]:  # named in the legend: a reader must tell it from the estimate
+        (h,) = ax.plot(range(len(xs)), [_zero(r.get("observed")) for r in rows], "s",
+                       color=PALETTE[1], markersize=4)
+        handles.setdefault(column_label("observed", lang), h)
+    if len(xs) > 8:  # rotated about the label's end, so a long label stays under its tick
+        ax.set_xticks(range(len(xs)), xs, rotation=45, ha="right", rotation_mode="anchor")
+    else:
+        ax.set_xticks(range(len(xs)), xs)
     ax.set_ylim(bottom=0)
     _style(ax, plan, lang)
 
