@@ -61,7 +61,9 @@ def test_method_annex_comes_from_release_rules(built_report: ReportFiles,
         assert rule["nl"] in html and rule["sql"] in html
     # the disclosure policy, worded from the rounding base the gate applied
     assert "kleine gebieden: afgerond op een veelvoud van 5" in html
-    assert "<code>level</code></td><td>0.95" in html  # estimate parameters
+    # estimate parameters, named and valued in the edition's words, not as code names
+    assert "<td>Betrouwbaarheidsniveau van de intervallen</td><td>95%</td>" in html
+    assert "<code>level</code>" not in html
 
 
 def test_linked_test_statistics_under_their_table(built_report: ReportFiles) -> None:

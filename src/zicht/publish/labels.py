@@ -434,6 +434,77 @@ STAGE_NAMES: dict[str, tuple[str, str]] = {
     "estimate": ("Estimate of the hidden number", "Schatting verborgen aantal"),
 }
 
+#: The parameters a research stage releases beside its rule tables (the non-rule
+#: values under ``method`` in its release, e.g. the options of ``zicht estimate``), as
+#: the method annex names them; ``parameter_value`` words their values.
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "by": ("Strata (estimated separately per)", "Strata (afzonderlijk geschat per)"),
+    "lists_merged": ("Lists merged because they were too small",
+                     "Lijsten samengevoegd omdat ze te klein waren"),
+    "level": ("Confidence level of the intervals", "Betrouwbaarheidsniveau van de intervallen"),
+    "method": ("Estimation method", "Schattingsmethode"),
+    "seed": ("Seed of the random number generator", "Startwaarde van de toevalsgenerator"),
+    "bootstrap": ("Bootstrap replicates", "Aantal bootstraptrekkingen"),
+    "p_threshold": ("p-value for keeping an interaction (stepwise)",
+                    "p-waarde om een interactie op te nemen (stapsgewijs)"),
+    "max_order": ("Highest order of list interactions", "Hoogste orde van interacties tussen "
+                  "lijsten"),
+    "workers": ("Parallel processes", "Parallelle processen"),
+    "model": ("Fixed model (list interactions)", "Vast model (interacties tussen lijsten)"),
+    "covariate_model": ("Model with covariates", "Model met covariaten"),
+}
+
+
+def parameter_label(name: str, lang: str = "en") -> str:
+    """A released parameter's name as the method annex shows it."""
+    en, nl = PARAMETERS.get(name, (column_label(name, "en"), column_label(name, "nl")))
+    return nl if lang == "nl" else en
+
+
+def parameter_value(name: str, value: Any, lang: str = "en") -> str:
+    """A released parameter's value in words: 0.95 -> 95%, codes by their labels, the
+    merged lists per stratum (only those where something was merged)."""
+    if name == "level" and isinstance(value, float):
+        return f"{format_number(round(value * 100, 1), lang)}%"
+    if name == "by" and isinstance(value, (list, tuple)):
+        return ", ".join(column_label(str(v), lang) for v in value)
+    if name == "method" and isinstance(value, str):
+        return value_label("method", value, lang)
+    if name == "lists_merged" and isinstance(value, dict):
+        merged = [f"{_stratum(str(k), lang)}: {'; '.join(_merge_note(n, lang) for n in v)}"
+                  for k, v in value.items() if v]
+        return "; ".join(merged) or ("geen" if lang == "nl" else "none")
+    if isinstance(value, dict):
+        return "; ".join(f"{column_label(str(k), lang)}: {parameter_value(str(k), v, lang)}"
+                         for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_label("model", str(v), lang) for v in value)
+    if isinstance(value, bool):
+        return value_label("", value, lang)
+    return format_number(value, lang) if isinstance(value, (int, float)) else str(value)
+
+
+def _stratum(label: str, lang: str) -> str:
+    """``year=2020`` -> 2020; the pooled table by its name."""
+    if label == "pooled":
+        return "gepoolde tabel" if lang == "nl" else "pooled table"
+    return ", ".join(part.partition("=")[2] or part for part in label.split(", "))
+
+
+def _merge_note(note: str, lang: str) -> str:
+    """``merged kmar into other+kmar`` (``zicht estimate``'s note) in the edition's words."""
+    found = re.fullmatch(r"merged (.+) into (.+)", note)
+    if not found:
+        return note
+
+    def lists(names: str) -> str:
+        return " + ".join(value_label("reporter", n.strip(), lang)
+                          for n in re.split(r"[+,]", names))
+
+    return (f"{lists(found[1])} samengevoegd met {lists(found[2])}" if lang == "nl"
+            else f"{lists(found[1])} merged into {lists(found[2])}")
+
+
 CHAPTER_TITLES: dict[str, tuple[str, str]] = {
     "signalling": ("Signalling: registered victims", "Signalering: geregistreerde slachtoffers"),
     "aid": ("Aid after trafficking", "Hulpverlening na mensenhandel"),
