@@ -109,11 +109,20 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                            cll.Or(cll.ExactMatchLevel("family"),
                                   cll.JaroWinklerLevel("family", 0.92))),
                    0.03, 0.0002, label_for_charts="nickname of the same given name"),
-            # One name exact, a slip in the other (Jaro-Winkler >= 0.88 or one edit):
-            # each its own level, weighed by how common the exact name is.
-            _level(cll.And(cll.ExactMatchLevel("family"), _slip("given1")), 0.04, 0.0001,
+            # One name exact, a slip in the other, weighed by how common the exact name
+            # is. Graded: one edit (a typo) is its own level before the looser
+            # Jaro-Winkler >= 0.88 (two edits, a transposition, a dropped syllable:
+            # olahoar / olahoath), which another person's similar name reaches more
+            # often; EM gives each its own weight.
+            _level(cll.And(cll.ExactMatchLevel("family"), cll.LevenshteinLevel("given1", 1)),
+                   0.03, 0.00005, label_for_charts="family exact, one edit in the given name",
+                   **tf_family),
+            _level(cll.And(cll.ExactMatchLevel("family"), _slip("given1")), 0.01, 0.00005,
                    label_for_charts="family exact, a slip in the given name", **tf_family),
-            _level(cll.And(cll.ExactMatchLevel("given1"), _slip("family")), 0.04, 0.0002,
+            _level(cll.And(cll.ExactMatchLevel("given1"), cll.LevenshteinLevel("family", 1)),
+                   0.03, 0.0001, label_for_charts="given exact, one edit in the family name",
+                   **tf_given),
+            _level(cll.And(cll.ExactMatchLevel("given1"), _slip("family")), 0.01, 0.0001,
                    label_for_charts="given exact, a slip in the family name", **tf_given),
             _level(
                 cll.And(cll.JaroWinklerLevel("given1", 0.80),
