@@ -340,6 +340,11 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         "l.family = r.family AND r.given1 IS NULL",
         # A slip in both names, no birth date: the names' consonant skeletons.
         block_on("sound_key"),
+        # ... or with only a birth year (where the sound key misses: a first given
+        # name of vowels, a slip in its consonants): the family name's skeleton, the
+        # year and the nationality (without it the rule doubles its pairs for one
+        # more true pair in 2,071 on the synthetic world).
+        block_on("family_sound", "birth_year", "nationality"),
         # Given and family name swapped, with a typo in one of them.
         "l.given1 = r.family AND substr(l.family, 1, 2) = substr(r.given1, 1, 2)",
         "l.family = r.given1 AND substr(l.given1, 1, 2) = substr(r.family, 1, 2)",

@@ -22,6 +22,8 @@ column             meaning
                    w/v, c/k/q, ph/f, z/s, x/ks, d/t one letter each), a blocking
                    key that survives vowel slips and transliterations;
                    null when too short to be selective
+``family_sound``   the family name's consonant skeleton alone (with the birth year a
+                   blocking key for a slip in both names and no full birth date)
 ``birth_date``     ISO ``YYYY-MM-DD`` string (null when only the year is known)
 ``birth_year``     int (from the date, or the year-only field)
 =================  ==========================================================
@@ -175,6 +177,8 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["sound_key"] = pd.Series([_sound_key(g, f[0]) for g, f in zip(given1, family,
                                                                          strict=True)],
                                  index=raw.index, dtype=object)
+    out["family_sound"] = pd.Series([_skeleton(f[0]) or None if f[0] else None
+                                     for f in family], index=raw.index, dtype=object)
     out["birth_date"], out["birth_year"] = _birth_columns(raw)
     for col in ("sex", "nationality", "nationality_2"):
         if col in out:
