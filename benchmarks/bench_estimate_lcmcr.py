@@ -9,7 +9,8 @@ Two questions per reference table (``src/zicht/research/estimate/data``):
 - **Agreement**: long chains on both sides (full: 5 chains / R seeds of 500 + 50,000 +
   10,000 x 20 sweeps), posterior median of N pooled over the chains. R's own
   seed-to-seed standard deviation of the median is printed beside it, so the 3%
-  target is read against R's Monte Carlo noise.
+  target is read against R's Monte Carlo noise. Five chains cannot settle a bimodal
+  table (UK 5 lists): ``python -m benchmarks.lcmcr_seeds`` runs many per side.
 
 When R or LCMCR is missing the peer columns say so and stay empty.
 """

@@ -207,8 +207,10 @@ def test_running_product_weights_equal_the_lgamma_rows(name: str, grid: np.ndarr
     _, coef = _all_graphs(table.k)
     used = np.flatnonzero((coef != 0).any(axis=0))
     graph_prior = np.linspace(0.0, -2.0, coef.shape[0])
-    lp = LogPosterior(table, 0.3, grid, log_prior_n(("negbin", 13.14, 55.17),
-                                                    grid + table.observed))
+    graph_prior[-1] = -np.inf  # a graph the prior excludes
+    log_prior = log_prior_n(("negbin", 13.14, 55.17), grid + table.observed)
+    log_prior[:20] = -np.inf  # and grid points it excludes, the first among them
+    lp = LogPosterior(table, 0.3, grid, log_prior)
     weights = lp.dense_weights(used, coef[:, used], graph_prior)
     if not applies:
         assert weights is None
@@ -218,3 +220,4 @@ def test_running_product_weights_equal_the_lgamma_rows(name: str, grid: np.ndarr
              + lp.base_at(everywhere) + graph_prior[:, None])
     assert weights is not None
     np.testing.assert_allclose(weights, np.exp(log_w - log_w.max()), rtol=1e-9, atol=1e-13)
+    assert not weights[-1].any() and not weights[:, :20].any()

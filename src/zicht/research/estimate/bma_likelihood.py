@@ -70,9 +70,11 @@ class LogPosterior:
 
     def base_at(self, at: npt.NDArray[np.int64]) -> FloatArray:
         """Multinomial coefficient plus log prior of N at grid indices ``at``."""
-        g = self.grid[at]
+        return self._multinomial_at(self.grid[at]) + self._log_prior[at]
+
+    def _multinomial_at(self, g: FloatArray) -> FloatArray:
         return np.asarray(self._gammaln(g + self.n + 1.0) - self._log_cells
-                          - self._gammaln(g + 1.0) + self._log_prior[at], dtype=np.float64)
+                          - self._gammaln(g + 1.0), dtype=np.float64)
 
     def _normaliser_at(self, g: FloatArray) -> FloatArray:
         return np.asarray(self._gammaln(self._total_prior)
@@ -174,16 +176,17 @@ class LogPosterior:
             np.divide(up, down, out=ratio[i, 1:])
         with np.errstate(over="ignore"):  # detected below: the lgamma rows take over
             np.cumprod(ratio, axis=1, out=ratio)
-        first = (coef.astype(np.float64) @ self.rows_at(subsets, np.zeros(1, dtype=np.int64))
-                 )[:, 0] + float(self.base_at(np.zeros(1, dtype=np.int64))[0]
-                                 - self._log_prior[0]) + log_graph_prior
+        # each graph's log weight at the first point, without the prior of N
+        first = ((coef.astype(np.float64) @ self.rows_at(subsets, np.zeros(1, dtype=np.int64))
+                  )[:, 0] + float(self._multinomial_at(g[:1])[0]) + log_graph_prior)
         prior = self._log_prior - self._log_prior.max()
-        with np.errstate(invalid="ignore", over="ignore"):
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             ratio *= np.exp(prior)[None, :]
             peak = ratio.max(axis=1)
             log_peak = first + np.log(peak)
         best = float(log_peak.max()) if log_peak.size else -np.inf
-        if not (np.isfinite(ratio).all() and np.isfinite(best)):
+        # overflow, or a graph whose weights all underflowed before the prior's support
+        if not (np.isfinite(ratio).all() and np.isfinite(best) and (peak > 0).all()):
             return None
         with np.errstate(divide="ignore"):
             ratio *= np.exp(first - best)[:, None]

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zicht.research.estimate.heterogeneity_design import capture_counts
+from zicht.research.estimate.linpack import matvec
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -59,7 +60,7 @@ def normal_mu(par: FloatArray, x: FloatArray, c: npt.NDArray[np.int64]) -> Float
     xi = np.column_stack([np.ones(x.shape[0]), x])
     t = int(c.max())
     with np.errstate(all="ignore"):  # R's IEEE arithmetic: a wild step gives Inf / NaN,
-        lin = _matvec(xi, coef)      # which the line search then rejects
+        lin = matvec(xi, coef)       # which the line search then rejects
         e0 = np.exp(coef[0])
         # cbind(mXi, nbcap) %*% c(coef, z sqrt(2) sigma): the last column adds last
         node = (_X * np.sqrt(2)) * sig
@@ -67,14 +68,6 @@ def normal_mu(par: FloatArray, x: FloatArray, c: npt.NDArray[np.int64]) -> Float
         phi = np.array([np.log(np.sum(_W * np.exp(i * np.sqrt(2) * sig * _X) * big_c)
                                / np.sum(_W * big_c)) for i in range(1, t + 1)])
         out: FloatArray = np.exp(lin + phi[c - 1])
-    return out
-
-
-def _matvec(x: FloatArray, v: FloatArray) -> FloatArray:
-    """``x %*% v`` column by column, as the reference BLAS ``dgemv`` adds it up."""
-    out = np.zeros(x.shape[0])
-    for j in range(x.shape[1]):
-        out += x[:, j] * v[j]
     return out
 
 
