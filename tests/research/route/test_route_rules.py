@@ -135,7 +135,8 @@ def test_asylum_reception_stays_are_locations_and_episodes() -> None:
                       END).set_index("person")
     assert dict(p["locations"]) == {"R": 4, "S": 4}
     assert dict(p["outcome"]) == {"R": "running", "S": "break"}
-    assert p.loc["R", "entry"] == pd.Timestamp("2020-01-05")  # reception came first
+    # reception came first, but the route starts with the offer
+    assert p.loc["R", "entry"] == pd.Timestamp("2020-03-01")
 
 
 def test_time_entry_to_housing_with_censoring(persons: pd.DataFrame) -> None:
