@@ -135,7 +135,8 @@ def test_asylum_reception_stays_are_locations_and_episodes() -> None:
                       END).set_index("person")
     assert dict(p["locations"]) == {"R": 4, "S": 4}
     assert dict(p["outcome"]) == {"R": "running", "S": "break"}
-    assert p.loc["R", "entry"] == pd.Timestamp("2020-01-05")  # reception came first
+    # reception came first, but the route starts with the offer
+    assert p.loc["R", "entry"] == pd.Timestamp("2020-03-01")
 
 
 def test_time_entry_to_housing_with_censoring(persons: pd.DataFrame) -> None:
@@ -148,6 +149,28 @@ def test_time_entry_to_housing_with_censoring(persons: pd.DataFrame) -> None:
     assert (t.persons, t.reached) == (5, 2)
     assert (t.q1_days, t.median_days, t.q3_days) == (105.0, None, None)
     assert t.reached_1y_pct == pytest.approx(46.7)
+
+
+@pytest.mark.parametrize(("stage", "expected"), [
+    # entry -> reflection: A, C, E on day 0 (the offer is accepted at once); B 334, D 351
+    # censored. S(0) = 2/5 = 0.4: q1 = median = 0, q3 none, 60% within a year.
+    ("reflection", (5, 3, 0.0, 0.0, None, 60.0)),
+    # entry -> COSM: C 2 days, A 5; B 334, D 351, E 60 censored. S(2) = 4/5, S(5) =
+    # 0.8 x 3/4 = 0.6: q1 = 5, no median, 40% within a year.
+    ("cosm", (5, 2, 5.0, None, None, 40.0)),
+    # entry -> residence: D 0 (decision and residence on 01-15), A 60 (01-01 -> 03-01);
+    # E 60 censored (still at risk at 60), C 213, B 334. S(0) = 0.8, S(60) = 0.8 x 3/4
+    # = 0.6: q1 = 60, no median, 40%.
+    ("residence", (5, 2, 60.0, None, None, 40.0)),
+    # entry -> aid: A 121 days (01-01 -> 05-01, 2020 a leap year); E 60 censored first,
+    # then four at risk at 121: S = 3/4: q1 = 121, 25%.
+    ("aid", (5, 1, 121.0, None, None, 25.0)),
+])
+def test_time_from_entry_to_each_stage(persons: pd.DataFrame, stage: str,
+                                       expected: tuple[object, ...]) -> None:
+    t = time_to_stage(persons, "entry", stage, END)
+    assert (t.persons, t.reached, t.q1_days, t.median_days, t.q3_days,
+            t.reached_1y_pct) == expected
 
 
 def test_time_between_stages(persons: pd.DataFrame) -> None:

@@ -122,8 +122,8 @@ def test_stage_counts_and_locations(tables: dict[str, TableSpec]) -> None:
 
 
 def test_time_to_housing(tables: dict[str, TableSpec]) -> None:
-    # V1 105 days (01-01 -> 04-15); censored at the end: V5 33, V3 274, V4 305, V2 356
-    # (entered at reception, 01-10).
+    # V1 105 days (01-01 -> 04-15); censored at the end: V5 33, V3 274, V4 305, V2 334
+    # (entered with the offer, 02-01: reception before it does not start the route).
     # At 105 four at risk (V5 left at 33): S = 3/4, so q1 = 105, no median.
     row = tables["route/time_to_housing"].row(breakdown="total", category="total")
     assert (row["persons"], row["reached"], row["q1_days"], row["median_days"]) == (

@@ -25,7 +25,9 @@ kind                    meaning (source)
   record alone, is not on it (minors without status go through Nidos, §3.4).
 * **Stages** in route order: reflection -> COSM -> residence -> shelter or housing
   (``housing``) -> aid. A person *reaches* a stage on the first day of an event of its
-  kind; the route is *entered* on the first day of any of the person's events.
+  kind; the route is *entered* on the first day of any of the person's events but an
+  asylum-reception stay (reception can precede the signal by years: a place on the
+  route, not its start).
 * **Time to a stage**: days from entering (or from the previous stage) to the stage;
   who has not reached it is censored at the data's end date (the Kaplan-Meier
   estimator, ``statsmodels.duration.SurvfuncRight``). Quantile q is the first day the
@@ -100,8 +102,8 @@ def route_persons(events: pd.DataFrame, end_date: dt.date) -> pd.DataFrame:
     end = pd.Timestamp(end_date)
     ev = ev[ev["start"] <= end]
     ev = ev[ev["person"].isin(ev.loc[ev["kind"].isin(ROUTE_KINDS), "person"])]
-    g = ev.groupby("person", sort=True)
-    out = pd.DataFrame({"entry": g["start"].min()})
+    out = pd.DataFrame({"entry": ev[ev["kind"] != "azc"].groupby("person", sort=True)
+                        ["start"].min()})
     firsts = ev.groupby(["person", "kind"])["start"].min().unstack()
     for s in STAGES:
         out[s] = firsts.get(s, pd.NaT)
