@@ -98,7 +98,8 @@ def _offence_start(rng: np.random.Generator, p: pd.DataFrame, end: np.ndarray,
     of its own, so every other draw of the police source is unchanged."""
     span = rng.lognormal(np.log(P.BVH_OFFENCE_DAYS), 0.8, len(end)).astype(np.int64)
     start = np.maximum(p["exploitation_start"].to_numpy(), end - span)
-    return np.minimum(start, reg)
+    out: np.ndarray = np.minimum(start, reg)
+    return out
 
 
 def _revictimise(rng: np.random.Generator, p: pd.DataFrame, d0: np.ndarray, form: np.ndarray,
