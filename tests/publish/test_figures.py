@@ -119,3 +119,18 @@ def test_a_table_of_shares_charts_its_headline_share_not_the_cohort() -> None:
     plan = plan_chart(table)
     assert (plan.kind, plan.x, plan.values, plan.series) == (
         "hbar", "follow_up_years", ("share_revictimised",), None)
+
+
+def test_a_distribution_per_group_is_charted_as_shares() -> None:
+    # Figure 4.4: 1,000 women and 250 men; their revictimisation compared by rate.
+    rows = [{"sex": s, "revictimisation": k, "persons": n, "share": round(100 * n / t, 1)}
+            for s, t, parts in (("female", 1000, (540, 180, 280)), ("male", 250, (180, 35, 35)))
+            for k, n in zip(("none", "once", "more_than_once"), parts, strict=True)]
+    table = apply_rules(TableSpec("revictimisation/by_sex", rows, ("persons",), "T", "T"))
+    plan = plan_chart(table)
+    assert (plan.kind, plan.x, plan.series, plan.values) == (
+        "hbar", "sex", "revictimisation", ("share",))
+    # shares of the whole table (not per category) keep the counts
+    whole = [{**r, "share": round(100 * r["persons"] / 1250, 1)} for r in rows]
+    table = apply_rules(TableSpec("revictimisation/by_sex", whole, ("persons",), "T", "T"))
+    assert plan_chart(table).values == ("persons",)

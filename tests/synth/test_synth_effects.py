@@ -89,6 +89,33 @@ def test_revictimisation(full_registry_world: SynthResult) -> None:
     assert 400 <= median <= 570
 
 
+def test_police_record_the_offence_period_of_the_incident(
+        full_registry_world: SynthResult) -> None:
+    # BVH's pleegperiode runs from the day the incident took place, not from the start of
+    # the whole exploitation: it ends with the exploitation, starts no earlier than it and
+    # no later than the registration, and lasts months, not years. (The truth caps the
+    # end of an exploitation going on at the end of 2024, not its start.)
+    con = _sql(full_registry_world.out)
+    bad, median_days = con.execute("""
+        SELECT count(*) FILTER (WHERE i.offence_start < least(h.exploitation_start,
+                                                               DATE '2024-12-31')
+                                   OR i.offence_start > i.registration_date
+                                   OR i.offence_end <> least(h.exploitation_end,
+                                                             DATE '2024-12-31')),
+               median(i.offence_end - i.offence_start)
+        FROM police_incidents i JOIN police_victims pv USING (incident_id)
+        JOIN hidden_population h USING (person_id)
+        WHERE pv.is_index""").fetchone()
+    assert bad == 0 and 20 <= median_days <= 120
+    # so the seed's chapter-3 selection keeps about the published 1,630 (not ~1,080)
+    kept = con.execute("""
+        SELECT count(DISTINCT bsn) FROM police_incidents
+        WHERE offence_group = 'trafficking' AND bsn IS NOT NULL
+          AND offence_start >= DATE '2016-01-01' AND offence_start < DATE '2021-01-01'
+          AND coalesce(offence_end, offence_start) < DATE '2020-01-01'""").fetchone()[0]
+    assert 1_300 <= kept <= 1_800
+
+
 def test_justice_chain_and_chat(full_registry_world: SynthResult) -> None:
     con = _sql(full_registry_world.out)
     convictions = con.execute("""SELECT count(*) / 8 FROM justice_cases

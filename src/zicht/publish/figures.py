@@ -138,7 +138,29 @@ def plan_chart(table: DisclosedTable,
         return ChartPlan("bar", x, values, series, facet)
     if series and _determined_by(rows, x, series):
         series = None  # e.g. the index years of a follow-up period: a label, not a series
+    if series and facet is None and _shares_within(rows, x):
+        values = ("share",)  # groups of unequal size (4.4: women, men) compared by rate
     return ChartPlan("hbar", x, values, series, facet)
+
+
+def _shares_within(rows: Sequence[Mapping[str, Any]], x: str | None) -> bool:
+    """Whether the rows' ``share`` adds up to 100% within each value of ``x`` (a
+    distribution per category, e.g. revictimisation per sex), checked where no cell is
+    suppressed."""
+    if x is None:
+        return False
+    total: dict[Any, float] = {}
+    hidden: set[Any] = set()
+    for r in rows:
+        if not isinstance(r.get("share"), (int, float)):
+            hidden.add(r.get(x))
+            continue
+        total[r.get(x)] = total.get(r.get(x), 0.0) + float(r["share"])
+    whole = [v for k, v in total.items() if k not in hidden]
+    # rounded counts (to 5) move a 100% total by up to a few points; a category without any
+    # share (e.g. the registrations that cannot be linked) keeps the counts
+    return (bool(whole) and len(total) == len({r.get(x) for r in rows})
+            and all(95.0 <= v <= 105.0 for v in whole))
 
 
 def _group_plan(dims: Sequence[str], distinct: Mapping[str, int],

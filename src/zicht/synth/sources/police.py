@@ -69,12 +69,13 @@ def build_incidents(rng: np.random.Generator, persons: pd.DataFrame,
     reg = np.minimum(reg, LAST_DAY)
     form = np.array([_FORM_OF_MAIN[f] for f in p["main_form"]], dtype=object)
     unit = np.array([G.UNIT_OF[m] for m in p["municipality"]], dtype=object)
+    end = np.minimum(p["exploitation_end"].to_numpy(), LAST_DAY)
     index = pd.DataFrame({
         "person_id": p["person_id"].to_numpy(), "bsn": p["bsn"].to_numpy(),
         "offence_group": "trafficking", "form": form,
         "offence_code": _trafficking_code(rng, form, reg), "registration_date": reg,
-        "offence_start": p["exploitation_start"].to_numpy(),
-        "offence_end": np.minimum(p["exploitation_end"].to_numpy(), LAST_DAY),
+        "offence_start": _offence_start(rng.spawn(1)[0], p, end, reg),
+        "offence_end": end,
         "police_unit": unit, "index": True,
         # BVH records the victim's nationality: chapter 3 splits sexual exploitation by it
         "nationality": p["nationality"].to_numpy(),
@@ -86,6 +87,19 @@ def build_incidents(rng: np.random.Generator, persons: pd.DataFrame,
     inc["role"] = "victim"
     inc["victim_report"] = _victim_reports(rng, inc, scale)
     return inc
+
+
+def _offence_start(rng: np.random.Generator, p: pd.DataFrame, end: np.ndarray,
+                   reg: np.ndarray) -> np.ndarray:
+    """The start of the offence period the police record (BVH's *pleegperiode*: from the
+    day the incident took place, 003 §3.2), not of the whole exploitation: it ends where
+    the exploitation ended and starts ``BVH_OFFENCE_DAYS`` (log-normal median) before,
+    never before the exploitation began nor after the registration. ``rng`` is a stream
+    of its own, so every other draw of the police source is unchanged."""
+    span = rng.lognormal(np.log(P.BVH_OFFENCE_DAYS), 0.8, len(end)).astype(np.int64)
+    start = np.maximum(p["exploitation_start"].to_numpy(), end - span)
+    out: np.ndarray = np.minimum(start, reg)
+    return out
 
 
 def _revictimise(rng: np.random.Generator, p: pd.DataFrame, d0: np.ndarray, form: np.ndarray,
