@@ -126,3 +126,33 @@ def test_the_sibling_correction_carries_no_evidence_without_both_birth_dates() -
                    if c.get_comparison("duckdb").output_column_name == "sibling")
     levels = sibling.get_comparison("duckdb").comparison_levels
     assert levels[0].is_null_level and "birth_date" in levels[0].sql_condition
+
+
+def _name_level(left: tuple[str, str], right: tuple[str, str]) -> str:
+    """The label of the first name level two reports reach (levels in their order)."""
+    import duckdb
+
+    rec = _frame([(left[0], left[1], None, None), (right[0], right[1], None, None)])
+    cols = ["given1", "given1_canon", "given_all", "given_rest", "family", "family_full",
+            "name_key", "full_name", "full_name_all"]
+    row = {f"{c}_{side}": rec[c].iloc[i] for i, side in enumerate("lr") for c in cols}
+    frame = pd.DataFrame([row]).astype(object)  # noqa: F841 (read by duckdb below)
+    name = next(c for c in registry_comparisons(tf=False)
+                if c.get_comparison("duckdb").output_column_name == "name")
+    for level in name.get_comparison("duckdb").comparison_levels[1:]:
+        if duckdb.sql(f"SELECT ({level.sql_condition}) FROM frame").fetchall()[0][0]:
+            return str(level.label_for_charts)
+    raise AssertionError("no level matched")
+
+
+def test_a_typo_is_one_edit_and_a_looser_likeness_its_own_level() -> None:
+    # Two neighbouring letters swapped: one edit, though Levenshtein counts two.
+    assert _name_level(("Hara", "Schekesma"), ("Ahra", "Schekesma")) == \
+        "family exact, one edit in the given name"
+    assert _name_level(("Eva", "Olah"), ("Eva", "Loah")) == \
+        "given exact, one edit in the family name"
+    # Two edits, Jaro-Winkler 0.89: the looser level, with its own weight.
+    assert _name_level(("Laior", "Takoak"), ("Laior", "Takoo")) == \
+        "given exact, a slip in the family name"
+    assert _name_level(("Tiaena", "Polenovic"), ("Tiaana", "Polenowic")) == \
+        "one edit in each name"
