@@ -30,10 +30,11 @@ def _true_pairs(records: pd.DataFrame, rule_sql: str) -> int:
     import duckdb
 
     con = duckdb.connect()
-    con.register("r", records)
-    where = rule_sql.replace("l.", "a.").replace("r.", "b.")
-    found = con.execute(f"SELECT count(*) FROM r a JOIN r b ON a.unique_id < b.unique_id "
-                        f"AND a.person_id = b.person_id AND ({where})").fetchone()
+    con.register("records", records)
+    # Splink writes a rule on the aliases l and r: join under the same names.
+    found = con.execute("SELECT count(*) FROM records l JOIN records r "
+                        "ON l.unique_id < r.unique_id AND l.person_id = r.person_id "
+                        f"AND ({rule_sql})").fetchone()
     con.close()
     return int(found[0]) if found else 0
 
