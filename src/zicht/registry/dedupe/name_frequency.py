@@ -96,11 +96,14 @@ def _origin_weights(records: pd.DataFrame, ref: NameReference) -> dict[str, floa
     return {c: (float(counts.get(c, 0)) + 1.0) / total for c in [*known, _ANY]}
 
 
-def _shares(values: pd.Series, table: dict[str, dict[str, float]], other: dict[str, float],
-            country: str) -> np.ndarray:
-    listed = table.get(country, {})
+def _shares(values: list[str], table: dict[str, dict[str, float]],
+            other: dict[str, float], country: str) -> np.ndarray:
+    # A dict look-up per value: Series.map with a dict re-indexes the whole column for
+    # every country (seconds on a million reports).
+    get = table.get(country, {}).get
     default = other.get(country, other[_ANY])
-    return np.asarray(values.map(listed).fillna(default).to_numpy(float), dtype=np.float64)
+    return np.fromiter((get(v, default) for v in values),
+                       dtype=np.float64, count=len(values))
 
 
 def reference_frequencies(records: pd.DataFrame, column: str,
@@ -118,14 +121,15 @@ def reference_frequencies(records: pd.DataFrame, column: str,
         subset=[column]).drop_duplicates(column)
     extra = (distinct[column].str.count(" ") - 1).clip(lower=0).to_numpy(float) \
         if column == "full_name_all" else np.zeros(len(distinct))
+    names = {p: distinct[p].tolist() for p in parts}
     total = np.zeros(len(distinct))
     for country, weight in _origin_weights(records, ref).items():
         share = np.ones(len(distinct))
         if "given1" in parts:
-            share *= _shares(distinct["given1"], ref.given, ref.given_other, country)
+            share *= _shares(names["given1"], ref.given, ref.given_other, country)
             share *= ref.given_other.get(country, ref.given_other[_ANY]) ** extra
         if "family" in parts:
-            share *= _shares(distinct["family"], ref.family, ref.family_other, country)
+            share *= _shares(names["family"], ref.family, ref.family_other, country)
         total += weight * share
     return pd.Series(total, index=pd.Index(distinct[column].to_numpy(object)), dtype=float)
 

@@ -338,6 +338,9 @@ def write_links_csv(path: Path, reports: pd.DataFrame, victim_of: dict[int, int]
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["reporter", "report_ref", "victim_id"])
-        for rid, reporter, ref in reports[["report_id", "reporter", "report_ref"]].itertuples(
-                index=False):
-            writer.writerow([safe_cell(reporter), safe_cell(ref), victim_of[int(rid)]])
+        reporters = reports["reporter"].tolist()
+        safe = {r: safe_cell(r) for r in set(reporters)}  # a handful of reporters
+        writer.writerows(zip([safe[r] for r in reporters],
+                             [safe_cell(ref) for ref in reports["report_ref"].tolist()],
+                             [victim_of[rid] for rid in reports["report_id"].tolist()],
+                             strict=True))

@@ -6,6 +6,7 @@ public API (``db_api.register``, ``Linker``, ``SplinkDataFrame.as_pyarrow_table`
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from typing import Any, Literal
 
@@ -15,8 +16,8 @@ from splink import Linker
 
 from zicht.registry.dedupe.term_frequency import TF_COLUMNS, term_frequencies
 
-__all__ = ["SCORED_COLUMNS", "Backend", "collect", "make_linker", "register_input",
-           "register_tf"]
+__all__ = ["SCORED_COLUMNS", "Backend", "collect", "duckdb_api", "make_linker",
+           "register_input", "register_tf"]
 
 Backend = Literal["duckdb", "spark"]
 
@@ -39,13 +40,22 @@ def register_input(records: pd.DataFrame, backend: Backend, spark: Any | None) -
             sdf = spark.createDataFrame(clean, schema=_spark_schema(records))
         df = db_api.register(sdf, dataset_display_name="reports")
     else:
-        from splink import DuckDBAPI
-
-        db_api = DuckDBAPI()
+        db_api = duckdb_api()
         df = db_api.register(
             pa.Table.from_pandas(records, preserve_index=False), dataset_display_name="reports"
         )
     return df
+
+
+def duckdb_api() -> Any:
+    """A Splink DuckDB API on its own in-memory database with one thread per core this
+    process may run on (DuckDB counts the machine's cores, which a CPU affinity or a
+    container's share can make more than are there to run on)."""
+    import duckdb
+    from splink import DuckDBAPI
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    return DuckDBAPI(duckdb.connect(config={"threads": cores or os.cpu_count() or 1}))
 
 
 def register_tf(df: Any, records: pd.DataFrame, backend: Backend, spark: Any) -> list[Any]:
