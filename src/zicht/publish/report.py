@@ -143,9 +143,11 @@ def render_charts(tables: Sequence[DisclosedTable], lang: str) -> dict[str, dict
     """Each table's chart (without title) as SVG and PNG, on every core."""
     jobs = [(tb, lang) for tb in tables]
     workers = min(os.cpu_count() or 1, len(jobs))
-    if workers < 2 or len(jobs) < 4 or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or len(jobs) < 4:
         return {tb.name: _draw_one(job) for tb, job in zip(tables, jobs, strict=True)}
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    # Spawned, not forked: a fork of a process that runs threads (DuckDB's, in
+    # `zicht demo` and the tests) can crash the child, as it once did in matplotlib.
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
         drawn = list(pool.map(_draw_one, jobs, chunksize=2))
     return {tb.name: d for tb, d in zip(tables, drawn, strict=True)}
 
