@@ -18,9 +18,10 @@ any size, without the rest of the world:
 
 N is ``ZICHT_BENCH_PPRL_REGISTER`` (default 1.75 million; 100,000 with ``--quick``):
 ``ZICHT_BENCH_PPRL_REGISTER=17500000 python -m benchmarks pprl_register`` runs the full
-register (about 25 minutes on the 2-core reference machine, several GB on disk in the
-temp folder). Peak memory is this process's maximum resident set (``ru_maxrss``),
-generation included.
+register (measured 5 December: 40 minutes wall at load average 4-10 on the 2-core
+reference machine, 16 CPU-minutes; about 4 GB on disk in the temp folder).
+Peak memory is this process's maximum resident set (``ru_maxrss``), generation
+included.
 """
 
 from __future__ import annotations
