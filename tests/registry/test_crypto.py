@@ -70,3 +70,18 @@ def test_wrong_key_is_refused(tmp_path: Path) -> None:
         open_registry(url, settings=Settings(encryption_key="22" * 32))
     with pytest.raises(ConfigError, match="not hex"):
         open_registry(url, settings=Settings(encryption_key="zz"))
+
+
+def test_bulk_decrypt_and_blind_index_equal_the_single_value_ones() -> None:
+    from zicht.registry.crypto import FieldCipher
+
+    cipher = FieldCipher(bytes(range(32)))
+    values = ["Jansen", None, "Łukasz", "", "1999-05-04"]
+    blobs = [cipher.encrypt("family_name_enc", v) for v in values]
+    # memoryview: what psycopg returns for bytea
+    blobs[2] = memoryview(blobs[2])  # type: ignore[arg-type]
+    assert cipher.decrypt_many("family_name_enc", blobs) == values
+    assert cipher.blind_index_many(values) == [cipher.blind_index(v) for v in values]
+    assert cipher.blind_index_many(["123456782"])[0] != cipher.blind_index_many(["1"])[0]
+    with pytest.raises(ConfigError, match="given_names_enc"):
+        cipher.decrypt_many("given_names_enc", blobs)  # bound to its column

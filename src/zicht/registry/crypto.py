@@ -17,7 +17,7 @@ import hmac
 import logging
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -91,17 +91,57 @@ class FieldCipher:
         try:
             clear = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], column.encode())
         except InvalidTag:
-            raise ConfigError(
-                f"A value in column {column} cannot be decrypted with the configured key. "
-                "Expected the key the registry was written with; check ZICHT_ENCRYPTION_KEY."
-            ) from None
+            raise _wrong_key(column) from None
         return clear.decode()
+
+    def decrypt_many(self, column: str, blobs: Iterable[bytes | None]) -> list[str | None]:
+        """:meth:`decrypt` of many ciphertexts of one column, for bulk reads.
+
+        The same clear texts; the associated data is encoded once and the per-value
+        set-up of :meth:`decrypt` skipped (a million reports hold some three million
+        encrypted values).
+        """
+        aad = column.encode()
+        decrypt = self._aead.decrypt
+        out: list[str | None] = []
+        append = out.append
+        try:
+            for blob in blobs:
+                if blob is None:
+                    append(None)
+                    continue
+                raw = bytes(blob)  # psycopg hands bytea over as memoryview
+                append(decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad).decode())
+        except InvalidTag:
+            raise _wrong_key(column) from None
+        return out
 
     def blind_index(self, bsn: str | None) -> str | None:
         """Keyed hash (HMAC-SHA256, hex) of a BSN: equal BSNs give equal hashes."""
         if bsn is None:
             return None
         return hmac.new(self._index_key, bsn.encode(), hashlib.sha256).hexdigest()
+
+    def blind_index_many(self, values: Iterable[str | None]) -> list[str | None]:
+        """:meth:`blind_index` of many values: the HMAC keyed once and copied for each
+        value (copying the keyed state skips hashing the padded key every time)."""
+        keyed = hmac.new(self._index_key, digestmod=hashlib.sha256)
+        out: list[str | None] = []
+        append = out.append
+        for value in values:
+            if value is None:
+                append(None)
+                continue
+            mac = keyed.copy()
+            mac.update(value.encode())
+            append(mac.hexdigest())
+        return out
+
+
+def _wrong_key(column: str) -> ConfigError:
+    return ConfigError(
+        f"A value in column {column} cannot be decrypted with the configured key. "
+        "Expected the key the registry was written with; check ZICHT_ENCRYPTION_KEY.")
 
 
 def parse_key(text: str, source: str) -> bytes:
