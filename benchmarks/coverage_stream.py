@@ -15,21 +15,16 @@ machine its threads made the multi-year fits 50-100 times slower.
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import math
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-from benchmarks.coverage_study import (  # noqa: E402
+from benchmarks.coverage_study import (
     StudySpec,
     run_world,
     study_capture_only,

@@ -179,6 +179,12 @@ def _linked_tables(rng: random.Random) -> list[DisclosedTable]:
                          ("residence", 2240), ("housing", 1180), ("aid", 650))],
               ("persons",), "Victims reaching each stage of the route, 2016-2024",
               "Slachtoffers per fase van de route, 2016-2024", source=src),
+        _gate("route/outcomes", [
+            {"breakdown": "total", "category": "total", "route_outcome": o, "persons": n}
+            for o, n in (("housing", 1110), ("departed", 45), ("running", 155),
+                         ("residence", 1465), ("aid", 0), ("break", 1640))],
+              ("persons",), "Outcome of each victim's route, by group, 2010-2024",
+              "Uitkomst van de route van elk slachtoffer, naar groep, 2010-2024", source=src),
     ]
 
 

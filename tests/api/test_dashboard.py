@@ -95,6 +95,13 @@ def test_every_chapter_page_renders_offline(analyst: httpx.Client, chapter: str)
     assert not re.search(r'(src|href)="(https?:)?//', r.text)
 
 
+def test_route_chapter_shows_outcomes_in_dutch(analyst: httpx.Client) -> None:
+    html = analyst.get("/dashboard/chapter/route").text
+    block = html.split('data-table="route/outcomes"', 1)[1].split("</figure>", 1)[0]
+    assert "Uitkomst van de route" in block and "Loopt nog (gecensureerd)" in block
+    assert "Breuk" in block
+
+
 def test_form_filter_changes_chart_and_table(analyst: httpx.Client) -> None:
     everything = analyst.get("/dashboard/chapter/signalling").text
     labour = analyst.get("/dashboard/chapter/signalling?form=labour").text

@@ -27,10 +27,11 @@ RECORD_IDS = {("police_incidents", "incident_id"), ("justice_cases", "case_id"),
               # routes (issue 15): record ids and the foreigner number (a person number)
               ("reflection_offers", "offer_id"), ("cosm_stays", "stay_id"),
               ("protected_shelter", "stay_id"), ("nidos_guardianship", "guardianship_id"),
-              ("wmo_housing", "record_id"),
+              ("wmo_housing", "record_id"), ("coa_stays", "stay_id"),
+              ("coa_stays", "location"),
               *((s, "v_number") for s in ("ind_decisions", "reflection_offers", "cosm_stays",
                                           "protected_shelter", "nidos_guardianship",
-                                          "wmo_housing"))}
+                                          "wmo_housing", "coa_stays"))}
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,13 @@ from dedupe_fixtures import TWENTY, add_reports, make_registry
 from zicht.boundary import PseudonymKey, write_extract
 from zicht.boundary.pprl import (
     ClkEncoder,
+    ClkParams,
     clk_words,
     encode_register,
+    encode_victim_names,
     encode_victims,
     name_bigrams,
+    name_token_text,
     normalise_name,
 )
 from zicht.core.errors import ValidationError
@@ -82,10 +85,17 @@ def _needles() -> set[bytes]:
                               if len(t.strip(",.")) > 3)
         if row.get("birth_date"):
             values.add(str(row["birth_date"]))
-    for bsn, family, given, birth, _ in REGISTER:
+        # What the name token keys, in its own spelling ('jansen piet|m').
+        text = name_token_text(row.get("family_name"), row.get("given_names"),
+                               row.get("sex"))
+        values.update({text, text.partition("|")[0]} if text else set())
+    for bsn, family, given, birth, sex in REGISTER:
         values.update({bsn, family, given, birth.isoformat(), birth.strftime("%Y%m%d"),
                        birth.strftime("%d-%m-%Y")})
         values.update(t for t in f"{family} {given}".split() if len(t) > 3)
+        text = name_token_text(family, given, sex)
+        assert text is not None
+        values.update({text, text.partition("|")[0]})
     out: set[bytes] = set()
     for v in values:
         out.update({v.encode(), v.lower().encode(), v.upper().encode()})
@@ -99,12 +109,20 @@ def test_only_encodings_cross(extract: tuple[Path, PseudonymKey]) -> None:
     assert victims.column_names == ["victim_pid", "pprl_block", "clk", "date_token"]
     assert register.column_names == ["person_pid", "pprl_block", "clk", "date_token"]
     assert register.num_rows == len(REGISTER)
+    names = pq.read_table(out / "pprl" / "victim_names.parquet")
+    register_names = pq.read_table(out / "pprl" / "register_names.parquet")
+    assert names.column_names == ["victim_pid", "name_token", "pprl_block", "date_token"]
+    assert register_names.column_names == ["person_pid", "name_token"]
+    # Every name of REGISTER is unique on it: one token each; the victims send theirs.
+    assert register_names.num_rows == len(REGISTER) and names.num_rows >= 6
     # Victims 1-4 and 8-9 have no BSN on any report and a birth date or year: encoded;
     # the BSN victims (5-7) are not (they link by person_pid).
     assert victims.num_rows >= 6
     manifest = json.loads((out / "manifest.json").read_text())
-    assert {"pprl/victims.parquet", "pprl/register.parquet"} <= set(manifest["files"])
+    assert {"pprl/victims.parquet", "pprl/register.parquet", "pprl/victim_names.parquet",
+            "pprl/register_names.parquet"} <= set(manifest["files"])
     needles = _needles()
+    assert len(list((out / "pprl").iterdir())) == 4  # every file below is checked
     for path in (out / "pprl").iterdir():
         blob = path.read_bytes()
         decoded = json.dumps(pq.read_table(path).to_pylist(), default=str).encode()
@@ -203,3 +221,84 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
         match_encodings(pa.table({"victim_pid": pa.array([], pa.string())}),
                         tmp_path / "o.parquet", threshold=1.5)
     assert clk_words(pa.array([b"\x00" * 128], pa.binary(128))).shape == (1, 16)
+
+
+def test_blip_flips_about_f_half_and_keeps_equal_filters_equal() -> None:
+    key = PseudonymKey(b"k" * 32)
+    n = 400
+    family = [f"Naam{i % 97}" for i in range(n)]
+    given = [f"Voor{i % 89}" for i in range(n)]
+    args = (family, given, [dt.date(1960 + i % 40, 1 + i % 12, 1 + i % 28) for i in range(n)],
+            [None] * n, ["female"] * n)
+    plain, _ = ClkEncoder(key, ClkParams(blip_f=0)).encode(*args)
+    hardened, _ = ClkEncoder(key).encode(*args)
+    share = np.bitwise_count(plain ^ hardened).sum() / plain.size / 64
+    assert abs(share - 1 / 32) < 0.004  # f/2 of 1,024 bits, within sampling error
+    # Equal records, equal filters (the exact-name rule needs it); the flips are keyed.
+    again, _ = ClkEncoder(key).encode(*args)
+    assert (again == hardened).all()
+    other, _ = ClkEncoder(PseudonymKey(b"o" * 32), ClkParams(blip_f=0)).encode(*args)
+    other_blip, _ = ClkEncoder(PseudonymKey(b"o" * 32)).encode(*args)
+    assert not ((other ^ other_blip) == (plain ^ hardened)).all()
+    with pytest.raises(ValueError, match="blip_f"):
+        ClkParams(blip_f=0.1)
+
+
+def test_name_token_text_golden() -> None:
+    assert name_token_text("Van der Berg", "Jan", "male") == "berg jan|m"
+    # Swapped and re-ordered parts and diacritics give the same text.
+    assert name_token_text("Łukasz", "Kowalski", "Male") == name_token_text(
+        "Kowalski", "Lukasz", "male") == "kowalski lukasz|m"
+    assert name_token_text("Jansen", None, "male") is None  # one part: too weak
+    assert name_token_text("Jansen", "Piet", None) is None
+
+
+#: The second pass, by hand: the register holder's residents ...
+TOKEN_REGISTER = [
+    ("800000001", "Jansen", "Jan", dt.date(1970, 2, 2), "male"),  # unique
+    ("800000002", "de Boer", "Piet", dt.date(1971, 3, 3), "male"),  # namesakes: not sent
+    ("800000003", "de Boer", "Piet", dt.date(1985, 4, 4), "male"),
+    ("800000004", "Smit", "Karel", dt.date(1980, 5, 5), "male"),  # unique
+    ("800000005", "Visser", "Kees", dt.date(1981, 6, 6), "male"),  # unique
+    ("800000006", "Mol", "Eva", dt.date(1990, 5, 5), "female"),  # unique
+    ("800000007", "Bos", "Lotte", dt.date(1992, 7, 7), "female"),  # unique
+]
+#: ... and the registry's victims without a BSN (none has a filter but Lotte Bos).
+TOKEN_VICTIMS = [
+    ("v1", "Jan", "Jansen", None, None, "male"),  # swapped, no birth year: linked
+    ("v2", "de Boer", "Piet", None, None, "male"),  # not unique on the register: refused
+    ("v3", "Smit", "Karel", None, None, "male"),  # two victims share the token: refused
+    ("v4", "Smit", "Karel", None, None, "male"),
+    ("v5", "Visser", "Kees", None, 1980, "male"),  # another birth year: refused
+    ("v6", "Mol", "Eva", dt.date(1990, 1, 1), None, "female"),  # another date: refused
+    ("v7", "Bos", "Lotte", dt.date(1992, 7, 7), None, "female"),  # the filter links it
+    ("v8", "Visser", "Kees", None, None, "female"),  # other sex, other token: refused
+]
+
+
+def test_second_pass_on_name_tokens(tmp_path: Path) -> None:
+    key = PseudonymKey(b"k" * 32)
+    names = tmp_path / "names.parquet"
+    bsn, family, given, birth, sex = zip(*TOKEN_REGISTER, strict=True)
+    pq.write_table(pa.table({"bsn": list(bsn), "family_name": list(family),
+                             "given_names": list(given), "birth_date": list(birth),
+                             "sex": list(sex)}), names)
+    encode_register(names, tmp_path / "r.parquet", key,
+                    tokens_out=tmp_path / "rn.parquet", batch_rows=3)  # uniqueness over batches
+    sent = pq.read_table(tmp_path / "rn.parquet").column("person_pid").to_pylist()
+    pid = {b: key.pseudonym("person", b) for b in bsn}
+    assert sorted(sent) == sorted(pid[b] for b in bsn if b not in {"800000002", "800000003"})
+
+    vid, vfam, vgiv, vdate, vyear, vsex = zip(*TOKEN_VICTIMS, strict=True)
+    reports = pd.DataFrame({"victim_pid": vid, "family_name": vfam, "given_names": vgiv,
+                            "birth_date": vdate, "birth_year": vyear, "sex": vsex,
+                            "bsn": [None] * len(vid)}, dtype=object)
+    result = match_encodings(encode_victims(reports, key), tmp_path / "r.parquet",
+                             victim_names=encode_victim_names(reports, key),
+                             register_names=tmp_path / "rn.parquet")
+    got = {(r["victim_pid"], r["person_pid"], r["rule"]) for r in result.links.to_pylist()}
+    assert got == {("v1", pid["800000001"], "name"), ("v7", pid["800000007"], "clk")}
+    assert result.name_links == 1
+    # Without the token files only the first pass runs.
+    first = match_encodings(encode_victims(reports, key), tmp_path / "r.parquet")
+    assert first.links.column("victim_pid").to_pylist() == ["v7"]

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from zicht.disclosure import Release, TableSpec, apply_rules, load_release, write_release
+from zicht.disclosure import (
+    DisclosedTable,
+    Release,
+    TableSpec,
+    apply_rules,
+    load_release,
+    write_release,
+)
 from zicht.publish.figures import plan_chart, render_svg, write_charts
 
 
@@ -81,3 +88,34 @@ def test_write_charts_one_svg_per_chartable_table(monitor: Release, tmp_path: Pa
     assert paths == [tmp_path / "svg" / "figures_2.1.svg",
                      tmp_path / "svg" / "anonymous_reports.svg"]
     assert all(p.read_text().startswith("<svg") for p in paths)
+
+
+def _aid_table() -> DisclosedTable:
+    """Victims against a thousand controls each (chapter 3), by breakdown."""
+    rows = [{"breakdown": b, "category": c, "group": g, "persons": n, "persons_with": w,
+             "share": round(100 * w / n, 1)}
+            for b, c in (("total", "total"), ("sex", "female"), ("sex", "male"))
+            for g, n, w in (("victims", 400, 40), ("controls", 400_000, 2_000))]
+    return apply_rules(TableSpec("aid/shelter", rows, ("persons", "persons_with"), "T", "T"))
+
+
+def test_victims_and_controls_are_compared_by_share_side_by_side() -> None:
+    # Counts of 400 victims and 400,000 controls on one axis would hide the victims.
+    plan = plan_chart(_aid_table())
+    assert (plan.kind, plan.x, plan.values, plan.series, plan.facet, plan.stacked) == (
+        "hbar", "category", ("share",), "group", "breakdown", False)
+    svg = render_svg(_aid_table(), "nl")
+    assert "Slachtoffers" in svg and "Controlegroep" in svg and "Aandeel (%)" in svg
+
+
+def test_a_table_of_shares_charts_its_headline_share_not_the_cohort() -> None:
+    # Figure 4.1: revictimised within 2/5/7 years; the index years follow from the
+    # follow-up period and are a label, not a series.
+    rows = [{"follow_up_years": y, "index_years": f"2010-{2020 - y}", "cohort": n,
+             "revictimised": r, "share_revictimised": round(100 * r / n, 1)}
+            for y, n, r in ((2, 2400, 680), (5, 1300, 550), (7, 800, 380))]
+    table = apply_rules(TableSpec("revictimisation/cohorts", rows,
+                                  ("cohort", "revictimised"), "T", "T"))
+    plan = plan_chart(table)
+    assert (plan.kind, plan.x, plan.values, plan.series) == (
+        "hbar", "follow_up_years", ("share_revictimised",), None)

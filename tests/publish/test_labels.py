@@ -6,7 +6,14 @@ from pathlib import Path
 
 from zicht.publish.chapters import load_releases
 from zicht.publish.figures import dimension_columns
-from zicht.publish.labels import CODE_LISTS, value_label
+from zicht.publish.labels import (
+    CODE_LISTS,
+    PARAMETERS,
+    parameter_label,
+    parameter_value,
+    value_label,
+)
+from zicht.publish.method import build_method
 
 #: Columns whose values are shown as they are: codes of an official list (CBS
 #: municipality codes), ranges and model formulas.
@@ -46,3 +53,26 @@ def test_labels_read_as_a_reader_expects() -> None:
     assert value_label("visibility", "less_visible", "nl") == "Minder zichtbare sectoren"
     assert value_label("combination", "sexual+labour", "en") == (
         "Sexual exploitation + Labour exploitation")
+
+
+def test_method_parameters_are_named_and_valued_in_words() -> None:
+    assert parameter_label("level", "nl") == "Betrouwbaarheidsniveau van de intervallen"
+    assert parameter_value("level", 0.95, "nl") == "95%"
+    assert parameter_value("by", ["year"], "nl") == "Jaar"
+    assert parameter_value("method", "stepwise", "nl") == "Log-lineair, stapsgewijs per jaar"
+    assert parameter_value("bootstrap", 1000, "nl") == "1.000"
+    merged = {"year=2019": [], "year=2020": ["merged kmar into other+kmar"], "pooled": []}
+    assert parameter_value("lists_merged", merged, "nl") == (
+        "2020: Koninklijke Marechaussee (KMar) samengevoegd met Overig + Koninklijke "
+        "Marechaussee (KMar)")
+    assert parameter_value("lists_merged", merged, "en").startswith(
+        "2020: Royal Netherlands Marechaussee (KMar) merged into Other")
+    assert parameter_value("lists_merged", {"pooled": []}, "nl") == "geen"
+
+
+def test_every_parameter_a_stage_releases_has_a_label(releases_dir: Path) -> None:
+    # A parameter without a line in PARAMETERS would show as its code name.
+    annex = build_method(load_releases(releases_dir), "nl")
+    assert annex.parameters
+    for _stage, name, _value in annex.parameters:
+        assert name in {nl for _en, nl in PARAMETERS.values()}, name

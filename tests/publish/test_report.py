@@ -61,7 +61,9 @@ def test_method_annex_comes_from_release_rules(built_report: ReportFiles,
         assert rule["nl"] in html and rule["sql"] in html
     # the disclosure policy, worded from the rounding base the gate applied
     assert "kleine gebieden: afgerond op een veelvoud van 5" in html
-    assert "<code>level</code></td><td>0.95" in html  # estimate parameters
+    # estimate parameters, named and valued in the edition's words, not as code names
+    assert "<td>Betrouwbaarheidsniveau van de intervallen</td><td>95%</td>" in html
+    assert "<code>level</code>" not in html
 
 
 def test_linked_test_statistics_under_their_table(built_report: ReportFiles) -> None:
@@ -69,6 +71,21 @@ def test_linked_test_statistics_under_their_table(built_report: ReportFiles) -> 
     block = html.split('id="fig-aid_youth_care"', 1)[1].split("</figure>", 1)[0]
     # the category in the edition's words, not its code ("minor")
     assert "Minderjarig (&lt;18): χ²(5, N = 261.870) = 619,596, p &lt; ,001" in block
+
+
+def test_route_chapter_opens_with_its_rule_and_labels_outcomes(built_report: ReportFiles,
+                                                                releases_dir: Path) -> None:
+    html = built_report.html.read_text()
+    chapter = html.split("De route van elk slachtoffer: bedenktijd", 1)[1]
+    assert '<p class="intro">De route van een slachtoffer loopt' in chapter
+    block = chapter.split('id="fig-route_outcomes"', 1)[1].split("</figure>", 1)[0]
+    for label in ("Uitkomst van de route", "Loopt nog (gecensureerd)", "Teruggekeerd",
+                  "Verblijf, geen opvang of huisvesting", "Breuk"):
+        assert label in block, label
+    linked = load_release(releases_dir / "linked", "linked")
+    english = render_html({"linked": linked}, "en", svgs={})
+    assert "a decision still pending is not a negative outcome" in english
+    assert "Still running (censored)" in english and "Returned home" in english
 
 
 def test_pdf_every_page_renders_and_matches_monitor_json(built_report: ReportFiles,

@@ -37,7 +37,7 @@ SOURCE_SCHEMAS: dict[str, pa.Schema] = {
         ("decision_id", STR), ("person_pid", STR), ("qualification", STR), ("procedure", STR),
         ("decision_date", DATE), ("outcome", STR), ("ground", STR),
         ("dublin_indication", pa.bool_()), ("sex", STR), ("birth_year", pa.int16()),
-        ("nationality", STR),
+        ("nationality", STR), ("v_number", STR),
     ]),
     "police_incidents": pa.schema([
         ("incident_id", STR), ("person_pid", STR), ("role", STR), ("offence_code", STR),

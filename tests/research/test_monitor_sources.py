@@ -41,6 +41,25 @@ def test_residence_scheme_figures(builder: ExtractBuilder, run_monitor: RunMonit
     assert regions == {"eu": 1, "africa": 2, "asia": 1}
 
 
+def test_residence_users_are_counted_by_foreigner_number(builder: ExtractBuilder,
+                                                          run_monitor: RunMonitor):
+    # The IND gives the foreigner number on every decision; the person pseudonym only
+    # for persons in the population register (most foreign victims are not).
+    builder.report("v1", "2020-03-01", "police", ("sexual",), nationality="NG")
+    _ind(builder, "d1", None, "779", "2020-01-10", v_number="vA", nationality="NG")
+    _ind(builder, "d2", None, "420", "2020-03-10", v_number="vA", nationality="NG")
+    _ind(builder, "d3", None, "305", "2021-03-10", v_number="vA", nationality="NG")
+    _ind(builder, "d4", "p2", "420", "2020-05-10", v_number="vB", nationality="VN")
+    _ind(builder, "d5", "p2", "305", "2021-05-10", v_number="vB", nationality="VN")
+    _ind(builder, "d6", None, "420", "2020-06-10", nationality="UG")  # no key: a person
+    _ind(builder, "d7", None, "305", "2021-06-10", nationality="UG")  # ... and another
+    res = run_monitor(builder)
+    # Hand count: vA (3 decisions) 1 + vB (2) 1 + two decisions without a key 2 = 4.
+    regions = {r["origin_region"]: r["persons"] for r in rows(res, F + "2.15")}
+    assert regions == {"africa": 3, "asia": 1}
+    assert sum(r["persons"] for r in rows(res, F + "2.15_sex")) == 4
+
+
 def _case(b: ExtractBuilder, cid: str, form: str, **fields: object) -> None:
     b.source("justice_cases", case_id=cid, incident_id=f"i{cid}", form=form, **fields)
 

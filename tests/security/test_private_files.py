@@ -58,7 +58,9 @@ def test_registry_extract_and_backup_are_owner_only(tmp_path: Path) -> None:
     reg.dispose()
     assert _mode(out) == 0o700 and _mode(out.parent) == 0o700
     files = [p for p in out.rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"reports.parquet", "victims.parquet", "manifest.json"}
+    assert {p.relative_to(out).as_posix() for p in files} == {
+        "reports.parquet", "victims.parquet", "manifest.json",
+        "pprl/victims.parquet", "pprl/victim_names.parquet"}
     assert all(_mode(p) == 0o600 for p in files), {p.name: oct(_mode(p)) for p in files}
 
     backup = tmp_path / "backups" / "registry.zicht"

@@ -46,6 +46,8 @@ SOURCES = {  # docs/data-flow.md §1, column for column
     "nidos_guardianship": "guardianship_id, v_number, bsn, start_date, end_date, end_reason, "
     "placement, sex, birth_year, nationality",
     "wmo_housing": "record_id, v_number, bsn, provision, start_date, end_date, municipality",
+    "coa_stays": "stay_id, v_number, bsn, location, intake_date, exit_date, sex, birth_year, "
+    "nationality",
 }
 DATES = {"offence_start", "offence_end", "registered_from", "registered_until"}
 CODES = {

@@ -148,6 +148,11 @@ SOURCE_ALLOW_LIST.update({
     "nidos_guardianship": {"guardianship_id": pseudonym("guardianship"), **_ROUTE_PERSON,
                            "start_date": KEEP, "end_date": month("end_month"),
                            "end_reason": KEEP, "placement": KEEP},
+    # A reception location is an institution, but with sex, birth year and nationality
+    # a small one points at a person: it crosses as a pseudonym (moves stay countable).
+    "coa_stays": {"stay_id": pseudonym("coa_stay"), **_ROUTE_PERSON,
+                  "location": pseudonym("coa_location"), "intake_date": KEEP,
+                  "exit_date": KEEP},
     "wmo_housing": {"record_id": pseudonym("wmo_record"), "v_number": FOREIGNER,
                     "bsn": PERSON, "provision": KEEP, "start_date": KEEP, "end_date": KEEP,
                     "municipality": KEEP},

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from zicht import __version__
 from zicht.boundary.allowlist import Rule, Transform, check_source_schema
-from zicht.boundary.pprl import encode_register, encode_victims
+from zicht.boundary.pprl import encode_register, encode_victim_names, encode_victims
 from zicht.boundary.pseudonym import KEY_HELP, PseudonymKey, key_file_inside
 from zicht.core.config import get_settings
 from zicht.core.errors import ConfigError, ConflictError
@@ -82,9 +82,10 @@ def age_at(report: dt.date, birth: dt.date | None, year: int | None) -> int | No
 
 
 def _reports_table(conn: Connection, registry: Registry, key: PseudonymKey,
-                   actor: str) -> tuple[pa.Table, int, pa.Table]:
+                   actor: str) -> tuple[pa.Table, int, tuple[pa.Table, pa.Table]]:
     """The reports rows, how many registered reports have no victim yet, and the
-    keyed encodings of victims without a BSN on any report (``docs/pprl.md``)."""
+    keyed encodings and name tokens of victims without a BSN on any report
+    (``docs/pprl.md``)."""
     table = read_reports(conn, registry.cipher, actor=actor, include_bsn=True)
     rows = table.select([
         "organisation", "report_ref", "anonymous", "erased_at", "victim_id", "bsn",
@@ -118,7 +119,7 @@ def _reports_table(conn: Connection, registry: Registry, key: PseudonymKey,
         "given_names": [r["given_names"] for r in rows],
         "birth_date": births, "birth_year": years, "sex": [r["sex"] for r in rows],
         "bsn": bsn})
-    encodings = encode_victims(identities, key)
+    encodings = (encode_victims(identities, key), encode_victim_names(identities, key))
     return pa.Table.from_arrays(columns, schema=REPORT_SCHEMA), unlinked, encodings
 
 
@@ -264,17 +265,23 @@ def write_extract(registry: Registry, out_dir: Path, key: PseudonymKey, *,
         "anonymous_reports": int(pc.sum(reports.column("anonymous")).as_py() or 0),
         "victims": victims.num_rows,
     }
-    files = ["reports.parquet", "victims.parquet", "pprl/victims.parquet"]
+    files = ["reports.parquet", "victims.parquet", "pprl/victims.parquet",
+             "pprl/victim_names.parquet"]
     private_dir(out_dir / "pprl")
-    with private_file(out_dir / "pprl" / "victims.parquet") as fh:
-        pq.write_table(encodings, fh)
-    counts["pprl_victim_encodings"] = encodings.num_rows
+    for name, table in zip(("victims", "victim_names"), encodings, strict=True):
+        with private_file(out_dir / "pprl" / f"{name}.parquet") as fh:
+            pq.write_table(table, fh)
+    counts["pprl_victim_encodings"] = encodings[0].num_rows
+    counts["pprl_victim_name_tokens"] = encodings[1].num_rows
     if register_names is not None:
         tick("encoding the population register", steps - 1, steps)
-        with private_file(out_dir / "pprl" / "register.parquet") as fh:
-            counts["pprl_register_encodings"] = encode_register(Path(register_names), fh,
-                                                                key)
-        files.append("pprl/register.parquet")
+        with (private_file(out_dir / "pprl" / "register.parquet") as fh,
+              private_file(out_dir / "pprl" / "register_names.parquet") as tokens):
+            counts["pprl_register_encodings"] = encode_register(
+                Path(register_names), fh, key, tokens_out=tokens)
+        counts["pprl_register_name_tokens"] = pq.read_metadata(
+            out_dir / "pprl" / "register_names.parquet").num_rows
+        files += ["pprl/register.parquet", "pprl/register_names.parquet"]
     if sources_dir is not None:
         private_dir(out_dir / "sources")
         counts["sources"] = {}

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
-# zicht's linear algebra is on small matrices (log-linear designs of a few hundred
-# columns): BLAS threads only add overhead, and on a shared machine they made the
-# multi-year model's fits 50-100 times slower. A setting the user made wins.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+from zicht.core.threads import single_threaded_blas
+
+single_threaded_blas()  # before numpy loads (why: zicht.core.threads)
 
 from zicht.cli.app import app, err_console  # noqa: E402  (after the BLAS setting)
 from zicht.core.errors import ValidationError, ZichtError  # noqa: E402

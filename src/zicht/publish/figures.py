@@ -50,6 +50,9 @@ MAX_LINES = 6  # a time series with more categories becomes small multiples
 FACET_PREFERENCE = ("form", "reporter", "sex", "age_group")
 LEGEND_COLUMNS = 3
 MAX_FACETS = 12  # more panels than this: the largest twelve
+#: Victims against their matched controls (chapter 3): a thousand controls per victim,
+#: so the groups are compared by share (or mean), side by side, never by count.
+GROUP = "group"
 MEMO_SIZE = 1024
 _MEMO: dict[tuple[Any, ...], str] = {}
 _MEMO_LOCK = threading.Lock()
@@ -64,14 +67,22 @@ class ChartPlan:
     values: tuple[str, ...]
     series: str | None = None
     facet: str | None = None
+    stacked: bool = True  # hbar: series stacked, else side by side
 
 
 def value_columns(table: DisclosedTable) -> tuple[str, ...]:
-    """The columns plotted: a mean if the table has one, else the counts, else the
-    numeric non-time columns."""
+    """The columns plotted: a mean if the table has one; the share when groups of very
+    different size are compared (victims and controls) or a table gives shares of its
+    counts (``share_revictimised``: the first, the headline share); else the counts,
+    else the numeric non-time columns."""
     means = tuple(c for c in table.columns if c.startswith("mean_"))
     if means:
         return means[:1]
+    if GROUP in table.columns and "share" in table.columns:
+        return ("share",)
+    shares = tuple(c for c in table.columns if c.startswith("share_"))
+    if shares:
+        return shares[:1]
     counts = tuple(c for c in table.count_columns if c in table.columns)
     if counts:
         return counts
@@ -104,6 +115,8 @@ def plan_chart(table: DisclosedTable,
     dims = [d for d in all_dims if distinct[d] > 1] or list(all_dims[:1])
     if {"estimate", "ci_lower", "ci_upper"} <= set(table.columns):
         return ChartPlan("interval", dims[0] if dims else None, ("estimate",))
+    if GROUP in dims and not any(t in dims for t in TIME_COLUMNS):
+        return _group_plan(dims, distinct, values)
     times = sorted((t for t in TIME_COLUMNS if t in dims), key=lambda t: -distinct[t])
     x = times[0] if times else (dims[0] if dims else None)
     cats = [d for d in dims if d != x]
@@ -123,7 +136,26 @@ def plan_chart(table: DisclosedTable,
         return ChartPlan("line", x, values, series, facet)
     if x in TIME_COLUMNS:
         return ChartPlan("bar", x, values, series, facet)
+    if series and _determined_by(rows, x, series):
+        series = None  # e.g. the index years of a follow-up period: a label, not a series
     return ChartPlan("hbar", x, values, series, facet)
+
+
+def _group_plan(dims: Sequence[str], distinct: Mapping[str, int],
+                values: tuple[str, ...]) -> ChartPlan:
+    """Victims and controls side by side per category; a second category (the
+    breakdown of ``breakdown, category``) makes the panels."""
+    others = sorted((d for d in dims if d != GROUP), key=lambda d: -distinct[d])
+    x = others[0] if others else None
+    facet = others[1] if len(others) > 1 else None
+    return ChartPlan("hbar", x, values[:1], GROUP, facet, stacked=False)
+
+
+def _determined_by(rows: Sequence[Mapping[str, Any]], x: str | None, column: str) -> bool:
+    """Whether ``column`` has one value for each value of ``x``."""
+    seen: dict[Any, Any] = {}
+    return x is not None and all(seen.setdefault(r.get(x), r.get(column)) == r.get(column)
+                                 for r in rows)
 
 
 def render_svg(
@@ -190,6 +222,9 @@ def render_formats(
         keep = set(sorted(facets, key=lambda f: -total[f])[:MAX_FACETS])
         facets = [f for f in facets if f in keep]
     ncols = min(3 if len(facets) <= 6 else 4, len(facets))
+    if plan.kind == "hbar" and plan.x and max(
+            (len(value_label(plan.x, r.get(plan.x), lang)) for r in rows), default=0) > 20:
+        ncols = min(2, ncols)  # long category labels take half a panel row
     nrows = math.ceil(len(facets) / ncols)
     size = (8.0, 4.2) if len(facets) == 1 else (9.0, 2.5 * nrows + 0.9)
     salt = f"{table.name}-{lang}-{len(rows)}"
@@ -281,19 +316,27 @@ def _adjust(fig: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: 
     bottom = (0.55 + 0.2 * legend_rows) * inch
     if plan.kind == "line" and plan.x and len({r.get(plan.x) for r in rows}) > 10:
         bottom += 0.15 * inch  # rotated tick labels
+    if plan.kind == "interval" and len(rows) > 8:  # rotated labels: room for the longest
+        longest = max(len(t.get_text()) for ax in fig.axes for t in ax.get_xticklabels())
+        bottom += 0.05 * longest * inch
     top = 1 - (0.55 if with_title else 0.2) * inch
-    left = 0.75 / size[0]
+    left, wspace = 0.75 / size[0], 0.28
     if plan.kind == "hbar" and plan.x:
         longest = max((len(value_label(plan.x, r.get(plan.x), lang)) for r in rows), default=4)
-        left = min(0.45, (0.35 + 0.068 * longest) / size[0])
+        label = 0.35 + 0.068 * longest  # inches
+        left = min(0.45, label / size[0])
+        ncols = math.ceil(len(fig.axes) / nrows)
+        if ncols > 1:  # panels side by side: room for the next panel's labels too
+            axis = size[0] * (0.98 - left) / (ncols + (ncols - 1) * wspace)
+            wspace = max(wspace, min(2.0, label / axis))
     fig.subplots_adjust(left=left, right=0.98, bottom=min(0.5, bottom), top=top,
-                        hspace=0.55 if nrows > 1 else 0.2, wspace=0.28)
+                        hspace=0.55 if nrows > 1 else 0.2, wspace=wspace)
 
 
 def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str,
           handles: dict[str, Any]) -> None:
     if plan.kind == "interval":
-        _draw_interval(ax, plan, rows, lang)
+        _draw_interval(ax, plan, rows, lang, handles)
         return
     series = _series(plan, rows, lang)
     xs = _ordered(plan.x, {r.get(plan.x) for r in rows}) if plan.x else [None]
@@ -317,6 +360,14 @@ def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str
             h = ax.bar(pos, [_zero(values.get(x)) for x in xs], width=width, color=colour)
             handles.setdefault(name, h)
         ax.set_xticks(range(len(xs)), labels)
+    elif not plan.stacked:  # hbar, series side by side (victims above controls)
+        height = 0.8 / max(1, len(series))
+        for k, (name, colour, values) in enumerate(series):
+            pos = [i - 0.4 + height * (k + 0.5) for i in range(len(xs))]
+            h = ax.barh(pos, [_zero(values.get(x)) for x in xs], height=height, color=colour)
+            handles.setdefault(name, h)
+        ax.set_yticks(range(len(xs)), labels)
+        ax.invert_yaxis()
     else:  # hbar: categories top to bottom in code order, stacked by series
         left = [0.0] * len(xs)
         for name, colour, values in series:
@@ -326,11 +377,13 @@ def _draw(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]], lang: str
             left = [a + b for a, b in zip(left, widths, strict=True)]
         ax.set_yticks(range(len(xs)), labels)
         ax.invert_yaxis()
+    if plan.kind == "hbar" and plan.x and all(isinstance(x, int) for x in xs):
+        ax.set_ylabel(column_label(plan.x, lang))  # numbers need their unit ("years")
     _style(ax, plan, lang)
 
 
 def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
-                   lang: str) -> None:
+                   lang: str, handles: dict[str, Any]) -> None:
     # A row without x (the sum of strata, the pooled estimate) is named by its kind.
     xs = [value_label(plan.x, r.get(plan.x), lang) if plan.x and r.get(plan.x) is not None
           else value_label("row", r.get("row"), lang) if r.get("row") else "" for r in rows]
@@ -341,11 +394,17 @@ def _draw_interval(ax: Any, plan: ChartPlan, rows: Sequence[Mapping[str, Any]],
         ax.fill_between(range(len(xs)), [_zero(r.get("band_lower")) for r in rows],
                         [_zero(r.get("band_upper")) for r in rows], color=PALETTE[0],
                         alpha=0.15, linewidth=0)
-    ax.errorbar(range(len(xs)), est, yerr=[lo, hi], fmt="o", color=PALETTE[0], capsize=4)
-    if "observed" in rows[0]:
-        ax.plot(range(len(xs)), [_zero(r.get("observed")) for r in rows], "s",
-                color=PALETTE[1], markersize=4)
-    ax.set_xticks(range(len(xs)), xs, rotation=45 if len(xs) > 8 else 0)
+    h = ax.errorbar(range(len(xs)), est, yerr=[lo, hi], fmt="o", color=PALETTE[0],
+                    capsize=4)
+    handles.setdefault(column_label("estimate", lang), h)
+    if "observed" in rows[0]:  # named in the legend: a reader must tell it from the estimate
+        (h,) = ax.plot(range(len(xs)), [_zero(r.get("observed")) for r in rows], "s",
+                       color=PALETTE[1], markersize=4)
+        handles.setdefault(column_label("observed", lang), h)
+    if len(xs) > 8:  # rotated about the label's end, so a long label stays under its tick
+        ax.set_xticks(range(len(xs)), xs, rotation=45, ha="right", rotation_mode="anchor")
+    else:
+        ax.set_xticks(range(len(xs)), xs)
     ax.set_ylim(bottom=0)
     _style(ax, plan, lang)
 
@@ -400,7 +459,7 @@ def _style(ax: Any, plan: ChartPlan, lang: str) -> None:
     number_axis = ax.xaxis if plan.kind == "hbar" else ax.yaxis
     number_axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(
         int(v) if float(v).is_integer() else round(v, 1), lang)))
-    if plan.values and plan.facet is None:
+    if plan.values and (plan.facet is None or not plan.stacked):
         label = _column_name(plan.values[0], lang) if len(plan.values) == 1 else ""
         (ax.set_xlabel if plan.kind == "hbar" else ax.set_ylabel)(label)
 

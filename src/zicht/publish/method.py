@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from zicht.disclosure import POLICIES, Release
-from zicht.publish.labels import column_label, unit_label
+from zicht.publish.labels import (
+    STAGE_NAMES,
+    column_label,
+    parameter_label,
+    parameter_value,
+    unit_label,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class PolicyRow:
 class MethodAnnex:
     sections: tuple[RuleSection, ...]
     policies: tuple[PolicyRow, ...]
-    parameters: tuple[tuple[str, str, str], ...] = ()  # (stage, name, value)
+    parameters: tuple[tuple[str, str, str], ...] = ()  # (stage, name, value) in words
 
 
 def build_method(releases: Mapping[str, Release], lang: str = "en") -> MethodAnnex:
@@ -65,18 +71,15 @@ def build_method(releases: Mapping[str, Release], lang: str = "en") -> MethodAnn
         method = release.document.get("method")
         if not isinstance(method, Mapping):
             continue
-        found = _sections(stage, method, lang)
+        en, nl = STAGE_NAMES.get(stage, (stage, stage))
+        name = nl if lang == "nl" else en  # the stage as the edition names it
+        found = _sections(name, method, lang)
         sections.extend(found)
         ruled = {s.name for s in found}
-        parameters.extend((stage, str(k), _text(v)) for k, v in method.items()
-                          if k not in ruled and v is not None)
+        parameters.extend((name, parameter_label(str(k), lang),
+                           parameter_value(str(k), v, lang))
+                          for k, v in method.items() if k not in ruled and v is not None)
     return MethodAnnex(tuple(sections), _policies(releases, lang), tuple(parameters))
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 def _sections(stage: str, method: Mapping[str, Any], lang: str) -> list[RuleSection]:

@@ -204,7 +204,11 @@ def _chapter_period(chapter: Chapter, releases: Mapping[str, Release]) -> str:
 
 def chapter_intro(key: str, releases: Mapping[str, Release], lang: str) -> list[str]:
     """What a reader must know before a chapter's figures: for chapter 3 the matched
-    control design and any shortfall against it (issue 14, item 8)."""
+    control design and any shortfall against it (issue 14, item 8); for the route
+    chapter what an outcome and a break are (issue 15)."""
+    if key == "route" and "linked" in releases and any(
+            t.name.startswith("route/") for t in releases["linked"].tables):
+        return [text("route_intro", lang)]
     if key != "aid" or "linked" not in releases:
         return []
     controls = releases["linked"].document.get("meta", {}).get("controls", {})

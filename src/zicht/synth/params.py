@@ -481,3 +481,16 @@ WMO_GUIDANCE = 0.60  # ambulatory guidance (the aid stage) once sheltered or hou
 WMO_GUIDANCE_WAIT_MEDIAN_DAYS = 45.0
 #: Temporary-residence holders without a COSM stay who still reach Wmo shelter.
 WMO_SHELTER_WITHOUT_COSM = 0.30
+#: Asylum reception (COA): "a victim can move through four locations in weeks" (issue
+#: 15, from seed 003 §3.4-3.5 and recommendation F), and the COSM sends those without
+#: prospects back to an asylum centre (§3.5.2). Planted: every victim on the route with
+#: a Dublin indication (a Dublin claim presupposes an asylum application) and this share
+#: of the other victims on the route are in reception when the route starts, from 0-60
+#: days before it; each has 1 + Poisson(COA_MOVES_MEAN) stays (a relocation ends one
+#: and starts the next), log-normal lengths with this median; reception ends at a COSM
+#: intake. A COSM exit to an asylum centre starts a new chain.
+COA_ASYLUM_SHARE = 0.50
+COA_MOVES_MEAN = 1.5
+COA_STAY_MEDIAN_DAYS = 45.0
+COA_STAY_SIGMA = 0.8
+COA_LOCATIONS = 60  # reception locations the stays are spread over (COA runs ~60-70)

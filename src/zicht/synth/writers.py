@@ -92,6 +92,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("record_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
         ("provision", pa.string()), ("start_date", _D), ("end_date", _D),
         ("municipality", pa.string())]),
+    "coa_stays": pa.schema([
+        ("stay_id", pa.string()), ("v_number", pa.string()), ("bsn", pa.string()),
+        ("location", pa.string()), ("intake_date", _D), ("exit_date", _D),
+        ("sex", pa.string()), ("birth_year", pa.int16()), ("nationality", pa.string())]),
 }
 
 

@@ -85,6 +85,21 @@ def test_sound_key_survives_vowel_slips_and_is_null_when_short() -> None:
     assert slip["sound_key"].iloc[0] == slip["sound_key"].iloc[1]
 
 
+def test_sound_key_makes_one_letter_of_one_sound() -> None:
+    """Transliterations and spelling variants of one name meet in one block."""
+    variants = _frame([("Filip", "Kowalczyk", None, None), ("Philip", "Kovalczyk", None, None),
+                       ("Filipp", "Kowalczik", None, None)])
+    assert variants["sound_key"].nunique() == 1
+    other = _frame([("Filip", "Kowalczyk", None, None), ("Filip", "Kowalski", None, None)])
+    assert other["sound_key"].iloc[0] != other["sound_key"].iloc[1]
+    # The family name's own skeleton, for a block with the birth year: a given name
+    # of vowels has no sound key, its family name still has a skeleton.
+    year_only = _frame([("Juyao", "Kostadinchkov", None, 1985),
+                        ("Juyeo", "Kostadinchkow", None, 1985)])
+    assert year_only["sound_key"].isna().all()
+    assert year_only["family_sound"].iloc[0] == year_only["family_sound"].iloc[1] == "kstnkv"
+
+
 def test_family_names_made_of_particles_stay_in_the_name_key() -> None:
     rec = _frame([("Ngoc Anh", "Lê", None, None), ("Ngoc Anh", "Đỗ", None, None)])
     assert rec["name_key"].iloc[0] != rec["name_key"].iloc[1]

@@ -189,3 +189,32 @@ def test_the_graph_chain_reports_its_progress(uk5: CaptureTable) -> None:
     fit_bma(uk5, graphs="mcmc", mcmc_iterations=1200, seed=1,
             progress=lambda done, total: seen.append((done, total)))
     assert seen == [(500, 1200), (1000, 1200)]
+
+
+@pytest.mark.parametrize(("name", "grid", "applies"), [
+    ("artificial_3lists", np.arange(0.0, 1921.0), True),
+    ("artificial_3lists", np.arange(37.0, 900.0), True),
+    ("artificial_3lists", np.arange(0.0, 1921.0, 2.0), False),  # not consecutive
+    ("rcapture_hiv_4lists", np.arange(0.0, 3000.0), False),  # rises > 700 nats: overflow
+])
+def test_running_product_weights_equal_the_lgamma_rows(name: str, grid: np.ndarray,
+                                                       applies: bool) -> None:
+    """The dense path's running product of rational factors is the lgamma formula."""
+    from zicht.research.estimate.bma import _all_graphs, log_prior_n
+    from zicht.research.estimate.bma_likelihood import LogPosterior
+
+    table = reference_table(name)
+    _, coef = _all_graphs(table.k)
+    used = np.flatnonzero((coef != 0).any(axis=0))
+    graph_prior = np.linspace(0.0, -2.0, coef.shape[0])
+    lp = LogPosterior(table, 0.3, grid, log_prior_n(("negbin", 13.14, 55.17),
+                                                    grid + table.observed))
+    weights = lp.dense_weights(used, coef[:, used], graph_prior)
+    if not applies:
+        assert weights is None
+        return
+    everywhere = np.arange(grid.size)
+    log_w = (coef[:, used].astype(np.float64) @ lp.rows_at(used, everywhere)
+             + lp.base_at(everywhere) + graph_prior[:, None])
+    assert weights is not None
+    np.testing.assert_allclose(weights, np.exp(log_w - log_w.max()), rtol=1e-9, atol=1e-13)

@@ -1,5 +1,6 @@
 """Golden tests of the route rules (zicht.research.route.model) on five hand-built
-persons; every expected value is worked out by hand in the comments.
+persons (ten more for the outcomes); every expected value is worked out by hand in the
+comments.
 
 Data end 2020-12-31 (2020 is a leap year).
 
@@ -19,7 +20,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from zicht.research.route.model import route_persons, time_to_stage
+from zicht.research.route.model import OUTCOMES, route_persons, time_to_stage
 
 END = dt.date(2020, 12, 31)
 
@@ -61,19 +62,80 @@ def test_stage_counts(persons: pd.DataFrame) -> None:
                                            "D": "housing", "E": "reflection"}
 
 
-def test_breaks(persons: pd.DataFrame) -> None:
-    # B: no housing, nothing running, last event 02-10 (>= 90 days before the end): a
-    # break. C: COSM stay still running. E: last event 11-25, 36 days before the end.
-    # A and D reached housing.
-    assert dict(persons["break"]) == {"A": False, "B": True, "C": False, "D": False,
-                                      "E": False}
-    assert bool(persons.loc["C", "open"]) and not bool(persons.loc["E", "open"])
+def test_outcomes_and_breaks() -> None:
+    # The five persons above plus ten more, one rule each (data end 2020-12-31):
+    extra = [
+        # J: back home on leaving the COSM: departed. J2 the same 16 days before the end:
+        # a return is a known end, so departed, not running.
+        ("J", "offer", "2020-03-01", None), ("J", "reflection", "2020-03-01", "2020-05-30"),
+        ("J", "cosm", "2020-03-05", "2020-06-20"), ("J", "departed", "2020-06-20", None),
+        ("J2", "cosm", "2020-09-01", "2020-12-15"), ("J2", "departed", "2020-12-15", None),
+        # K: residence granted 03-01, no housing, 305 quiet days: residence. K2: granted
+        # 11-15, 46 days before the end: running (housing may still follow).
+        ("K", "decision", "2020-03-01", None), ("K", "residence", "2020-03-01", None),
+        ("K2", "decision", "2020-11-15", None), ("K2", "residence", "2020-11-15", None),
+        # L: residence refused, Wmo guidance 02-01..06-01: aid.
+        ("L", "decision", "2020-01-20", None), ("L", "aid", "2020-02-01", "2020-06-01"),
+        # M: COSM left 07-10 for an asylum centre (no event), 174 quiet days: break.
+        ("M", "offer", "2020-04-01", None), ("M", "reflection", "2020-04-01", "2020-06-30"),
+        ("M", "cosm", "2020-04-03", "2020-07-10"),
+        # N: returned home 03-01 but back in a COSM 04-01..06-01: not departed; quiet
+        # since: break. N2: returned home 03-01, residence refused 05-01 (the IND deciding
+        # on the file): still departed.
+        ("N", "cosm", "2020-01-10", "2020-03-01"), ("N", "departed", "2020-03-01", None),
+        ("N", "cosm", "2020-04-01", "2020-06-01"),
+        ("N2", "cosm", "2020-01-10", "2020-03-01"), ("N2", "departed", "2020-03-01", None),
+        ("N2", "decision", "2020-05-01", None),
+        # P: a refused decision exactly 90 days before the end (10-02): quiet, break.
+        # Q: one day later, 89 days: running.
+        ("P", "decision", "2020-10-02", None), ("Q", "decision", "2020-10-03", None),
+    ]
+    ev = pd.concat([_events(), pd.DataFrame(extra, columns=["person", "kind", "start",
+                                                            "end"])])
+    p = route_persons(ev, END).set_index("person")
+    # A, D housed; B offer declined and no residence (last event 02-10): break; C still
+    # in the COSM (an episode running): running; E last event 11-25, 36 days: running.
+    assert dict(p["outcome"]) == {
+        "A": "housing", "B": "break", "C": "running", "D": "housing", "E": "running",
+        "J": "departed", "J2": "departed", "K": "residence", "K2": "running", "L": "aid",
+        "M": "break", "N": "break", "N2": "departed", "P": "break", "Q": "running"}
+    assert list(p.index[p["break"].astype(bool)]) == ["B", "M", "N", "P"]
+    # Every outcome is used once at least, and each person has exactly one.
+    assert set(p["outcome"]) == set(OUTCOMES)
+    # Every route without housing a break (the issue's words taken literally) would
+    # call 13 of the 15 broken, the running C, E, K2 and Q among them.
+    assert int(p["housing"].isna().sum()) == 13
+
+
+def test_a_departure_alone_is_not_on_the_route() -> None:
+    # a return home marks an outcome: it is not a stage, a place, or a way onto the route
+    ev = pd.DataFrame([("X", "departed", "2020-03-01", None)],
+                      columns=["person", "kind", "start", "end"])
+    assert route_persons(ev, END).empty
 
 
 def test_locations(persons: pd.DataFrame) -> None:
     # A: COSM + two Wmo records = 3; B: none; C: COSM; D: Wmo shelter; E: protected
     # shelter. Reflection periods, decisions and guidance are not places.
     assert dict(persons["locations"]) == {"A": 3, "B": 0, "C": 1, "D": 1, "E": 1}
+
+
+def test_asylum_reception_stays_are_locations_and_episodes() -> None:
+    # R: asylum reception at two locations (01-05..02-10, 02-10..03-20), a reflection
+    # period from 03-01, a COSM 03-20..06-01, back to a third location 06-01.. (still
+    # there at the end): 4 locations (3 COA + COSM); the open stay makes it running.
+    # S: the same without the open stay (third location 06-01..07-01): a break.
+    rows = [("R", "offer", "2020-03-01", None),
+            ("R", "reflection", "2020-03-01", "2020-05-30"),
+            ("R", "azc", "2020-01-05", "2020-02-10"), ("R", "azc", "2020-02-10", "2020-03-20"),
+            ("R", "cosm", "2020-03-20", "2020-06-01"), ("R", "azc", "2020-06-01", None)]
+    rows += [("S", k, a, "2020-07-01" if (k, a) == ("azc", "2020-06-01") else b)
+             for _, k, a, b in rows]
+    p = route_persons(pd.DataFrame(rows, columns=["person", "kind", "start", "end"]),
+                      END).set_index("person")
+    assert dict(p["locations"]) == {"R": 4, "S": 4}
+    assert dict(p["outcome"]) == {"R": "running", "S": "break"}
+    assert p.loc["R", "entry"] == pd.Timestamp("2020-01-05")  # reception came first
 
 
 def test_time_entry_to_housing_with_censoring(persons: pd.DataFrame) -> None:

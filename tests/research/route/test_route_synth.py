@@ -21,7 +21,7 @@ from zicht.research.route import route_tables, shelter_tables
 from zicht.research.store import open_extract
 
 ROUTE = ("ind_decisions", "reflection_offers", "cosm_stays", "shelter_places",
-         "protected_shelter", "nidos_guardianship", "wmo_housing")
+         "protected_shelter", "nidos_guardianship", "wmo_housing", "coa_stays")
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,11 @@ def test_route_shape(run: dict[str, Any]) -> None:
     assert 0 < breaks["breaks"] < breaks["persons"]
     dublin = {r["category"] for r in t["route/breaks"].rows if r["breakdown"] == "dublin"}
     assert {"yes", "no"} <= dublin
+    # Dublin victims are all in asylum reception (params.COA_*), with relocations: they
+    # have more locations than the others.
+    mean = {r["category"]: r["mean_locations"] for r in t["route/locations_mean"].rows
+            if r["breakdown"] == "dublin"}
+    assert mean["yes"] > mean["no"] >= 1.0
 
 
 def test_every_table_passes_the_gate_as_protected(run: dict[str, Any]) -> None:

@@ -18,9 +18,12 @@ column             meaning
 ``name_key``       sorted name tokens without particles (order-free: swaps match)
 ``full_name``      ``given1 family`` (the term-frequency column for whole names)
 ``full_name_all``  ``given_all family`` (every given name: the rarer, exact identity)
-``sound_key``      consonant skeletons of given1 and family (``wrbk`` for Wouerrbeek),
-                   a blocking key that survives vowel slips and transliterations;
+``sound_key``      consonant skeletons of given1 and family (``vrbk`` for Wouerrbeek;
+                   w/v, c/k/q, ph/f, z/s, x/ks, d/t one letter each), a blocking
+                   key that survives vowel slips and transliterations;
                    null when too short to be selective
+``family_sound``   the family name's consonant skeleton alone (with the birth year a
+                   blocking key for a slip in both names and no full birth date)
 ``birth_date``     ISO ``YYYY-MM-DD`` string (null when only the year is known)
 ``birth_year``     int (from the date, or the year-only field)
 =================  ==========================================================
@@ -93,16 +96,28 @@ def _name_key(given: str | None, family: str | None) -> str | None:
     return " ".join(sorted(tokens)) or None
 
 
-_VOWELISH = re.compile(r"[aeiouyhjw]+")
+_VOWELISH = re.compile(r"[aeiouyhj]+")
 _REPEATS = re.compile(r"(.)\1+")
+#: Consonants one sound is written with across the registry's languages and their
+#: transliterations, mapped to one letter: *Filip*/*Philip*, *Katarzyna*/*Catarzyna*,
+#: *Kowalski*/*Kovalski*, *Petrova*/*Petrowa*, *Zuzana*/*Susana*, *Aleksandr*/
+#: *Alexandr*, and final devoicing (*van der Velde*/*Velt*). ``ph`` goes first,
+#: before ``h`` is dropped; ``ch``/``kh``/``ck`` become ``k`` by ``c`` -> ``k`` and
+#: the dropped ``h`` and doubled letters.
+_SOUND_CLASSES: tuple[tuple[str, str], ...] = (
+    ("ph", "f"), ("x", "ks"), ("c", "k"), ("q", "k"), ("w", "v"), ("z", "s"), ("d", "t"),
+)
 #: Shortest consonant skeleton (given + family) that is selective enough to block on.
 SOUND_KEY_MIN = 5
 
 
 @lru_cache(maxsize=1_000_000)
 def _skeleton(text: str) -> str:
-    """Letters that survive vowel slips and most transliterations: no vowels, h, j,
-    w or y, no doubled letters (``ouerrbeek`` -> ``rbk``)."""
+    """Letters that survive vowel slips and most transliterations: consonants of one
+    sound made one letter (``_SOUND_CLASSES``), no vowels, h, j or y, no doubled
+    letters (``wouerrbeek`` -> ``vrbk``, ``kowalczyk`` -> ``kvlksk``)."""
+    for written, sound in _SOUND_CLASSES:
+        text = text.replace(written, sound)
     return _REPEATS.sub(r"\1", _VOWELISH.sub("", text))
 
 
@@ -162,6 +177,8 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["sound_key"] = pd.Series([_sound_key(g, f[0]) for g, f in zip(given1, family,
                                                                          strict=True)],
                                  index=raw.index, dtype=object)
+    out["family_sound"] = pd.Series([_skeleton(f[0]) or None if f[0] else None
+                                     for f in family], index=raw.index, dtype=object)
     out["birth_date"], out["birth_year"] = _birth_columns(raw)
     for col in ("sex", "nationality", "nationality_2"):
         if col in out:

@@ -27,7 +27,11 @@ import numpy as np
 import numpy.typing as npt
 
 from zicht.core.errors import EstimationError
-from zicht.research.estimate.bma_result import ModelAveragedEstimate, posterior_quantile
+from zicht.research.estimate.bma_result import (
+    ModelAveragedEstimate,
+    posterior_quantile,
+    posterior_quantiles,
+)
 from zicht.research.estimate.decomposable import (
     MAX_ENUMERATED,
     DecomposableGraph,
@@ -124,7 +128,8 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
     post = fitted["posterior"]
     mean = float((totals * post).sum())
     sd = math.sqrt(max(float(((totals - mean) ** 2 * post).sum()), 0.0))
-    q_lo, q_hi = (1 - level) / 2, (1 + level) / 2
+    median, ci_lower, ci_upper = posterior_quantiles(totals, post,
+                                                     (0.5, (1 - level) / 2, (1 + level) / 2))
     provenance: dict[str, Any] = {
         "method": "bma", "reference": "R dga::bma.cr 2.0.2 (Madigan & York 1997)",
         "delta": delta, "prior_n": _describe(prior_n), "graph_prior": _describe(graph_prior),
@@ -138,9 +143,8 @@ def fit_bma(table: CaptureTable, *, delta: float | None = None, prior_n: PriorN 
     }
     return ModelAveragedEstimate(
         method="bma", observed=table.observed,
-        estimate=posterior_quantile(totals, post, 0.5), se=sd,
-        ci_lower=posterior_quantile(totals, post, q_lo),
-        ci_upper=posterior_quantile(totals, post, q_hi), level=level, posterior_mean=mean,
+        estimate=median, se=sd, ci_lower=ci_lower, ci_upper=ci_upper, level=level,
+        posterior_mean=mean,
         lists=table.lists, top_graphs=fitted["top"], n_graphs=fitted["n_graphs"],
         graph_search=search, diagnostics=fitted["diagnostics"], warnings=tuple(warnings),
         provenance=provenance, totals=totals, posterior=post)
@@ -202,22 +206,24 @@ def _fit_on_grid(table: CaptureTable, delta: float, grid: FloatArray, log_prior:
                             f"{diagnostics['visit_weight_overlap']:.0%}: run a longer chain "
                             "(mcmc_iterations).")
     order = np.argsort(-mass, kind="stable")[:top]
+    order = order[mass[order] > 0]
     top_graphs = []
     totals = grid + table.observed
-    for i in order:
-        if mass[i] <= 0:
-            break
-        graph = chosen[i] if chosen is not None else _graph(int(edges[i]), k)
-        start, weights = own.get(int(i), (lp.lo, None))
-        if weights is None:  # not among the heaviest by the coarse pass: compute it
-            nonzero = np.flatnonzero(coef[i])
-            rows = np.stack([lp.row(int(s)) for s in nonzero])
-            log_w = coef[i, nonzero].astype(np.float64) @ rows + lp.base
-            weights = np.exp(log_w - log_w.max())
-        top_graphs.append({"cliques": list(graph.labels(table.lists)),
-                           "probability": round(float(mass[i]), 6),
-                           "median": posterior_quantile(totals[start:start + weights.size],
-                                                        weights, 0.5)})
+    medians = _whole_grid_medians(order, own, totals)
+    for i in order.tolist():
+        median = medians.get(i)
+        if median is None:
+            start, weights = own.get(i, (lp.lo, None))
+            if weights is None:  # not among the heaviest by the coarse pass: compute it
+                nonzero = np.flatnonzero(coef[i])
+                rows = np.stack([lp.row(int(s)) for s in nonzero])
+                log_w = coef[i, nonzero].astype(np.float64) @ rows + lp.base
+                weights = np.exp(log_w - log_w.max())
+            median = posterior_quantile(totals[start:start + weights.size], weights, 0.5)
+        cliques = (chosen[i].labels(table.lists) if chosen is not None
+                   else _labels(int(edges[i]), k, table.lists))
+        top_graphs.append({"cliques": list(cliques), "probability": round(float(mass[i]), 6),
+                           "median": median})
     return {"posterior": post, "top": tuple(top_graphs), "n_graphs": int(edges.size),
             "diagnostics": diagnostics, "warnings": warnings}
 
@@ -312,15 +318,17 @@ def _average_dense(lp: Any, coef: npt.NDArray[np.int8], gp: FloatArray,
     One matrix product of the clique coefficients with the marginal rows; every graph's
     own posterior over the grid is a row of the result.
     """
-    everywhere = np.arange(lp.grid.size)
     used = np.flatnonzero((coef != 0).any(axis=0))
-    log_w = (coef[:, used].astype(np.float64) @ lp.rows_at(used, everywhere)
-             + lp.base_at(everywhere) + gp[:, None])
-    best = float(log_w.max())
-    if not math.isfinite(best):
-        raise EstimationError("The priors give every grid point and graph zero weight; "
-                              "check prior_n and graph_prior.")
-    weights = np.exp(log_w - best)
+    weights = lp.dense_weights(used, coef[:, used], gp)
+    if weights is None:  # not a grid of consecutive integers: lgamma row by row
+        everywhere = np.arange(lp.grid.size)
+        log_w = (coef[:, used].astype(np.float64) @ lp.rows_at(used, everywhere)
+                 + lp.base_at(everywhere) + gp[:, None])
+        best = float(log_w.max())
+        if not math.isfinite(best):
+            raise EstimationError("The priors give every grid point and graph zero "
+                                  "weight; check prior_n and graph_prior.")
+        weights = np.exp(log_w - best)
     post = weights.sum(axis=0)
     norm = post.sum()
     mass = weights.sum(axis=1) / norm
@@ -341,6 +349,24 @@ def _all_graphs(k: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
 @lru_cache(maxsize=4096)
 def _graph(edges: int, k: int) -> DecomposableGraph:
     return DecomposableGraph.from_edges(edges, k)
+
+
+@lru_cache(maxsize=4096)
+def _labels(edges: int, k: int, lists: tuple[str, ...]) -> tuple[str, ...]:
+    return _graph(edges, k).labels(lists)
+
+
+def _whole_grid_medians(order: npt.NDArray[np.int64], own: dict[int, tuple[int, FloatArray]],
+                        totals: FloatArray) -> dict[int, float]:
+    """Posterior medians of the graphs in ``order`` whose weights cover the whole grid
+    (the dense path), from one cumulative sum: the rule of :func:`posterior_quantile`."""
+    whole = [i for i in order.tolist() if i in own and own[i][0] == 0
+             and own[i][1].size == totals.size]
+    if not whole:
+        return {}
+    cdf = np.cumsum(np.stack([own[i][1] for i in whole]), axis=1)
+    at = (cdf >= 0.5 * cdf[:, -1:]).argmax(axis=1)
+    return dict(zip(whole, totals[at].tolist(), strict=True))
 
 
 def _coarse_points(size: int) -> npt.NDArray[np.int64]:

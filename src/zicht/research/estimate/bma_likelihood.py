@@ -31,6 +31,9 @@ from zicht.research.estimate.table import CaptureTable
 
 FloatArray = npt.NDArray[np.float64]
 
+#: Up to this many lists the constants of every vertex subset are computed at once.
+ALL_SUBSETS_AT_ONCE = 8
+
 
 class LogPosterior:
     """Marginal rows per vertex subset over a grid of the number missing, cached.
@@ -78,6 +81,9 @@ class LogPosterior:
     def _constant(self, subset: int) -> tuple[float, float]:
         """``(D0_B + delta_B, sum over non-zero cells - 2**|B| lgamma(delta_B))``."""
         hit = self._constants.get(subset)
+        if hit is None and not self._constants and self.k <= ALL_SUBSETS_AT_ONCE:
+            self._all_constants()
+            hit = self._constants[subset]
         if hit is None:
             size = subset.bit_count()
             delta_b = self.delta * 2.0 ** (self.k - size)
@@ -89,6 +95,23 @@ class LogPosterior:
             hit = (float(margin[0] + delta_b), const)
             self._constants[subset] = hit
         return hit
+
+    def _all_constants(self) -> None:
+        """:meth:`_constant` of every subset in a few array operations (small ``k``)."""
+        k, cells = self.k, self._cells
+        subsets = np.arange(1, 2**k)
+        marginal = cells[None, :] & subsets[:, None]  # each cell's marginal cell in B
+        index = (subsets[:, None] - 1) * 2**k + marginal
+        margins = np.bincount(index.ravel(), weights=np.tile(self._counts, subsets.size),
+                              minlength=subsets.size * 2**k).reshape(subsets.size, 2**k)
+        sizes = np.array([int(b).bit_count() for b in subsets])
+        delta_b = self.delta * 2.0 ** (k - sizes)
+        inside = ((cells[None, :] & ~subsets[:, None]) == 0) & (cells[None, :] != 0)
+        terms = np.where(inside, self._gammaln(margins + delta_b[:, None]), 0.0)
+        consts = terms.sum(axis=1) - 2.0**sizes * self._gammaln(delta_b)
+        shifts = margins[:, 0] + delta_b
+        self._constants = {int(b): (float(sh), float(c))
+                           for b, sh, c in zip(subsets, shifts, consts, strict=True)}
 
     def row(self, subset: int) -> FloatArray:
         """``R[B]``: CompLogML of subset ``B`` plus the normaliser, over the window."""
@@ -112,6 +135,60 @@ class LogPosterior:
         out += consts[:, None] + self._normaliser_at(grid)[None, :]
         return np.asarray(out, dtype=np.float64)
 
+    def dense_weights(self, subsets: npt.NDArray[np.int64], coef: npt.NDArray[np.int8],
+                      log_graph_prior: FloatArray) -> FloatArray | None:
+        """Every graph's posterior over the whole grid, scaled to a maximum of 1.
+
+        On a grid of consecutive integers (the default) the weight of a graph moves
+        from ``g`` to ``g + 1`` by a rational factor (``lgamma(x + 1) - lgamma(x) =
+        log x``)::
+
+            prod_B (g + D0_B + delta_B)**m_B * (g + n + 1) / (g + 1) / (g + n + 2**k delta)**sum(m)
+
+        so a running product of those factors replaces a ``lgamma`` per subset and grid
+        point and the ``exp`` of every weight (relative error about grid size * 1e-16).
+        ``coef`` holds the graphs' coefficients of ``subsets``. Returns None where that
+        does not apply (another grid, or a weight rising more than ~700 nats from the
+        first grid point), and :meth:`rows_at` is used instead.
+        """
+        g = self.grid
+        if g.size < 2 or g[0] != round(g[0]) or not (np.diff(g) == 1.0).all():
+            return None
+        x = g[:-1]
+        shifts = np.array([self._constant(int(b))[0] for b in subsets])
+        factors = x[None, :] + shifts[:, None]
+        ratio = np.empty((coef.shape[0], g.size))
+        ratio[:, 0] = 1.0
+        common = (x + self.n + 1.0) / (x + 1.0)
+        normaliser = x + self.n + self._total_prior
+        for i, row in enumerate(coef.tolist()):
+            up, down = common, normaliser  # sum(m) is 1 per connected component
+            for _ in range(sum(row) - 1):
+                down = down * normaliser
+            for j, m in enumerate(row):  # m is a small integer: repeated products
+                for _ in range(abs(m)):
+                    if m > 0:
+                        up = up * factors[j]
+                    else:
+                        down = down * factors[j]
+            np.divide(up, down, out=ratio[i, 1:])
+        with np.errstate(over="ignore"):  # detected below: the lgamma rows take over
+            np.cumprod(ratio, axis=1, out=ratio)
+        first = (coef.astype(np.float64) @ self.rows_at(subsets, np.zeros(1, dtype=np.int64))
+                 )[:, 0] + float(self.base_at(np.zeros(1, dtype=np.int64))[0]
+                                 - self._log_prior[0]) + log_graph_prior
+        prior = self._log_prior - self._log_prior.max()
+        with np.errstate(invalid="ignore", over="ignore"):
+            ratio *= np.exp(prior)[None, :]
+            peak = ratio.max(axis=1)
+            log_peak = first + np.log(peak)
+        best = float(log_peak.max()) if log_peak.size else -np.inf
+        if not (np.isfinite(ratio).all() and np.isfinite(best)):
+            return None
+        with np.errstate(divide="ignore"):
+            ratio *= np.exp(first - best)[:, None]
+        return ratio
+
     def graph_log_mass(self, coefficients: dict[int, int], log_graph_prior: float) -> float:
         """``log sum_N p(graph, N | data)`` over the window, up to the common constant."""
         total = self.base + log_graph_prior
@@ -119,3 +196,4 @@ class LogPosterior:
             total = total + c * self.row(subset)
         top = float(total.max())
         return top + float(np.log(np.exp(total - top).sum()))
+

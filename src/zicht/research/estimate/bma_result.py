@@ -15,9 +15,15 @@ from zicht.research.estimate.result_base import EstimateResult, json_number
 def posterior_quantile(totals: npt.NDArray[np.float64], probs: npt.NDArray[np.float64],
                        q: float) -> float:
     """Smallest total whose posterior CDF reaches ``q`` (R: ``N[which(cumsum(p) >= q)[1]]``)."""
+    return posterior_quantiles(totals, probs, (q,))[0]
+
+
+def posterior_quantiles(totals: npt.NDArray[np.float64], probs: npt.NDArray[np.float64],
+                        qs: tuple[float, ...]) -> list[float]:
+    """:func:`posterior_quantile` at several ``qs`` from one cumulative sum."""
     cdf = np.cumsum(probs)
-    i = int(np.searchsorted(cdf, q * cdf[-1], side="left"))
-    return float(totals[min(i, totals.size - 1)])
+    at = np.searchsorted(cdf, np.asarray(qs) * cdf[-1], side="left")
+    return [float(v) for v in totals[np.minimum(at, totals.size - 1)]]
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

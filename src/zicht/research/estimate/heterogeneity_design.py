@@ -55,6 +55,18 @@ def histories(k: int) -> FloatArray:
     return ((h[:, None] >> np.arange(k)) & 1).astype(np.float64)
 
 
+def rcapture_row_order(k: int) -> npt.NDArray[np.int64]:
+    """zicht's row of each of Rcapture's ``histpos`` rows (1...1 first, list 1 leading).
+
+    Only where R's rounding path matters (:mod:`.linpack`): sums run in row order.
+    """
+    v = np.arange(2**k - 1, 0, -1, dtype=np.int64)  # list 1 = the highest bit in R
+    h = np.zeros_like(v)
+    for j in range(k):  # reversed bits: list 1 = bit 0 in zicht
+        h |= ((v >> (k - 1 - j)) & 1) << j
+    return h - 1
+
+
 def heterogeneity_columns(k: int, kind: str,
                           theta: float | None) -> tuple[FloatArray, tuple[str, ...]]:
     """The column(s) ``h(c)`` of a heterogeneity model (Rcapture's ``hP``, ``hD``, ``hG``)."""

@@ -48,13 +48,18 @@ class OneFit:
         return info_code(self.warnings)
 
 
-def glm(design_x: FloatArray, names: tuple[str, ...],
-        y: FloatArray) -> tuple[GlmFit, list[str], tuple[str, ...]]:
-    """R's ``glm.call``: the fit and its warnings prefixed ``glm:``; names of kept columns."""
+def glm(design_x: FloatArray, names: tuple[str, ...], y: FloatArray, *,
+        r_path: bool = False) -> tuple[GlmFit, list[str], tuple[str, ...]]:
+    """R's ``glm.call``: the fit and its warnings prefixed ``glm:``; names of kept columns.
+
+    ``r_path`` follows R's rounding path (LINPACK, :mod:`.linpack`): slower, and needed
+    only where the fit is so ill-conditioned that R's last digits decide the answer.
+    """
     from zicht.research.estimate.fit import newton_glm
+    from zicht.research.estimate.linpack import glm_fit_r
 
     x = np.column_stack([np.ones(y.size), design_x]) if design_x.size else np.ones((y.size, 1))
-    fit = newton_glm(x, y)
+    fit = glm_fit_r(x, y) if r_path else newton_glm(x, y)
     warnings = [f"glm: {w}" for w in fit.warnings]
     if not fit.kept.all():
         note = " (fewer rows than columns)" if x.shape[0] < x.shape[1] else ""
@@ -122,7 +127,10 @@ def fit_design(design: Design, counts: npt.NDArray[np.int64], model: str | None,
 
 def fit_normal_design(design: Design, counts: npt.NDArray[np.int64]) -> OneFit:
     """The normal model (``h = "Normal"``): started from the Darroch fit, as Rcapture."""
-    from zicht.research.estimate.heterogeneity_design import capture_counts
+    from zicht.research.estimate.heterogeneity_design import (
+        capture_counts,
+        rcapture_row_order,
+    )
     from zicht.research.estimate.heterogeneity_normal import fit_normal
 
     y = counts.astype(np.float64)
@@ -132,8 +140,11 @@ def fit_normal_design(design: Design, counts: npt.NDArray[np.int64]) -> OneFit:
         raise ValueError(f"the model was not fitted because the number of parameters "
                          f"({npar}) is larger than the number of observations ({y.size})")
     c = capture_counts(len(counts).bit_length()).astype(np.float64)
-    start_fit, start_warnings, _ = glm(np.column_stack([design.x, c**2 / 2]),
-                                       (*design.names, "tau"), y)
+    # the Darroch start drifts to the boundary on sparse tables, where the digits it
+    # stops at move the normal optimum: R's own rounding path, rows in R's order
+    rows = rcapture_row_order(len(counts).bit_length())
+    start_fit, start_warnings, _ = glm(np.column_stack([design.x, c**2 / 2])[rows],
+                                       (*design.names, "tau"), y[rows], r_path=True)
     fit = fit_normal(design.x, y, start_fit.coef[:design.x.shape[1] + 1])
     warnings = [f"warning from a call to glm to determine 'initcoef': {w}"
                 for w in start_warnings] + list(fit.warnings)

@@ -88,18 +88,11 @@ class CaptureTable:
     def from_csv(cls, path: str | Path, count_column: str = "count") -> CaptureTable:
         """Read a CSV with one 0/1 column per list and a ``count`` column."""
         path = Path(path)
-        if not path.is_file():
-            from zicht.core.errors import NotFoundError
-
-            raise NotFoundError(f"Capture table {path} does not exist.", path=str(path))
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            if count_column not in header:
-                raise EstimationError(
-                    f"{path.name} has no `{count_column}` column (columns: {header}). "
-                    "Expected one 0/1 column per list and a `count` column.")
-            rows = list(reader)
+        header, rows = _read_csv(path)
+        if count_column not in header:
+            raise EstimationError(
+                f"{path.name} has no `{count_column}` column (columns: {header}). "
+                "Expected one 0/1 column per list and a `count` column.")
         return cls.from_csv_rows(path.name, header, rows, count_column)
 
     @classmethod
@@ -193,14 +186,7 @@ def strata_from_csv(path: str | Path, stratum: str, count_column: str = "count",
     """Read a CSV with a stratum column (e.g. ``year``), one 0/1 column per list and
     ``count``: one capture table per stratum value, keyed ``((stratum, value),)``."""
     path = Path(path)
-    if not path.is_file():
-        from zicht.core.errors import NotFoundError
-
-        raise NotFoundError(f"Capture table {path} does not exist.", path=str(path))
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = list(reader.fieldnames or [])
-        rows = list(reader)
+    header, rows = _read_csv(path)
     if stratum not in header:
         raise EstimationError(f"{path.name} has no `{stratum}` column (columns: {header}). "
                               "Name the stratum column with --strata.")
@@ -218,3 +204,14 @@ def strata_from_csv(path: str | Path, stratum: str, count_column: str = "count",
         key_value: object = int(value) if value.lstrip("-").isdigit() else value
         out[((stratum, key_value),)] = table
     return out
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a capture-table CSV; a missing file is a NotFoundError."""
+    if not path.is_file():
+        from zicht.core.errors import NotFoundError
+
+        raise NotFoundError(f"Capture table {path} does not exist.", path=str(path))
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)

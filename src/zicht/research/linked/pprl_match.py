@@ -9,6 +9,13 @@ greedy solver of anonlink: a victim gets at most one resident and a resident at 
 one victim; ties go to the smaller pseudonyms, so the result does not depend on row
 order). Nothing but the encodings is read: no name, birth date or BSN is here.
 
+A **second pass** links victims the filters left unlinked (above all those without a
+birth year, which have no filter) by keyed **name tokens** (``pprl/victim_names.parquet``,
+``pprl/register_names.parquet``): a token the register holder sent (so unique on the
+register) and carried by exactly one victim links them, unless the victim's birth year
+or date is known and differs from the resident's, or the victim's tokens point at two
+residents; residents linked in the first pass are not taken again.
+
 The register is read in batches, so memory stays bounded at 17.5 million residents;
 the work is (victims per block) x (residents per block) filter comparisons.
 """
@@ -21,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from zicht.boundary.pprl import clk_words
@@ -35,18 +43,20 @@ EXACT = 1.0 - 1e-9
 #: Victim x resident x word cells compared at once (bounds memory to ~64 MB).
 _CELLS = 8_000_000
 
+#: ``rule``: "clk" (the filters, with their Dice) or "name" (the name token; no Dice).
 LINK_SCHEMA = pa.schema([("victim_pid", pa.string()), ("person_pid", pa.string()),
-                         ("dice", pa.float64())])
+                         ("dice", pa.float64()), ("rule", pa.string())])
 
 
 @dataclass(frozen=True)
 class PprlLinks:
     """The one-to-one links, and how much work it took."""
 
-    links: pa.Table  # victim_pid, person_pid, dice
+    links: pa.Table  # victim_pid, person_pid, dice, rule
     victims: int  # encodings sent by the registry
     compared: int  # filter pairs compared
     candidates: int  # pairs at or above the threshold, before one-to-one
+    name_links: int = 0  # links of the second pass (name tokens)
 
 
 def _candidates(vwords: np.ndarray, vpop: np.ndarray, rwords: np.ndarray,
@@ -98,9 +108,11 @@ def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def match_encodings(victims: pa.Table, register: Path, *,
+                    victim_names: pa.Table | None = None, register_names: Path | None = None,
                     threshold: float = DICE_THRESHOLD,
                     batch_rows: int = 2_000_000) -> PprlLinks:
-    """Link the registry's encodings to the register's (see the module docstring)."""
+    """Link the registry's encodings to the register's (see the module docstring); with
+    both token files also by the second pass."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"The Dice threshold must be in (0, 1], not {threshold}.")
     vwords = clk_words(victims.column("clk"))
@@ -138,6 +150,66 @@ def match_encodings(victims: pa.Table, register: Path, *,
     pairs = (pd.concat(found, ignore_index=True) if found
              else pd.DataFrame({"victim_pid": [], "person_pid": [], "dice": []}))
     links = one_to_one(unambiguous(pairs)) if len(pairs) else pairs
-    table = pa.Table.from_pandas(links.astype({"dice": float}), schema=LINK_SCHEMA,
-                                 preserve_index=False)
-    return PprlLinks(table, victims.num_rows, compared, len(pairs))
+    links = links.astype({"dice": float}).assign(rule="clk")
+    named = 0
+    if victim_names is not None and register_names is not None:
+        second = match_names(victim_names, register_names, register,
+                             taken_victims=set(links["victim_pid"]),
+                             taken_persons=set(links["person_pid"]), batch_rows=batch_rows)
+        named = len(second)
+        links = pd.concat([links, second], ignore_index=True).sort_values(
+            "victim_pid", kind="stable")
+    table = pa.Table.from_pandas(links, schema=LINK_SCHEMA, preserve_index=False)
+    return PprlLinks(table, victims.num_rows, compared, len(pairs), named)
+
+
+def _register_rows(path: Path, column: str, wanted: pa.Array, columns: list[str],
+                   batch_rows: int) -> pd.DataFrame:
+    """The rows of a register file whose ``column`` is in ``wanted`` (read in batches)."""
+    parts = [batch.filter(pc.is_in(batch.column(column), value_set=wanted)).to_pandas()
+             for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows,
+                                                            columns=columns)]
+    return (pd.concat(parts, ignore_index=True) if parts
+            else pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
+
+
+def _conflict(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Both known and different (a birth year or date the two sides disagree on)."""
+    return a.notna() & b.notna() & (a != b)
+
+
+def match_names(victim_names: pa.Table, register_names: Path, register: Path, *,
+                taken_victims: set[str], taken_persons: set[str],
+                batch_rows: int = 2_000_000) -> pd.DataFrame:
+    """The second pass (module docstring): ``victim_pid, person_pid, dice, rule``."""
+    names = victim_names.to_pandas()
+    owners = names.groupby("name_token")["victim_pid"].nunique()
+    names = names[names["name_token"].map(owners).eq(1)  # unique among the victims too
+                  & ~names["victim_pid"].isin(taken_victims)]
+    empty = pd.DataFrame({"victim_pid": pd.Series(dtype=object),
+                          "person_pid": pd.Series(dtype=object),
+                          "dice": pd.Series(dtype=float), "rule": pd.Series(dtype=object)})
+    if names.empty:
+        return empty
+    residents = _register_rows(register_names, "name_token",
+                               pa.array(names["name_token"].unique(), pa.string()),
+                               ["person_pid", "name_token"], batch_rows)
+    pairs = names.merge(residents, on="name_token")
+    pairs = pairs[~pairs["person_pid"].isin(taken_persons)]
+    if pairs.empty:
+        return empty
+    fields = _register_rows(register, "person_pid",
+                            pa.array(pairs["person_pid"].unique(), pa.string()),
+                            ["person_pid", "pprl_block", "date_token"], batch_rows)
+    pairs = pairs.merge(fields, on="person_pid", how="left", suffixes=("", "_r"))
+    refused = (_conflict(pairs["pprl_block"], pairs["pprl_block_r"])
+               | _conflict(pairs["date_token"], pairs["date_token_r"]))
+    # A victim some of whose identities conflict with the resident is not linked to it.
+    bad = set(zip(pairs.loc[refused, "victim_pid"], pairs.loc[refused, "person_pid"],
+                  strict=True))
+    ok = pairs[[(v, p) not in bad for v, p in zip(pairs["victim_pid"], pairs["person_pid"],
+                                                    strict=True)]]
+    ok = ok[["victim_pid", "person_pid"]].drop_duplicates()
+    per_victim = ok.groupby("victim_pid")["person_pid"].transform("size")
+    ok = ok[per_victim.eq(1)]  # tokens of one victim pointing at two residents: refused
+    return ok.assign(dice=np.nan, rule="name").reset_index(drop=True)

@@ -281,7 +281,11 @@ def _pprl_links(store: ResearchStore) -> PprlLinks | None:
     victims, register = folder / "victims.parquet", folder / "register.parquet"
     if not (victims.is_file() and register.is_file()):
         return None
-    result = match_encodings(pq.read_table(victims), register)
+    names, register_names = folder / "victim_names.parquet", folder / "register_names.parquet"
+    second = names.is_file() and register_names.is_file()  # extracts before the second pass
+    result = match_encodings(pq.read_table(victims), register,
+                             victim_names=pq.read_table(names) if second else None,
+                             register_names=register_names if second else None)
     store.con.register("pprl_links_arrow", result.links)
     store.con.execute("CREATE OR REPLACE TEMP TABLE pprl_links AS "
                       "SELECT * FROM pprl_links_arrow")
@@ -296,6 +300,7 @@ def _link_counts(store: ResearchStore, pprl: PprlLinks | None) -> dict[str, Any]
     if pprl is not None:
         counts["pprl_encodings"] = pprl.victims
         counts["pprl_pairs_compared"] = pprl.compared
+        counts["pprl_name_token_links"] = pprl.name_links
     return counts
 
 

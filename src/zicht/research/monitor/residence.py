@@ -2,9 +2,10 @@
 
 Per year = the year of the *decision* (annex B1.2: decided applications, not received
 ones). The procedure comes from the IND qualification (``classify.IND_PROCEDURE``).
-Unique users (figure 2.15) are counted by person pseudonym; a decision without one
-(a person outside the population register) counts as its own person, so N is an
-upper bound there. Linked-source counts: policy ``protected``.
+Unique users (figure 2.15) are counted by foreigner-number pseudonym (``v_number``: the
+IND's own person key, which every decision carries), else by person pseudonym (older
+extracts); a decision with neither counts as its own person, so N is an upper bound
+there. Published exactly (policy ``registry``), as the seed prints 2,095.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from zicht.research.monitor.table import (
     share_sql,
     window_sql,
 )
-from zicht.research.store import ResearchStore
+from zicht.research.store import ResearchStore, has_columns
 
 SOURCE = "IND residence-scheme decisions (sources/ind_decisions.parquet); registry extract"
 OUTCOMES = ("granted", "rejected", "other")
@@ -104,6 +105,17 @@ def figures_2_12_to_2_14(store: ResearchStore) -> list[TableSpec]:
     ]
 
 
+def person_key_sql(store: ResearchStore) -> str:
+    """One person of the residence scheme: the foreigner number, which the IND gives on
+    every decision, also of persons outside the population register (who have no person
+    pseudonym); without either a decision is its own person (an upper bound)."""
+    keys = ["CAST(d.v_number AS STRING)"] if has_columns(store, "ind_decisions",
+                                                         "v_number") else []
+    keys += ["'person:' || CAST(d.person_pid AS STRING)",
+             "'decision:' || CAST(d.decision_id AS STRING)"]
+    return f"COALESCE({', '.join(keys)})"
+
+
 def figure_2_15(store: ResearchStore,
                 period: tuple[int, int] | None = None) -> list[TableSpec]:
     """Unique users over ``period`` (default every year of decisions)."""
@@ -123,8 +135,7 @@ def figure_2_15(store: ResearchStore,
                min_by(birth_year, CASE WHEN birth_year IS NOT NULL THEN decision_date END)
                  AS birth_year
         FROM (SELECT d.year, d.decision_date, d.nationality, d.sex, d.birth_year, y.period,
-                     COALESCE(d.person_pid, 'decision:' || CAST(d.decision_id AS STRING))
-                       AS person_key
+                     {person_key_sql(store)} AS person_key
               FROM {_decisions()} d
               CROSS JOIN (SELECT CAST(MIN(year) AS STRING) || '-' ||
                                  CAST(MAX(year) AS STRING) AS period
@@ -143,11 +154,12 @@ def figure_2_15(store: ResearchStore,
         SELECT period, sex, COUNT(*) AS persons, {share_sql('COUNT(*)', None)} AS share
         FROM (SELECT period, COALESCE(sex, 'unknown') AS sex FROM {persons} p) s
         GROUP BY period, sex ORDER BY {order_by_codes('sex', sexes)}""")
-    note = ("Unique persons who had a reflection period, temporary or continued residence "
-            "decided in the period; a decision without a person pseudonym counts as a person.")
-    note_nl = ("Unieke personen met een bedenktijd, tijdelijk of voortgezet verblijf waarover "
-               "in de periode is beslist; een beslissing zonder persoonspseudoniem telt als "
-               "een persoon.")
+    note = ("Unique persons (by foreigner number) who had a reflection period, temporary "
+            "or continued residence decided in the period; a decision without a foreigner "
+            "number or person pseudonym counts as a person.")
+    note_nl = ("Unieke personen (naar vreemdelingennummer) met een bedenktijd, tijdelijk of "
+               "voortgezet verblijf waarover in de periode is beslist; een beslissing zonder "
+               "vreemdelingennummer of persoonspseudoniem telt als een persoon.")
     label = str(rows[0]["period"]) if rows and rows[0].get("period") else ""
     return [
         make_table(rows, "figures/2.15", ("persons",),

@@ -50,17 +50,19 @@ def residence_users_tables(store: ResearchStore) -> list[TableSpec]:
     note_nl = ("Unieke gebruikers zoals in figuur 2.15; leeftijd op 1 januari van het jaar van "
                "de eerste beslissing (alleen geboortejaar); aandeel = % van de gebruikers met "
                "een bekende leeftijd.")
+    # The period as figure 2.15 names it ("2010-2024"), not "whole period" beside it.
+    label = f", {by_age[0]['period']}" if by_age and by_age[0].get("period") else ""
     return [
         make_table(by_age, "figures/2.15_age_group", ("persons",),
-                   "Age group of residence-scheme users, whole period",
-                   "Leeftijdsgroep van gebruikers van de verblijfsregeling, hele periode",
+                   f"Age group of residence-scheme users{label}",
+                   f"Leeftijdsgroep van gebruikers van de verblijfsregeling{label}",
                    source=SOURCE, shares={"share": "persons"}, notes=note,
                    notes_nl=note_nl),
         make_table(top, "figures/2.15_nationalities", ("persons",),
                    f"The {TOP_NATIONALITIES} most common nationalities of residence-scheme "
-                   "users, whole period",
+                   f"users{label}",
                    f"De {TOP_NATIONALITIES} meest voorkomende nationaliteiten van gebruikers "
-                   "van de verblijfsregeling, hele periode",
+                   f"van de verblijfsregeling{label}",
                    source=SOURCE, shares={"share": "persons"},
                    n=int(store.rows("SELECT COUNT(*) AS n FROM residence_persons")[0]["n"]),
                    notes="share = % of all unique users of the period.",

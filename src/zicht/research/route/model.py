@@ -11,10 +11,13 @@ kind                    meaning (source)
 ``reflection``          an *accepted* offer: the reflection period (start-end)
 ``cosm``                a COSM stay (cosm_stays: intake-exit)
 ``protected_shelter``   a protected-shelter stay of a minor (protected_shelter)
+``azc``                 an asylum-reception stay at one COA location (coa_stays)
 ``decision``            any residence-scheme decision (ind_decisions); opens the route
 ``residence``           temporary or continued residence *granted* (ind_decisions)
 ``housing``             Wmo shelter or housing (wmo_housing, every provision but guidance)
 ``aid``                 Wmo ambulatory guidance (wmo_housing, provision ``guidance``)
+``departed``            a COSM stay that ended with return to the country of origin
+                        (cosm_stays, destination ``returned``): the exit day
 ======================  =====================================================
 
 * **On the route**: a person with a reflection offer, a COSM stay or a residence-scheme
@@ -29,12 +32,30 @@ kind                    meaning (source)
   Kaplan-Meier share *not yet* reached is at most ``1 - q`` (the usual definition; not
   reached by half: no median). A person who reached the later stage *before* the
   earlier one is left out of that pair.
-* **Break**: a route that ended without shelter or housing: the housing stage not
-  reached, no episode (reflection period or stay) still running at the end date, and
-  no event in the last ``QUIET_DAYS`` days before the end date (a route still moving is
-  not called ended).
-* **Locations**: stays in a COSM, a protected shelter and each Wmo shelter or housing
-  record: one place each (asylum-centre stays are in no source and are not counted).
+* **Outcome**: each person has exactly one (``OUTCOMES``), the first that applies:
+
+  ``housing``    shelter or housing reached (the route's aim);
+  ``departed``   returned to the country of origin on leaving a COSM, and no later
+                 stay, reflection period, housing or aid (a later IND decision on the
+                 file does not count): a known end, so it is not censored;
+  ``running``    *censored*: an episode (reflection period or stay) still running at
+                 the end date, or an event in the last ``QUIET_DAYS`` days before it.
+                 The outcome is not known yet; as in the UK National Referral
+                 Mechanism's statistics, a decision still pending is not a negative
+                 outcome;
+  ``residence``  residence granted, no shelter or housing in the sources (a permit
+                 holder is housed through the municipality's task for permit holders,
+                 which no route source records);
+  ``aid``        Wmo guidance, without shelter or housing;
+  ``break``      none of these: the route ended without housing, residence, aid or a
+                 known departure (an offer declined, residence refused, back to an
+                 asylum centre, left with unknown destination).
+
+  A **break** is the outcome ``break``. Counting every route without housing as a
+  break would call every route still running at the end of the data broken.
+* **Locations**: stays in a COSM, a protected shelter, an asylum-reception location
+  (COA; each relocation a new stay) and each Wmo shelter or housing record: one place
+  each.
 """
 
 from __future__ import annotations
@@ -51,9 +72,12 @@ STAGES: tuple[str, ...] = ("reflection", "cosm", "residence", "housing", "aid")
 #: The event kinds that put a person on the route.
 ROUTE_KINDS = ("offer", "decision", "reflection", "cosm", "residence")
 #: Kinds that occupy a place (locations) and kinds that are an episode that can run on.
-LOCATION_KINDS = ("cosm", "protected_shelter", "housing")
-EPISODE_KINDS = ("reflection", "cosm", "protected_shelter")
+LOCATION_KINDS = ("cosm", "protected_shelter", "azc", "housing")
+EPISODE_KINDS = ("reflection", "cosm", "protected_shelter", "azc")
+#: A route with an event this recent (days before the end date) is still running.
 QUIET_DAYS = 90
+#: Each route's one outcome, in the order the rule tries them (docstring above).
+OUTCOMES: tuple[str, ...] = ("housing", "departed", "running", "residence", "aid", "break")
 #: Pairs whose time is reported: from entering to each stage, stage to next stage, and
 #: COSM to shelter or housing (the seed's "after three months in a COSM often no
 #: prospect of housing", §3.5.2).
@@ -67,10 +91,10 @@ PAIRS: tuple[tuple[str, str], ...] = (
 def route_persons(events: pd.DataFrame, end_date: dt.date) -> pd.DataFrame:
     """One row per person: ``entry``, the first day of each stage (NaT: not reached),
     ``last_stage``, ``locations``, ``open`` (an episode runs at the end date),
-    ``last_event`` and ``break``."""
+    ``last_event``, ``outcome`` (``OUTCOMES``) and ``break``."""
     if events.empty:
         return pd.DataFrame(columns=["person", "entry", *STAGES, "last_stage", "locations",
-                                     "open", "last_event", "break"])
+                                     "open", "last_event", "outcome", "break"])
     ev = events.assign(start=pd.to_datetime(events["start"]),
                        end=pd.to_datetime(events["end"]))
     end = pd.Timestamp(end_date)
@@ -95,8 +119,20 @@ def route_persons(events: pd.DataFrame, end_date: dt.date) -> pd.DataFrame:
     last_day = pd.concat([ev["start"], ev["end"].where(ev["end"] <= end)]).groupby(
         pd.concat([ev["person"], ev["person"]])).max()
     out["last_event"] = last_day.reindex(out.index)
-    quiet = (end - out["last_event"]).dt.days >= QUIET_DAYS
-    out["break"] = out["housing"].isna() & ~out["open"].astype(bool) & quiet
+    # A return is undone only by the person coming back to a place or a period (a later
+    # IND decision on the file is paperwork, not the person's presence).
+    departed = ev[ev["kind"] == "departed"].groupby("person")["start"].max() \
+        .reindex(out.index)
+    present = ev[ev["kind"].isin((*EPISODE_KINDS, *LOCATION_KINDS, "aid"))] \
+        .groupby("person")["start"].max().reindex(out.index)
+    out["outcome"] = np.select(
+        [out["housing"].notna(),
+         departed.notna() & ~(present > departed),
+         out["open"].astype(bool) | ((end - out["last_event"]).dt.days < QUIET_DAYS),
+         out["residence"].notna(),
+         out["aid"].notna()],
+        list(OUTCOMES[:-1]), default="break")
+    out["break"] = out["outcome"] == "break"
     return out.reset_index().rename(columns={"index": "person"})
 
 

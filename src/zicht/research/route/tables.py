@@ -19,13 +19,22 @@ from zicht.core.table import TableSpec
 from zicht.research import classify as cl
 from zicht.research import regions as rg
 from zicht.research.linked.table import linked_table, share
-from zicht.research.route.model import PAIRS, STAGES, route_persons, time_to_stage
+from zicht.research.route.model import (
+    OUTCOMES,
+    PAIRS,
+    QUIET_DAYS,
+    STAGES,
+    route_persons,
+    time_to_stage,
+)
 from zicht.research.store import ResearchStore
 
 #: The route sources; the chapter runs when all are present.
 ROUTE_SOURCES = ("reflection_offers", "cosm_stays", "ind_decisions", "wmo_housing")
-SOURCE = ("Reflection offers, COSM stays, protected shelter, IND decisions and Wmo "
-          "shelter and housing, linked by foreigner-number pseudonym")
+#: Sources the route reads where present (stays that are places and episodes).
+ROUTE_OPTIONAL = ("protected_shelter", "coa_stays")
+SOURCE = ("Reflection offers, COSM stays, protected shelter, asylum reception (COA), IND "
+          "decisions and Wmo shelter and housing, linked by foreigner-number pseudonym")
 BREAKDOWNS = ("form", "sex", "age_group", "dublin", "origin_region")
 _KEY = "COALESCE(CAST(v_number AS STRING), CAST(person_pid AS STRING))"
 
@@ -38,6 +47,8 @@ def route_events(store: ResearchStore) -> pd.DataFrame:
         f"SELECT {_KEY}, 'reflection', start_date, end_date FROM reflection_offers "
         "WHERE outcome = 'accepted' AND start_date IS NOT NULL",
         f"SELECT {_KEY}, 'cosm', intake_date, exit_date FROM cosm_stays",
+        f"SELECT {_KEY}, 'departed', exit_date, NULL::DATE FROM cosm_stays "
+        "WHERE destination = 'returned'",
         f"SELECT {_KEY}, 'decision', decision_date, NULL::DATE FROM ind_decisions",
         f"SELECT {_KEY}, 'residence', decision_date, NULL::DATE FROM ind_decisions "
         f"WHERE outcome = 'granted' AND ({cl.case_sql(cl.IND_PROCEDURE)}) "
@@ -48,6 +59,8 @@ def route_events(store: ResearchStore) -> pd.DataFrame:
     if store.has("protected_shelter"):
         parts.append(f"SELECT {_KEY}, 'protected_shelter', intake_date, exit_date "
                      "FROM protected_shelter")
+    if store.has("coa_stays"):
+        parts.append(f"SELECT {_KEY}, 'azc', intake_date, exit_date FROM coa_stays")
     sql = " UNION ALL ".join(parts)
     df = store.con.execute(f"SELECT * FROM ({sql}) e WHERE person IS NOT NULL "
                            "AND start IS NOT NULL").df()
@@ -123,7 +136,7 @@ def _by_group(p: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
 
 
 def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[TableSpec]:
-    """Stage counts, time to each stage, breaks and locations, by group."""
+    """Stage counts, time to each stage, outcomes and breaks, and locations, by group."""
     end = end_date or data_end(store)
     persons = _groups(route_persons(route_events(store), end), route_attributes(store))
     groups = _by_group(persons)
@@ -145,7 +158,12 @@ def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[
     group_time_rows = [_time_row(b, cat, g, "entry", "housing", end)
                        for b, cat, g in groups]
     break_rows, last_rows, loc_rows, mean_rows = [], [], [], []
+    outcome_rows: list[dict[str, Any]] = []
     for b, cat, g in groups:
+        for o in OUTCOMES:
+            m = int((g["outcome"] == o).sum())
+            outcome_rows.append({"breakdown": b, "category": cat, "route_outcome": o,
+                                 "persons": m, "share": share(m, len(g))})
         k = int(g["break"].sum())
         break_rows.append({"breakdown": b, "category": cat, "persons": len(g), "breaks": k,
                            "share": share(k, len(g))})
@@ -180,15 +198,23 @@ def route_tables(store: ResearchStore, end_date: dt.date | None = None) -> list[
                      "Dagen van begin route tot opvang of huisvesting, naar groep "
                      "(Kaplan-Meier)", source=SOURCE, n=len(persons), shares=_TIME_SHARES,
                      notes=note + _TIME_NOTE, notes_nl=note_nl + _TIME_NOTE_NL),
+        linked_table("route/outcomes", tuple(outcome_rows), ("persons",),
+                     "Outcome of each victim's route, by group",
+                     "Uitkomst van de route van elk slachtoffer, naar groep",
+                     source=SOURCE, n=len(persons), shares={"share": "persons"},
+                     notes=note + _OUTCOME_NOTE, notes_nl=note_nl + _OUTCOME_NOTE_NL),
         linked_table("route/breaks", tuple(break_rows), ("persons", "breaks"),
-                     "Routes that ended without shelter or housing, by group",
-                     "Routes die eindigden zonder opvang of huisvesting, naar groep",
+                     "Breaks: routes that ended without housing, residence, aid or return "
+                     "home, by group",
+                     "Breuken: routes die eindigden zonder huisvesting, verblijf, hulp of "
+                     "terugkeer, naar groep",
                      source=SOURCE, n=len(persons), shares={"share": "breaks"},
                      notes=note + _BREAK_NOTE, notes_nl=note_nl + _BREAK_NOTE_NL),
         linked_table("route/breaks_last_stage", tuple(last_rows), ("breaks",),
-                     "Routes that ended without shelter or housing, by the last stage "
-                     "reached",
-                     "Routes zonder opvang of huisvesting, naar laatst bereikte fase",
+                     "Breaks: routes that ended without housing, residence, aid or return "
+                     "home, by the last stage reached",
+                     "Breuken: routes die eindigden zonder huisvesting, verblijf, hulp of "
+                     "terugkeer, naar laatst bereikte fase",
                      source=SOURCE, n=len(broken), shares={"share": "breaks"},
                      notes=note + _BREAK_NOTE, notes_nl=note_nl + _BREAK_NOTE_NL),
         linked_table("route/locations", tuple(loc_rows), ("persons",),
@@ -219,15 +245,29 @@ _TIME_NOTE_NL = (" Wie een fase niet bereikte, is gecensureerd op het einde van 
                  "gegevens; het verlaten van de route is geen concurrerende gebeurtenis "
                  "in het model. Wie de latere fase eerst bereikte, telt voor dat paar "
                  "niet mee.")
-_BREAK_NOTE = (" A break: no shelter or housing, no stay or reflection period still "
-               "running at the end, and nothing recorded in the last 90 days.")
-_BREAK_NOTE_NL = (" Een breuk: geen opvang of huisvesting, geen lopend verblijf of "
-                  "lopende bedenktijd aan het einde, en niets geregistreerd in de laatste "
-                  "90 dagen.")
-_LOC_NOTE = (" Locations: stays in a COSM, a protected shelter and Wmo shelter or housing; "
-             "stays in an asylum centre are in no source.")
-_LOC_NOTE_NL = (" Locaties: verblijf in een COSM, beschermde opvang en Wmo-opvang of "
-                "-huisvesting; verblijf in een azc staat in geen bron.")
+_BREAK_NOTE = (" A break: the route ended without shelter or housing, residence, aid or "
+               "a return home; a route with a stay or reflection period still running "
+               f"at the end, or anything recorded in the last {QUIET_DAYS} days, is "
+               "still running and not a break.")
+_BREAK_NOTE_NL = (" Een breuk: de route eindigde zonder opvang of huisvesting, verblijf, "
+                  "hulp of terugkeer; een route met een lopend verblijf of lopende "
+                  "bedenktijd aan het einde, of iets geregistreerd in de laatste "
+                  f"{QUIET_DAYS} dagen, loopt nog en is geen breuk.")
+_OUTCOME_NOTE = (" One outcome per route, the first that applies: shelter or housing; "
+                 "returned home on leaving a COSM; still running (a stay or reflection "
+                 "period running at the end, or anything recorded in the last "
+                 f"{QUIET_DAYS} days: censored, not a break); residence granted without "
+                 "Wmo shelter or housing; Wmo guidance only; else a break.")
+_OUTCOME_NOTE_NL = (" Eén uitkomst per route, de eerste die van toepassing is: opvang of "
+                    "huisvesting; teruggekeerd na de COSM; loopt nog (een verblijf of "
+                    "bedenktijd loopt aan het einde, of iets geregistreerd in de laatste "
+                    f"{QUIET_DAYS} dagen: gecensureerd, geen breuk); verblijf verleend "
+                    "zonder Wmo-opvang of -huisvesting; alleen Wmo-begeleiding; anders een "
+                    "breuk.")
+_LOC_NOTE = (" Locations: stays in a COSM, a protected shelter, an asylum-reception "
+             "location (each relocation counts) and Wmo shelter or housing.")
+_LOC_NOTE_NL = (" Locaties: verblijf in een COSM, beschermde opvang, een "
+                "asielopvanglocatie (elke verhuizing telt) en Wmo-opvang of -huisvesting.")
 
 
 def _time_row(b: str, cat: str, p: pd.DataFrame, start: str, stage: str,

@@ -1,6 +1,7 @@
 """Each foreign victim's route (issue 15 item 3, seed 003 §3.4-3.5): reflection-period
 offers, COSM shelter stays and places, protected shelter (BO) and Nidos guardianship for
-unaccompanied minors, and Wmo shelter, housing and guidance.
+unaccompanied minors, Wmo shelter, housing and guidance, and asylum-reception (COA)
+stays.
 
 The route follows the IND decisions (``sources/ind.py``): a reflection offer is the
 IND's reflection decision as the offering agency records it, a COSM intake follows an
@@ -59,20 +60,23 @@ def build_route(rng: np.random.Generator, persons: pd.DataFrame, decisions: pd.D
     cosm = _cosm(rng, by_id, offers, granted, scale)
     bo, nidos = _minors(rng, persons, scale)
     wmo = _wmo(rng, by_id, decisions, cosm, granted)
+    coa = _coa(rng, by_id, offers, decisions, cosm)  # last: earlier sources keep their draws
     places = pd.DataFrame({"year": np.array(P.YEARS, dtype=np.int16),
                            "places": [max(1, round(P.COSM_PLACES[y] * scale))
                                       for y in P.YEARS],
                            "protected_shelter_places": [max(1, round(P.BO_PLACES * scale))
                                                         for _ in P.YEARS]})
     sources = {"reflection_offers": offers, "cosm_stays": cosm, "shelter_places": places,
-               "protected_shelter": bo, "nidos_guardianship": nidos, "wmo_housing": wmo}
+               "protected_shelter": bo, "nidos_guardianship": nidos, "wmo_housing": wmo,
+               "coa_stays": coa}
     truth = pd.concat([df[[idc, "person_id"]].rename(columns={idc: "record_id"})
                        .assign(source=name)
                        for name, df, idc in (("reflection_offers", offers, "offer_id"),
                                              ("cosm_stays", cosm, "stay_id"),
                                              ("protected_shelter", bo, "stay_id"),
                                              ("nidos_guardianship", nidos, "guardianship_id"),
-                                             ("wmo_housing", wmo, "record_id"))],
+                                             ("wmo_housing", wmo, "record_id"),
+                                             ("coa_stays", coa, "stay_id"))],
                       ignore_index=True)
     return sources, truth[["source", "record_id", "person_id"]]
 
@@ -259,3 +263,50 @@ def _wmo(rng: np.random.Generator, by_id: pd.DataFrame, decisions: pd.DataFrame,
                                                     .astype(np.int64)),
                         "municipality": _or_none(by_id.loc[pid, "municipality"])})
     return out
+
+
+def _coa(rng: np.random.Generator, by_id: pd.DataFrame, offers: pd.DataFrame,
+         decisions: pd.DataFrame, cosm: pd.DataFrame) -> pd.DataFrame:
+    """Asylum-reception stays of victims on the route (``params.COA_*``): a chain of
+    stays from before the route starts until a COSM intake, and a new chain after a
+    COSM exit to an asylum centre."""
+    first = pd.concat([offers[["person_id", "offer_date"]].set_axis(["person_id", "day"],
+                                                                    axis=1),
+                       decisions[["person_id", "decision_date"]].set_axis(
+                           ["person_id", "day"], axis=1)]).groupby("person_id")["day"].min()
+    dublin = decisions.groupby("person_id")["dublin_indication"].any() \
+        .reindex(first.index, fill_value=False).to_numpy(dtype=bool)
+    in_coa = dublin | (rng.random(len(first)) < P.COA_ASYLUM_SHARE)
+    intake = cosm.groupby("person_id")["intake_date"].min()
+    chains = [(int(pid), int(day) - int(lag), int(intake.get(pid, NULL_DAY)))
+              for pid, day, lag, on in zip(first.index, first.to_numpy(),
+                                           rng.integers(0, 61, len(first)), in_coa,
+                                           strict=True) if on]
+    back = cosm[cosm["destination"] == "azc"]
+    chains += [(int(r.person_id), int(r.exit_date), NULL_DAY)
+               for r in back.itertuples(index=False)]
+    rows: list[tuple[int, int, int, int]] = []
+    for pid, start, until in chains:
+        moves = 1 + int(rng.poisson(P.COA_MOVES_MEAN))
+        lengths = _lognormal_days(rng, P.COA_STAY_MEDIAN_DAYS, P.COA_STAY_SIGMA, moves)
+        places = rng.integers(1, P.COA_LOCATIONS + 1, moves)
+        day = start
+        for length, place in zip(lengths, places, strict=True):
+            if until != NULL_DAY and day >= until:
+                break
+            end = day + int(length)
+            if until != NULL_DAY:
+                end = min(end, until)
+            rows.append((pid, int(place), day, end))
+            day = end
+    w = pd.DataFrame(rows, columns=["person_id", "place", "intake_date", "exit_date"])
+    w = w[w["intake_date"] <= LAST_DAY].reset_index(drop=True)
+    pid = w["person_id"].to_numpy().astype(np.int64)
+    out = pd.DataFrame({"stay_id": [f"COA{i:08d}" for i in range(1, len(w) + 1)],
+                        **_person_columns(by_id, pid),
+                        "location": [f"COA{p:03d}" for p in w["place"]],
+                        "intake_date": w["intake_date"].to_numpy().astype(np.int64),
+                        "exit_date": _open_after_end(w["exit_date"].to_numpy()
+                                                     .astype(np.int64))})
+    return out
+
