@@ -178,6 +178,10 @@ def test_a_level_the_u_sample_never_saw_is_bounded_by_the_sample_size() -> None:
     assert levels[2]["u_probability"] == 3e-6  # estimated: kept
     assert levels[3]["u_probability"] == 1e-4  # fixed on purpose: kept
     assert levels[4]["u_probability"] == 0.95
+    # The else level, unseen (no such pairs in the data), keeps its prior: capped it
+    # would make disagreement evidence for a match.
+    unseen_else = cap_unseen_u(model([1e-4, 3e-6, 1e-4, 0.9]), priors, 2e6)
+    assert unseen_else["comparisons"][0]["comparison_levels"][4]["u_probability"] == 0.9  # type: ignore[index]
     # A prior already below the bound stays.
     low = cap_unseen_u(model([1e-7, 1e-7, 1e-7, 0.9]), model([1e-7, 1e-7, 1e-7, 0.9]), 2e6)
     assert low["comparisons"][0]["comparison_levels"][1]["u_probability"] == 1e-7  # type: ignore[index]

@@ -59,10 +59,14 @@ def cap_unseen_u(model: dict[str, Any], priors: dict[str, Any],
     bound = 1.0 / max(n_pairs, 1.0)
     for comparison in model["comparisons"]:
         priors_of = prior_u.get(comparison["output_column_name"], [])
-        for level, prior in zip(comparison["comparison_levels"], priors_of, strict=False):
+        levels = comparison["comparison_levels"]
+        for i, (level, prior) in enumerate(zip(levels, priors_of, strict=False)):
             u = level.get("u_probability")
+            # The else level is the rest of all pairs: unseen only where the data has
+            # no such pairs at all (FEBRL's birth dates), and capped it would make
+            # disagreement evidence *for* a match.
             if (level.get("is_null_level") or level.get("fix_u_probability")
-                    or u is None or prior is None):
+                    or u is None or prior is None or i == len(levels) - 1):
                 continue
             if u == prior and u > bound:  # untouched by the sample: not seen in it
                 level["u_probability"] = bound
