@@ -15,7 +15,7 @@ from zicht.registry.dedupe.normalise import normalise_frame
 from zicht.registry.dedupe.odds import reestimate_lambda
 from zicht.registry.dedupe.rules import certain_pairs
 from zicht.registry.dedupe.term_frequency import good_turing, identity_counts, term_frequencies
-from zicht.registry.dedupe.train import u_sample_pairs
+from zicht.registry.dedupe.train import cap_unseen_u, u_sample_pairs
 
 
 def _frame(rows: list[tuple[str | None, str | None, str | None, int | None]]) -> pd.DataFrame:
@@ -156,3 +156,32 @@ def test_a_typo_is_one_edit_and_a_looser_likeness_its_own_level() -> None:
         "given exact, a slip in the family name"
     assert _name_level(("Tiaena", "Polenovic"), ("Tiaana", "Polenowic")) == \
         "one edit in each name"
+
+
+def test_a_level_the_u_sample_never_saw_is_bounded_by_the_sample_size() -> None:
+    # Splink leaves an unseen level at its prior u; 2 M sampled pairs without one say
+    # u < ~1 / 2 M, so a prior of 1e-4 would weigh the level 7 bits too little, and
+    # which levels the sample misses depends on the report ids it hashes.
+    def model(u: list[float | None], fixed: bool = False) -> dict[str, object]:
+        return {"comparisons": [{"output_column_name": "name", "comparison_levels": [
+            {"is_null_level": True},
+            {"u_probability": u[0]},
+            {"u_probability": u[1]},
+            {"u_probability": u[2], "fix_u_probability": fixed},
+            {"u_probability": u[3]},
+        ]}]}
+    priors = model([1e-4, 1e-4, 1e-4, 0.9])
+    trained = model([1e-4, 3e-6, 1e-4, 0.95], fixed=True)
+    out = cap_unseen_u(trained, priors, 2e6)
+    levels = out["comparisons"][0]["comparison_levels"]  # type: ignore[index]
+    assert levels[1]["u_probability"] == 5e-7  # unseen: bounded by the sample
+    assert levels[2]["u_probability"] == 3e-6  # estimated: kept
+    assert levels[3]["u_probability"] == 1e-4  # fixed on purpose: kept
+    assert levels[4]["u_probability"] == 0.95
+    # The else level, unseen (no such pairs in the data), keeps its prior: capped it
+    # would make disagreement evidence for a match.
+    unseen_else = cap_unseen_u(model([1e-4, 3e-6, 1e-4, 0.9]), priors, 2e6)
+    assert unseen_else["comparisons"][0]["comparison_levels"][4]["u_probability"] == 0.9  # type: ignore[index]
+    # A prior already below the bound stays.
+    low = cap_unseen_u(model([1e-7, 1e-7, 1e-7, 0.9]), model([1e-7, 1e-7, 1e-7, 0.9]), 2e6)
+    assert low["comparisons"][0]["comparison_levels"][1]["u_probability"] == 1e-7  # type: ignore[index]
