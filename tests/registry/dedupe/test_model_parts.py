@@ -133,8 +133,8 @@ def _name_level(left: tuple[str, str], right: tuple[str, str]) -> str:
     import duckdb
 
     rec = _frame([(left[0], left[1], None, None), (right[0], right[1], None, None)])
-    cols = ["given1", "given1_canon", "given_all", "given_rest", "family", "family_full",
-            "name_key", "full_name", "full_name_all"]
+    cols = ["given1", "given1_canon", "given1_aliases", "given_all", "given_rest", "family",
+            "family_full", "name_key", "full_name", "full_name_all"]
     row = {f"{c}_{side}": rec[c].iloc[i] for i, side in enumerate("lr") for c in cols}
     frame = pd.DataFrame([row]).astype(object)  # noqa: F841 (read by duckdb below)
     name = next(c for c in registry_comparisons(tf=False)
@@ -143,6 +143,16 @@ def _name_level(left: tuple[str, str], right: tuple[str, str]) -> str:
         if duckdb.sql(f"SELECT ({level.sql_condition}) FROM frame").fetchall()[0][0]:
             return str(level.label_for_charts)
     raise AssertionError("no level matched")
+
+
+def test_nicknames_of_one_formal_name_reach_the_nickname_level() -> None:
+    nickname = "nickname of the same given name"
+    assert _name_level(("Hans", "Bakker"), ("Johannes", "Bakker")) == nickname  # our table
+    assert _name_level(("Bill", "Mason"), ("William", "Mason")) == nickname  # nicknames pkg
+    # Two diminutives of one name, neither the other's: they share the formal name.
+    assert _name_level(("Bill", "Mason"), ("Will", "Mason")) == nickname
+    # Unrelated first names do not.
+    assert _name_level(("Bill", "Mason"), ("Peter", "Mason")) == "family exact"
 
 
 def test_a_typo_is_one_edit_and_a_looser_likeness_its_own_level() -> None:

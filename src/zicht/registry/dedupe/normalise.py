@@ -11,6 +11,8 @@ column             meaning
 ``given1``         first given name, ASCII lower-case (``maria``)
 ``given1_canon``   given1 with nicknames and diminutives made canonical (``hans``
                    -> ``johannes``, ``zicht.registry.dedupe.nicknames``)
+``given1_aliases`` given1 with every formal name it may stand for (``bill`` ->
+                   ``[bill, william]``; English diminutives are many-to-many)
 ``given_all``      all given names joined by a space
 ``given_rest``     the given names after the first (null when there is one)
 ``family``         family name without particles, joined (``berg``)
@@ -40,7 +42,7 @@ from functools import lru_cache
 import pandas as pd
 from anyascii import anyascii
 
-from zicht.registry.dedupe.nicknames import canonical_given
+from zicht.registry.dedupe.nicknames import canonical_given, given_aliases
 
 __all__ = ["NAME_PARTICLES", "normalise_frame", "normalise_text", "split_family_name"]
 
@@ -145,6 +147,11 @@ def _birth_columns(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return birth_date, year.round().astype("Int64")
 
 
+def _aliases(given1: str | None) -> list[str] | None:
+    aliases = given_aliases(given1)
+    return list(aliases) if aliases is not None else None
+
+
 def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Add the comparison columns to a frame of ``given_names, family_name,
     birth_date, birth_year`` (and keep every other column as it is).
@@ -161,6 +168,8 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["given1"] = pd.Series(given1, index=raw.index, dtype=object)
     out["given1_canon"] = pd.Series([canonical_given(g) for g in given1], index=raw.index,
                                     dtype=object)
+    out["given1_aliases"] = pd.Series([_aliases(g) for g in given1], index=raw.index,
+                                      dtype=object)
     out["given_rest"] = pd.Series([g.split(" ", 1)[1] if g and " " in g else None
                                    for g in given_all], index=raw.index, dtype=object)
     out["family"] = pd.Series([f[0] for f in family], index=raw.index, dtype=object)

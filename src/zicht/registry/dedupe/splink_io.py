@@ -85,7 +85,9 @@ def _spark_schema(records: pd.DataFrame) -> Any:
 
     fields = []
     for name, dtype in records.dtypes.items():
-        kind = T.LongType() if pd.api.types.is_integer_dtype(dtype) else T.StringType()
+        kind: Any = T.LongType() if pd.api.types.is_integer_dtype(dtype) else T.StringType()
+        if str(name).endswith("_aliases"):  # lists of names (normalise.given1_aliases)
+            kind = T.ArrayType(T.StringType())
         fields.append(T.StructField(str(name), kind, True))
     return T.StructType(fields)
 
