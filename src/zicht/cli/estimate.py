@@ -118,14 +118,16 @@ def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: i
         COMPARED,
         CREDIBLE,
         RULE,
+        UNCOMPARABLE,
         compare_methods,
         estimate_groups,
     )
 
-    unknown = [m for m in methods or () if m not in METHODS]
+    unknown = [m for m in methods or () if m not in METHODS or m in UNCOMPARABLE]
     if unknown:
         raise EstimationError(f"Unknown method {', '.join(unknown)} in --compare-methods; "
-                              f"expected any of {', '.join(METHODS)}.")
+                              "expected any of "
+                              f"{', '.join(m for m in METHODS if m not in UNCOMPARABLE)}.")
     if methods is not None and not set(methods) & set(CREDIBLE):
         raise EstimationError("The published estimate is made of the credible methods: "
                               "--compare-methods must include one or more of "

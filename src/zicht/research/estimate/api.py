@@ -4,7 +4,8 @@
 the table and the options; options a method does not take raise ``EstimationError``
 (never silently ignored). Log-linear methods (``main``, ``stepwise``, ``bic``, ``aic``,
 ``fixed``) take one ``CaptureTable``; ``multiyear`` takes a mapping of stratum keys to
-tables (one model over all years). Methods from other modules are registered by name
+tables (one model over all years); ``published`` (the release's rule over the methods,
+``published.estimate_published``) takes either. Methods from other modules are registered by name
 (``"module:function"``) and imported only when used, so this module stays light.
 """
 

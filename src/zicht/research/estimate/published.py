@@ -21,6 +21,9 @@ judged on held-out seeds 26-50; never on the demo world's truth; docs/estimation
    the range of the credible estimates.
 5. With no credible estimate the year is not estimable and says so.
 
+``estimate(table, "published")`` (:func:`estimate_published`) applies the rule to one
+capture table or a mapping of year tables, for a user who has no extract.
+
 Estimates for groups (the seeds publish "about 1,300 minors in domestic sexual
 exploitation" and "1,400 in labour or criminal exploitation") use the multi-year model
 on the group's capture tables.
@@ -112,8 +115,8 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
     return Comparison(methods=rows, published=published_rows(rows))
 
 
-#: Methods that need a model from the user, so they cannot run in a comparison.
-_NEEDS_MODEL = ("fixed", "rcapture-custom", "published")
+#: Methods a comparison cannot run: two need the user's model, one is the rule itself.
+UNCOMPARABLE = ("fixed", "rcapture-custom", "published")
 #: The multi-year model's parametric bootstrap when ``bootstrap`` is not given.
 _BOOTSTRAP = 200
 
@@ -146,8 +149,8 @@ def estimate_published(table: CaptureTable | Mapping[Key, CaptureTable], *,
     unknown = [m for m in names if m not in METHODS]
     if unknown:
         fail(f"Unknown method {', '.join(map(repr, unknown))} in methods=; expected any of "
-             f"{', '.join(m for m in METHODS if m not in _NEEDS_MODEL)}.")
-    need_model = [m for m in names if m in _NEEDS_MODEL]
+             f"{', '.join(m for m in METHODS if m not in UNCOMPARABLE)}.")
+    need_model = [m for m in names if m in UNCOMPARABLE]
     if need_model:
         fail(f"{', '.join(need_model)} cannot be compared: "
              + ("it is this rule itself." if need_model == ["published"] else
