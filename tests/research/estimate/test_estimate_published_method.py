@@ -84,7 +84,8 @@ def test_uk5_figures_and_the_result_vocabulary(uk5: CaptureTable) -> None:
     assert doc["se"] is None and doc["interval"] == "envelope" and doc["rule"] == RULE
     assert {m["method"] for m in doc["methods"]} >= {"main", "stepwise"}
     assert "published" not in doc  # one table: no per-year rows
-    assert len(r.methods_frame()) == len(r.methods)
+    frame = r.methods_frame()
+    assert len(frame) == len(r.methods) and frame["counted"].sum() == r.methods_in_band
 
 
 def test_chosen_methods_and_multiyear_on_one_table(uk5: CaptureTable) -> None:

@@ -63,10 +63,12 @@ class PublishedEstimate(EstimateResult):
                              for r in self.published], columns=columns)
 
     def methods_frame(self) -> pd.DataFrame:
-        """Every compared method's row (per year on a mapping), side by side."""
+        """Every compared method's row (per year on a mapping), side by side; ``counted``:
+        credible and with a finite interval, so in the median and the envelope."""
         import pandas as pd
 
-        return pd.DataFrame([{**r, "credible": r["method"] in self.credible}
+        return pd.DataFrame([{**r, "credible": r["method"] in self.credible,
+                              "counted": r["method"] in self.credible and _counted(r)}
                              for r in self.methods])
 
     def dict_body(self) -> dict[str, Any]:
@@ -90,9 +92,10 @@ class PublishedEstimate(EstimateResult):
         head = "year  " if self.by_year else ""
         lines = [f"  {head}{'method':<24}{'estimate':>10}  {f'{pct}% interval':<21}credible"]
         for r in self.methods:
-            credible = r["method"] in self.credible and r["estimate"] is not None
-            lines.append(f"  {_year(r)}{r['method']:<24}{_figure(r)}"
-                         f"{'yes' if credible else ''}".rstrip())
+            # "yes" only for what the rule counted: a credible method with a finite interval
+            mark = "" if r["method"] not in self.credible or r["estimate"] is None else \
+                "yes" if _counted(r) else "no finite interval"
+            lines.append(f"  {_year(r)}{r['method']:<24}{_figure(r)}{mark}".rstrip())
         for r in self.published:
             lines.append(f"  {_year(r)}{'PUBLISHED':<24}{_figure(r)}[{r['chosen']}]")
             if r["band_lower"] is not None:
@@ -107,6 +110,10 @@ class PublishedEstimate(EstimateResult):
         lines += textwrap.wrap(f"rule: {self.rule}", 88, initial_indent="  ",
                                subsequent_indent="    ")
         return lines
+
+
+def _counted(r: dict[str, Any]) -> bool:
+    return all(r.get(k) is not None for k in ("estimate", "ci_lower", "ci_upper"))
 
 
 def _year(r: dict[str, Any]) -> str:
