@@ -118,14 +118,16 @@ def published_specs(extract: Path, tables: ExtractTables, min_list: int, seed: i
         COMPARED,
         CREDIBLE,
         RULE,
+        UNCOMPARABLE,
         compare_methods,
         estimate_groups,
     )
 
-    unknown = [m for m in methods or () if m not in METHODS]
+    unknown = [m for m in methods or () if m not in METHODS or m in UNCOMPARABLE]
     if unknown:
         raise EstimationError(f"Unknown method {', '.join(unknown)} in --compare-methods; "
-                              f"expected any of {', '.join(METHODS)}.")
+                              "expected any of "
+                              f"{', '.join(m for m in METHODS if m not in UNCOMPARABLE)}.")
     if methods is not None and not set(methods) & set(CREDIBLE):
         raise EstimationError("The published estimate is made of the credible methods: "
                               "--compare-methods must include one or more of "
@@ -182,13 +184,31 @@ def _long_running(method: str | None, bootstrap: int | None) -> str | None:
     return f"{spec.name} ({spec.family})"
 
 
+def _table_method(method: str | None, compare: bool | None,
+                  chosen: Sequence[str] | None) -> str | None:
+    """The method for a capture table: ``--compare`` (or ``--compare-methods``) is the
+    published rule with every method beside it; a plain table keeps stepwise as default
+    (the published rule runs seven models, and stepwise is what the docs and scripts
+    have called the default since the first release)."""
+    if compare and method not in (None, "published"):
+        raise EstimationError(f"--compare puts every method side by side and publishes by "
+                              f"the rule (--method published); --method {method} "
+                              "contradicts it. Pick the methods with --compare-methods.")
+    if chosen is not None and not compare and method != "published":
+        raise EstimationError("--compare-methods picks the methods of --compare (or "
+                              "--method published); add --compare.")
+    return "published" if compare else method
+
+
 @app.command("estimate")
 def estimate_cmd(
     table: Path | None = typer.Argument(None, help="Capture table CSV: one 0/1 column per "
                                         "list and a `count` column."),
     method: str | None = typer.Option(None, "--method", help="main | stepwise | bic | aic "
-                                      "| fixed | multiyear (see `estimate.METHODS`); "
-                                      "default stepwise, fixed with --model."),
+                                      "| fixed | multiyear | published (see "
+                                      "`estimate.METHODS`); default stepwise, fixed with "
+                                      "--model. published: every method side by side and "
+                                      "the figure by the published rule."),
     model: str | None = typer.Option(None, "--model", help="Fit this fixed model instead, "
                                      "e.g. 'LA:NG,NG:GP' (main effects are always in)."),
     max_order: int | None = typer.Option(None, "--max-order", help="bic/aic: largest "
@@ -216,13 +236,15 @@ def estimate_cmd(
                                  "types that saw fewer victims into `other`."),
     covariate: bool = typer.Option(False, "--covariate", help="--extract: also fit one "
                                    "log-linear model with the strata as a covariate."),
-    compare: bool | None = typer.Option(None, "--compare/--no-compare", help="--extract "
-                                        "--by year: release every method side by side, the "
-                                        "published estimate and the group estimates "
+    compare: bool | None = typer.Option(None, "--compare/--no-compare", help="A capture "
+                                        "table: every method side by side and the published "
+                                        "estimate (= --method published). --extract --by "
+                                        "year: release them and the group estimates "
                                         "(default on with --by year)."),
     compare_methods: str | None = typer.Option(None, "--compare-methods", help="--compare: "
                                                "the methods side by side, comma separated "
-                                               "(default: all of published.COMPARED)."),
+                                               "(default: published.QUICK on a table, all "
+                                               "of published.COMPARED with --extract)."),
 ) -> None:
     """Estimate the hidden number by multiple systems estimation."""
     given = {"max_order": max_order, "p_threshold": p_threshold, "bootstrap": bootstrap,
@@ -232,11 +254,16 @@ def estimate_cmd(
     if (table is None) == (extract is None):
         raise EstimationError("Give either a capture table CSV or --extract DIR (not both). "
                               "Example: zicht estimate table.csv --method stepwise.")
+    chosen = None if compare_methods is None else \
+        [m.strip() for m in compare_methods.split(",") if m.strip()]
     if table is not None:
         # Only what a capture table needs: no extract, no gate, no pandas.
         from zicht.research.estimate import CaptureTable, estimate
         from zicht.research.estimate.table import strata_from_csv
 
+        method = _table_method(method, compare, chosen)
+        if chosen is not None:
+            options["methods"] = chosen
         if terms is not None:
             options["model"] = terms
         data: Any = CaptureTable.from_csv(table) if strata is None else \
@@ -260,14 +287,17 @@ def estimate_cmd(
     if strata is not None:
         raise EstimationError("--strata names the stratum column of a capture table CSV; "
                               "with --extract use --by.")
+    if method == "published":
+        raise EstimationError("With --extract the release holds the published estimate per "
+                              "year already (--by year, --compare); --method picks the "
+                              "per-stratum method of figures/estimate.")
     with progress_bar("estimate", quiet=as_json) as tick:
         tick(f"strata by {by}" + (f", {bootstrap:,} bootstrap replicates each"
                                   if bootstrap else ""), 0, 0)
         release, strat = estimate_extract(
             extract, out, by=by, method=method or "stepwise", min_list=min_list, seed=seed,
             level=level, covariate=covariate, compare=compare,
-            compare_methods=None if compare_methods is None else
-            [m.strip() for m in compare_methods.split(",") if m.strip()], progress=tick,
+            compare_methods=chosen, progress=tick,
             **options)
     if as_json:
         typer.echo(json.dumps(release.document, indent=2, default=str))

@@ -13,7 +13,8 @@ Methods (one registry, ``METHODS``): ``main``, ``stepwise`` (Chan, Silverman & V
 2021), ``bic`` / ``aic`` (exhaustive over hierarchical log-linear models), ``fixed``
 (``model=[...]``), ``multiyear`` (one model over all years, a mapping of tables),
 ``rcapture-*`` (Rcapture's heterogeneity models), ``lcmcr`` (latent classes), ``dga``
-(Bayesian model averaging over decomposable graphs, ``fit_bma``).
+(Bayesian model averaging over decomposable graphs, ``fit_bma``), ``published`` (every
+method side by side and the figure by the published rule, ``PublishedEstimate``).
 Strata: ``estimate_strata`` (per stratum, their sum, the pooled estimate) and
 ``estimate_covariate`` (one model, the stratum as a covariate). Latent classes:
 ``fit_lcmcr`` (Manrique-Vallier 2016, as R LCMCR; Bayesian, with R-hat and ESS). See

@@ -4,7 +4,8 @@
 the table and the options; options a method does not take raise ``EstimationError``
 (never silently ignored). Log-linear methods (``main``, ``stepwise``, ``bic``, ``aic``,
 ``fixed``) take one ``CaptureTable``; ``multiyear`` takes a mapping of stratum keys to
-tables (one model over all years). Methods from other modules are registered by name
+tables (one model over all years); ``published`` (the release's rule over the methods,
+``published.estimate_published``) takes either. Methods from other modules are registered by name
 (``"module:function"``) and imported only when used, so this module stays light.
 """
 
@@ -49,7 +50,7 @@ class Method:
     runner: Callable[..., Any] | str  # a callable or "module:function" (imported lazily)
     family: str  # "log-linear", "heterogeneity", "latent class", "model averaging"
     assumes: str  # one line, shown beside the estimate in the method comparison
-    strata: bool = False  # takes a mapping of stratum keys to tables
+    strata: bool | None = False  # takes a mapping of stratum keys to tables; None: either
 
     def resolve(self) -> Callable[..., Any]:
         if callable(self.runner):
@@ -81,7 +82,7 @@ def estimate(table: CaptureTable | Mapping[Any, CaptureTable], method: str | Non
         raise EstimationError(f"Unknown method {name!r}; expected one of "
                               f"{', '.join(METHODS)}.", method=name)
     spec = METHODS[name]
-    if spec.strata != isinstance(table, Mapping):
+    if spec.strata is not None and spec.strata != isinstance(table, Mapping):
         need = "a mapping of stratum keys to capture tables" if spec.strata else \
             "one capture table"
         raise EstimationError(f"Method {name!r} takes {need}.", method=name)
@@ -307,6 +308,10 @@ for _name, _text in _HETEROGENEITY.items():
     register(Method(f"rcapture-{_name}", _RCAPTURE, "heterogeneity", _text))
 register(Method("rcapture-custom", "zicht.research.estimate.heterogeneity:fit_closedp_ci",
                 "heterogeneity", "the user's log-linear model plus a heterogeneity column"))
+register(Method("published", "zicht.research.estimate.published:estimate_published",
+                "published rule", "the median of the credible methods, the envelope of "
+                "their intervals, smoothed across three or more years (published.RULE)",
+                strata=None))
 register(Method("lcmcr", "zicht.research.estimate.latent_class:fit_lcmcr", "latent class",
                 "persons fall in latent classes; lists independent within a class "
                 "(Manrique-Vallier 2016, as R LCMCR)"))

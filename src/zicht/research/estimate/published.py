@@ -21,6 +21,9 @@ judged on held-out seeds 26-50; never on the demo world's truth; docs/estimation
    the range of the credible estimates.
 5. With no credible estimate the year is not estimable and says so.
 
+``estimate(table, "published")`` (:func:`estimate_published`) applies the rule to one
+capture table or a mapping of year tables, for a user who has no extract.
+
 Estimates for groups (the seeds publish "about 1,300 minors in domestic sexual
 exploitation" and "1,400 in labour or criminal exploitation") use the multi-year model
 on the group's capture tables.
@@ -28,16 +31,21 @@ on the group's capture tables.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.table import CaptureTable
+
+if TYPE_CHECKING:
+    from zicht.research.estimate.published_result import PublishedEstimate
 
 Key = tuple[tuple[str, Any], ...]
 
@@ -105,6 +113,109 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                 rows.append({**base, "estimate": None, "ci_lower": None, "ci_upper": None,
                              "error": "not_estimable"})  # the code; its text is a label
     return Comparison(methods=rows, published=published_rows(rows))
+
+
+#: Methods a comparison cannot run: two need the user's model, one is the rule itself.
+UNCOMPARABLE = ("fixed", "rcapture-custom", "published")
+#: The multi-year model's parametric bootstrap when ``bootstrap`` is not given.
+_BOOTSTRAP = 200
+
+
+def estimate_published(table: CaptureTable | Mapping[Key, CaptureTable], *,
+                       methods: Sequence[str] | None = None, seed: int = 1234,
+                       level: float = 0.95, bootstrap: int | None = None,
+                       ) -> PublishedEstimate:
+    """The published estimate (module docstring) of one capture table or of a mapping of
+    year tables (keys ``(("year", 2019),)``), with every method's row beside it.
+
+    ``methods`` (default :data:`QUICK`; :data:`COMPARED` adds lcmcr and dga) are run by
+    :func:`compare_methods` and the figure is :func:`published_rows` of their rows, so the
+    rule is the release's. On one table the multi-year model is left out: it needs two
+    or more years, and on one table it is the stepwise model again (counting it would
+    give stepwise two votes in the median). ``bootstrap`` is the multi-year model's
+    (default 200), so it needs years and ``multiyear`` among the methods.
+    """
+    from zicht.research.estimate.api import METHODS, versions
+    from zicht.research.estimate.published_result import PublishedEstimate
+
+    def fail(message: str) -> NoReturn:
+        raise EstimationError(message, method="published")
+
+    if not 0 < level < 1:
+        fail(f"level must be between 0 and 1; got {level}.")
+    if isinstance(methods, str):
+        fail(f"methods= takes a list of method names, not the string {methods!r}.")
+    names = list(dict.fromkeys(QUICK if methods is None else methods))
+    unknown = [m for m in names if m not in METHODS]
+    if unknown:
+        fail(f"Unknown method {', '.join(map(repr, unknown))} in methods=; expected any of "
+             f"{', '.join(m for m in METHODS if m not in UNCOMPARABLE)}.")
+    need_model = [m for m in names if m in UNCOMPARABLE]
+    if need_model:
+        fail(f"{', '.join(need_model)} cannot be compared: "
+             + ("it is this rule itself." if need_model == ["published"] else
+                "it needs the user's model (model=)."))
+    if not set(names) & set(CREDIBLE):
+        fail("The published estimate is made of the credible methods: methods= must "
+             f"include one or more of {', '.join(CREDIBLE)}.")
+    if bootstrap is not None and bootstrap < 0:
+        fail(f"bootstrap must be 0 or more tables; got {bootstrap}.")
+    warnings: list[str] = []
+    if isinstance(table, Mapping):
+        tables = dict(table)
+        if not tables:
+            fail("No year tables given.")
+        bad = [dict(k) for k in tables if [name for name, _ in k] != ["year"]]
+        if bad:
+            fail("The published rule smooths across years: the keys must be years, "
+                 f"(('year', 2024),); got {bad[0]} (on the command line: --strata year).")
+        if bootstrap is not None and "multiyear" not in names:
+            fail(f"bootstrap={bootstrap} is the multi-year model's, which is not among the "
+                 "methods; drop bootstrap or add 'multiyear'.")
+    else:
+        if bootstrap is not None:
+            fail(f"bootstrap={bootstrap} is the multi-year model's, which needs a mapping of "
+                 "year tables; on one table no compared method takes it.")
+        if methods is not None and "multiyear" in names:
+            warnings.append("multiyear left out: it needs two or more years (on one table "
+                            "it is the stepwise model again).")
+        names = [m for m in names if m != "multiyear"]
+        if not set(names) & set(CREDIBLE):
+            fail("On one table the multi-year model cannot run: methods= must include "
+                 f"another of {', '.join(m for m in CREDIBLE if m != 'multiyear')}.")
+        tables = {(): table}
+    comparison = compare_methods(tables, seed=seed, level=level,
+                                 bootstrap=_BOOTSTRAP if bootstrap is None else bootstrap,
+                                 methods=names)
+    rows = comparison.published
+    done = [r for r in rows if r["estimate"] is not None]
+    if not done:
+        fail("No credible method gave an estimate with a finite interval ("
+             + "; ".join(f"{r['method']}: {r['error'] or 'no finite interval'}"
+                         for r in comparison.methods if r["method"] in CREDIBLE) + ").")
+    head = done[-1]  # the latest estimable year: the report's headline
+    failed = sorted({r["method"] for r in comparison.methods if r["error"]})
+    if failed:
+        warnings.append(f"not estimable: {', '.join(failed)}"
+                        + (" (in one or more years)." if isinstance(table, Mapping) else "."))
+    shown = tables[(("year", head["year"]),)] if "year" in head else tables[()]
+    provenance: dict[str, Any] = {
+        "method": "published", "rule": RULE, "methods": names, "credible": list(CREDIBLE),
+        "seed": seed, "level": level,
+        "bootstrap": (_BOOTSTRAP if bootstrap is None else bootstrap)
+        if isinstance(table, Mapping) and "multiyear" in names else None,
+        "table_sha256": {str(dict(k).get("year", "table")): hashlib.sha256(
+            t.counts.tobytes()).hexdigest() for k, t in tables.items()},
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": versions()}
+    return PublishedEstimate(
+        method="published", observed=int(head["observed"]), estimate=float(head["estimate"]),
+        se=math.nan, ci_lower=float(head["ci_lower"]), ci_upper=float(head["ci_upper"]),
+        level=level, interval="envelope", lists=shown.lists, warnings=tuple(warnings),
+        provenance=provenance, band_lower=head["band_lower"], band_upper=head["band_upper"],
+        methods_in_band=int(head["methods_in_band"]), chosen=str(head["chosen"]),
+        year=head.get("year"), credible=tuple(m for m in CREDIBLE if m in names),
+        methods=tuple(comparison.methods), published=tuple(rows), rule=RULE)
 
 
 def _seeded(runner: Callable[..., Any], seed: int) -> dict[str, Any]:
