@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from zicht.registry.dedupe.model import ModelSpec, build_settings
+from zicht.registry.dedupe.model import ModelSpec, build_settings, report_date_u
 from zicht.registry.dedupe.odds import LAMBDA_HEADROOM, prior_lambda, reestimate_lambda
 from zicht.registry.dedupe.splink_io import (
     SCORED_COLUMNS,
@@ -83,7 +83,13 @@ def score_pairs(
     if model is not None:
         settings: Any = model
     else:
-        spec = replace(spec, probability_two_random_records_match=prior_lambda(n))
+        # The report dates' u is counted exactly on the records; without dated
+        # records (FEBRL, a frame without report dates) the comparison is left out,
+        # so such data score as before.
+        date_u = (report_date_u(records["report_day"])
+                  if spec.report_date and "report_day" in records else None)
+        spec = replace(spec, probability_two_random_records_match=prior_lambda(n),
+                       report_date=date_u is not None, report_date_u=date_u)
         settings = build_settings(spec)
     df = register_input(records, backend, spark)
     tf_frames = register_tf(df, records, backend, spark) if (spec.tf or model) else []

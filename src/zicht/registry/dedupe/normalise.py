@@ -28,6 +28,8 @@ column             meaning
                    blocking key for a slip in both names and no full birth date)
 ``birth_date``     ISO ``YYYY-MM-DD`` string (null when only the year is known)
 ``birth_year``     int (from the date, or the year-only field)
+``report_day``     the report date as days since 1970-01-01 (null without one): the
+                   context comparison of ``model._report_date_comparison``
 =================  ==========================================================
 
 Values are normalised once per *distinct* value (cached; names repeat), so a
@@ -152,12 +154,23 @@ def _aliases(given1: str | None) -> list[str] | None:
     return list(aliases) if aliases is not None else None
 
 
+def _report_days(raw: pd.DataFrame) -> pd.Series:
+    """The report date as whole days since 1970-01-01 (``Int64``, null when missing or
+    not a date; all null when the frame has no ``report_date``, as FEBRL)."""
+    if "report_date" not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    dates = pd.to_datetime(raw["report_date"].astype("string").str[:10], errors="coerce",
+                           format="%Y-%m-%d")
+    days = (dates - pd.Timestamp("1970-01-01")).dt.days
+    return days.astype("Int64")
+
+
 def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Add the comparison columns to a frame of ``given_names, family_name,
     birth_date, birth_year`` (and keep every other column as it is).
 
-    ``birth_date`` may be a date, a timestamp or an ISO string; ``birth_year`` an int
-    or null. The input frame is not changed.
+    ``birth_date`` and ``report_date`` (optional) may be a date, a timestamp or an ISO
+    string; ``birth_year`` an int or null. The input frame is not changed.
     """
     out = raw.copy()
     given_raw, family_raw = _texts(raw["given_names"]), _texts(raw["family_name"])
@@ -189,6 +202,7 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["family_sound"] = pd.Series([_skeleton(f[0]) or None if f[0] else None
                                      for f in family], index=raw.index, dtype=object)
     out["birth_date"], out["birth_year"] = _birth_columns(raw)
+    out["report_day"] = _report_days(raw)
     for col in ("sex", "nationality", "nationality_2"):
         if col in out:
             out[col] = out[col].astype(object).where(out[col].notna(), None)

@@ -81,7 +81,7 @@ def read_reports(conn: Connection, cipher: FieldCipher, *, actor: str) -> pd.Dat
 
 #: The fields linking looks at: a report whose fingerprint of these changed is re-scored.
 FINGERPRINT_FIELDS = ("family_name", "given_names", "birth_date", "birth_year", "sex",
-                      "nationality", "nationality_2", "bsn_key")
+                      "nationality", "nationality_2", "bsn_key", "report_date")
 
 
 def fingerprints(cipher: FieldCipher, reports: pd.DataFrame) -> list[str]:

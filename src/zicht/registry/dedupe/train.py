@@ -15,7 +15,7 @@ from splink import block_on
 from splink.internals.exceptions import SplinkException
 
 from zicht.registry.dedupe.conditional import nationality_u_given_family
-from zicht.registry.dedupe.model import ModelSpec
+from zicht.registry.dedupe.model import REPORT_DATE_M_FLOOR, ModelSpec
 from zicht.registry.dedupe.splink_io import make_linker
 
 log = logging.getLogger("zicht.dedupe")
@@ -123,6 +123,16 @@ def _m_from_bsn_pairs(df: Any, model: dict[str, Any], tf_frames: list[Any],
     return dict(linker.misc.save_model_to_json())
 
 
+def _floor_report_date(levels: list[dict[str, Any]]) -> None:
+    """Raise the m of the report-date levels beyond 90 days to
+    ``REPORT_DATE_M_FLOOR``: what a registry's data cannot show (the synthetic world
+    dates every later report within 90 days) must not become a veto."""
+    beyond = [lv for lv in levels if not lv.get("is_null_level")][1:]
+    for level, floor in zip(beyond, REPORT_DATE_M_FLOOR, strict=False):
+        if level.get("m_probability") is not None:
+            level["m_probability"] = max(level["m_probability"], floor)
+
+
 def guard_m_probabilities(model: dict[str, Any], priors: dict[str, Any],
                           from_labels: dict[str, Any] | None = None) -> dict[str, Any]:
     """Put back the prior ``m`` of a comparison whose EM estimate makes no sense.
@@ -162,6 +172,9 @@ def guard_m_probabilities(model: dict[str, Any], priors: dict[str, Any],
         for level, m in zip(levels, prior_m.get(name, []), strict=False):
             if m is not None:
                 level["m_probability"] = m
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] == "report_date":
+            _floor_report_date(comparison["comparison_levels"])
     return model
 
 
