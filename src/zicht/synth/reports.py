@@ -123,6 +123,12 @@ def _wrong_identity(rng: np.random.Generator, sex: Any, nationality: str, birth_
     return sex, nationality, birth_date
 
 
+def _later_delay(rng: np.random.Generator) -> int:
+    """Days between a victim's first report and a later one (``params.LATER_REPORT_*``):
+    most within weeks (one intake, several reporters), a tail of months."""
+    return int(P.LATER_REPORT_DAYS * rng.random() ** P.LATER_REPORT_POWER)
+
+
 def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.DataFrame,
                         refs: RefCounter, name_rng: np.random.Generator) -> pd.DataFrame:
     """One report row per (victim, reporter) pair, first report exact, others noisy.
@@ -140,7 +146,7 @@ def build_named_reports(rng: np.random.Generator, v: pd.DataFrame, pairs: pd.Dat
         reporter = str(pair.reporter)
         unit = str(pair.police_unit)
         day = int(p.report_day) if primary else min(
-            int(p.report_day) + int(rng.integers(0, 90)), int(p.year_end_day))
+            int(p.report_day) + _later_delay(rng), int(p.year_end_day))
         family, given = str(p.family_name), str(p.given_names)
         if not primary:
             family, given = N.noisy_names(name_rng, family, given, str(p.nationality),
