@@ -12,7 +12,7 @@ from zicht.research.estimate.published import local_level_smooth, published_rows
 
 def _row(year: int, method: str, est: float | None, lo: float | None,
          hi: float | None) -> dict[str, Any]:
-    return {"year": year, "method": method, "family": "", "assumes": "", "observed": 400,
+    return {"year": year, "method": method, "family": "", "assumes": "", "observed": 100,
             "estimate": est, "ci_lower": lo, "ci_upper": hi, "error": None}
 
 
@@ -47,7 +47,7 @@ def test_rule_golden() -> None:
         assert (r["ci_lower"], r["ci_upper"]) == (lo, hi)
         assert (r["band_lower"], r["band_upper"], r["methods_in_band"]) == (*band, n)
         assert r["chosen"] == "smoothed_median_of_credible"
-    assert out[2023] == {"year": 2023, "observed": 400, "estimate": None, "ci_lower": None,
+    assert out[2023] == {"year": 2023, "observed": 100, "estimate": None, "ci_lower": None,
                          "ci_upper": None, "band_lower": None, "band_upper": None,
                          "methods_in_band": 0, "chosen": "not_estimable"}
 
@@ -63,6 +63,15 @@ def test_two_years_publish_the_median_and_the_interval_holds_it() -> None:
             _row(2020, "rcapture-mh-darroch", 900, 850, 1000)]
     (r,) = published_rows(even)
     assert r["estimate"] == 600 and (r["ci_lower"], r["ci_upper"]) == (300, 1000)
+
+
+def test_a_fit_with_no_one_hidden_does_not_count() -> None:
+    rows = [_row(2020, "stepwise", 1000, 800, 1300),
+            _row(2020, "rcapture-mh-darroch", 100, 100, 104),  # = observed: boundary
+            _row(2020, "rcapture-mth-chao", 1200, 900, 1600)]
+    (r,) = published_rows(rows)
+    assert r["methods_in_band"] == 2 and (r["band_lower"], r["band_upper"]) == (1000, 1200)
+    assert (r["ci_lower"], r["ci_upper"]) == (800, 1600)
 
 
 def test_local_level_smoother_equals_statsmodels() -> None:

@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from zicht.research.estimate.published import counted
 from zicht.research.estimate.result_base import FRAME_COLUMNS, EstimateResult, json_number
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class PublishedEstimate(EstimateResult):
         import pandas as pd
 
         return pd.DataFrame([{**r, "credible": r["method"] in self.credible,
-                              "counted": r["method"] in self.credible and _counted(r)}
+                              "counted": r["method"] in self.credible and counted(r)}
                              for r in self.methods])
 
     def dict_body(self) -> dict[str, Any]:
@@ -92,9 +93,9 @@ class PublishedEstimate(EstimateResult):
         head = "year  " if self.by_year else ""
         lines = [f"  {head}{'method':<24}{'estimate':>10}  {f'{pct}% interval':<21}credible"]
         for r in self.methods:
-            # "yes" only for what the rule counted: a credible method with a finite interval
+            # "yes" only for what the rule counted (published.counted)
             mark = "" if r["method"] not in self.credible or r["estimate"] is None else \
-                "yes" if _counted(r) else "no finite interval"
+                "yes" if counted(r) else "no: boundary or no finite interval"
             lines.append(f"  {_year(r)}{r['method']:<24}{_figure(r)}{mark}".rstrip())
         for r in self.published:
             lines.append(f"  {_year(r)}{'PUBLISHED':<24}{_figure(r)}[{r['chosen']}]")
@@ -110,10 +111,6 @@ class PublishedEstimate(EstimateResult):
         lines += textwrap.wrap(f"rule: {self.rule}", 88, initial_indent="  ",
                                subsequent_indent="    ")
         return lines
-
-
-def _counted(r: dict[str, Any]) -> bool:
-    return all(r.get(k) is not None for k in ("estimate", "ci_lower", "ci_upper"))
 
 
 def _year(r: dict[str, Any]) -> str:
