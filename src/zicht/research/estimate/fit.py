@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -111,7 +111,15 @@ def is_identifiable(p: Prepared) -> bool:
     """Full column rank of the design on the cells that remain."""
     if p.x.shape[0] < p.x.shape[1]:
         return False
-    return bool(np.linalg.matrix_rank(p.x) == p.x.shape[1])
+    return _full_rank(p.x.shape, p.x.tobytes())
+
+
+@lru_cache(maxsize=4096)
+def _full_rank(shape: tuple[int, ...], data: bytes) -> bool:
+    """``matrix_rank`` of the design given by its bytes: a bootstrap meets the same few
+    designs (the zero cells of a resample) thousands of times; same matrix, same SVD."""
+    x = np.frombuffer(data, dtype=np.float64).reshape(shape)
+    return bool(np.linalg.matrix_rank(x) == shape[1])
 
 
 def mle_exists_lp(p: Prepared) -> bool:
