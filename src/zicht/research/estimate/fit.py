@@ -196,10 +196,17 @@ def fit_prepared(p: Prepared, k: int, observed: int, start: FloatArray | None = 
     b, mu, ll, it = out
     fitted = np.zeros(p.keep.shape[0])
     fitted[p.keep] = mu
-    loglik = ll - float(gammaln(p.y + 1.0).sum())
+    loglik = ll - _log_factorials(p.y.tobytes())
     return ModelFit(terms=p.terms, infinite=p.infinite, coef=b, finite=p.finite,
                     fitted=fitted, loglik=loglik, npar=1 + k + len(p.terms),
                     observed=observed, iterations=it, x=p.x, keep=p.keep)
+
+
+@lru_cache(maxsize=256)
+def _log_factorials(y: bytes) -> float:
+    """``sum(log(y!))`` of the kept counts (given as bytes): the same for every model a
+    selection fits on one table, so computed once per table and set of kept cells."""
+    return float(gammaln(np.frombuffer(y, dtype=np.float64) + 1.0).sum())
 
 
 def _unit(n: int) -> FloatArray:
