@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.bootstrap import bootstrap as run_bootstrap
-from zicht.research.estimate.bootstrap import default_workers
+from zicht.research.estimate.bootstrap import default_workers, process_pool
 from zicht.research.estimate.design import label_term, pair_terms
 from zicht.research.estimate.fit import Prepared, mle_exists_lp, newton
 from zicht.research.estimate.interval import bca_interval, jackknife_acceleration
@@ -418,9 +418,7 @@ def parametric_replicates(spec: CovariateSpec, fit: CovariateFit, n: int,
     if workers == 1 or n_chunks < 2:
         parts = [_parametric_chunk(job) for job in jobs]
     else:
-        from concurrent.futures import ProcessPoolExecutor  # only with workers > 1
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             parts = list(pool.map(_parametric_chunk, jobs))
     out = np.full((n, spec.n_strata), np.nan)
     failed = 0
