@@ -115,6 +115,11 @@ def shared_pool(workers: int | None = None) -> Iterator[None]:
             del _SHARED[n]
 
 
+def open_pool() -> Any:
+    """The pool of the innermost open ``shared_pool`` block, or None."""
+    return next(iter(_SHARED.values()), None)
+
+
 @contextmanager
 def process_pool(workers: int) -> Iterator[Any]:
     """The pool of ``shared_pool`` when one is open for ``workers``, else a new one."""

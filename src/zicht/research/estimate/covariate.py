@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.bootstrap import bootstrap as run_bootstrap
-from zicht.research.estimate.bootstrap import default_workers, process_pool
+from zicht.research.estimate.bootstrap import default_workers, open_pool, process_pool
 from zicht.research.estimate.design import label_term, pair_terms
 from zicht.research.estimate.fit import Prepared, mle_exists_lp, newton
 from zicht.research.estimate.interval import bca_interval, jackknife_acceleration
@@ -410,15 +410,20 @@ def parametric_replicates(spec: CovariateSpec, fit: CovariateFit, n: int,
     """Hidden number per stratum on ``n`` tables drawn (Poisson) from the fitted model,
     the selection repeated on each; rows of NaN where no model passed the checks.
     Replicate ``i`` uses the stream ``SeedSequence(seed, spawn_key=(i,))``, so the
-    result does not depend on ``workers`` (processes; default all cores)."""
-    workers = default_workers() if workers is None else max(1, workers)
+    result does not depend on ``workers``: processes, default the pool of an open
+    ``bootstrap.shared_pool`` (``zicht estimate --extract``), else this process alone."""
+    shared = open_pool() if workers is None else None
+    n_workers = (default_workers() if shared is not None else 1) if workers is None \
+        else max(1, workers)
     idx = list(range(n))
-    n_chunks = min(n, workers * 4) if workers > 1 else 1
+    n_chunks = min(n, n_workers * 4) if n_workers > 1 else 1
     jobs = [(spec, fit, seed, idx[j::n_chunks]) for j in range(n_chunks)]
-    if workers == 1 or n_chunks < 2:
+    if n_chunks < 2:
         parts = [_parametric_chunk(job) for job in jobs]
+    elif shared is not None:
+        parts = list(shared.map(_parametric_chunk, jobs))
     else:
-        with process_pool(workers) as pool:
+        with process_pool(n_workers) as pool:
             parts = list(pool.map(_parametric_chunk, jobs))
     out = np.full((n, spec.n_strata), np.nan)
     failed = 0
