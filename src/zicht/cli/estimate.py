@@ -78,6 +78,22 @@ def estimate_extract(extract: Path, out: Path, *, by: str = "year",
     groups the seeds publish (``zicht.research.estimate.published``). ``progress`` is
     told which method and year the comparison is at.
     """
+    from zicht.research.estimate.bootstrap import shared_pool
+
+    # One pool of bootstrap workers for every stratum and the method comparison.
+    with shared_pool(options.get("workers")):
+        return _estimate_extract(extract, out, by=by, method=method, min_list=min_list,
+                                 seed=seed, level=level, covariate=covariate,
+                                 compare=compare, multiyear_bootstrap=multiyear_bootstrap,
+                                 compare_methods=compare_methods, progress=progress,
+                                 **options)
+
+
+def _estimate_extract(extract: Path, out: Path, *, by: str, method: str, min_list: int,
+                      seed: int, level: float, covariate: bool, compare: bool | None,
+                      multiyear_bootstrap: int, compare_methods: Sequence[str] | None,
+                      progress: Tick | None,
+                      **options: Any) -> tuple[Release, StratifiedEstimate]:
     from zicht.research.estimate import estimate_strata
     from zicht.research.estimate.covariate import estimate_covariate
     from zicht.research.estimate.extract import tables_from_extract

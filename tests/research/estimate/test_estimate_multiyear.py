@@ -100,3 +100,20 @@ def test_contradictions_raise(years) -> None:
         estimate_multiyear(years, bootstrap=0, interval="parametric")
     with pytest.raises(EstimationError, match="mapping"):
         estimate(next(iter(years.values())), "multiyear")
+
+
+def test_worker_pool_changes_no_number(years, multi) -> None:
+    """The parametric tables have their own streams: drawn on a shared pool of two
+    worker processes (``zicht estimate --extract``) the intervals are the same, bit for
+    bit, as in one process; and so are the per-year fits of the method comparison."""
+    from zicht.research.estimate.bootstrap import shared_pool
+    from zicht.research.estimate.published import QUICK, compare_methods
+
+    alone = compare_methods(years, seed=3, bootstrap=60, methods=QUICK)
+    with shared_pool(2):
+        pooled = estimate(years, "multiyear", bootstrap=60, seed=3)
+        shared = compare_methods(years, seed=3, bootstrap=60, methods=QUICK)
+    assert pooled.stratum_ci_lower == multi.stratum_ci_lower
+    assert pooled.stratum_ci_upper == multi.stratum_ci_upper
+    assert (pooled.ci_lower, pooled.ci_upper) == (multi.ci_lower, multi.ci_upper)
+    assert shared == alone

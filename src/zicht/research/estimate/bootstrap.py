@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -91,6 +92,46 @@ def _jack_chunk(args: tuple[Repeatable, npt.NDArray[np.int64], Any, list[int]]) 
     return out
 
 
+_SHARED: dict[int, Any] = {}  # workers -> the ProcessPoolExecutor of ``shared_pool``
+
+
+@contextmanager
+def shared_pool(workers: int | None = None) -> Iterator[None]:
+    """Within this block, every bootstrap with ``workers`` processes (default all cores)
+    uses one pool instead of starting and stopping its own: an estimate per year starts
+    its workers once, not once per year. The replicates do not change (each has its own
+    stream, whichever process draws it)."""
+    n = default_workers() if workers is None else max(1, workers)
+    if n == 1 or n in _SHARED:
+        yield
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        _SHARED[n] = pool
+        try:
+            yield
+        finally:
+            del _SHARED[n]
+
+
+def open_pool() -> Any:
+    """The pool of the innermost open ``shared_pool`` block, or None."""
+    return next(iter(_SHARED.values()), None)
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[Any]:
+    """The pool of ``shared_pool`` when one is open for ``workers``, else a new one."""
+    if workers in _SHARED:
+        yield _SHARED[workers]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
 def default_workers() -> int:
     """Both cores of the reference machine; all of them elsewhere."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -128,9 +169,7 @@ def bootstrap(spec: Repeatable, counts: npt.NDArray[np.int64], start: Any,
         boot_parts = [finished(_chunk(a)) for a in boot_jobs]
         jack_parts = [finished(_jack_chunk(a)) for a in jack_jobs]
     else:
-        from concurrent.futures import ProcessPoolExecutor  # only with workers > 1
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             boot_futs = [pool.submit(_chunk, a) for a in boot_jobs]
             jack_futs = [pool.submit(_jack_chunk, a) for a in jack_jobs]
             boot_parts = [finished(f.result()) for f in boot_futs]

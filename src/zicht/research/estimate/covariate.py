@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy.typing as npt
 
 from zicht.core.errors import EstimationError
 from zicht.research.estimate.bootstrap import bootstrap as run_bootstrap
+from zicht.research.estimate.bootstrap import default_workers, open_pool, process_pool
 from zicht.research.estimate.design import label_term, pair_terms
 from zicht.research.estimate.fit import Prepared, mle_exists_lp, newton
 from zicht.research.estimate.interval import bca_interval, jackknife_acceleration
@@ -172,6 +174,16 @@ def _fmt(x: float | None) -> str:
 
 
 def _design(k: int, n_strata: int, terms: Sequence[int]) -> tuple[FloatArray, list[Column]]:
+    """The design over all (stratum, history) cells and its column names (cached: the
+    selection and the parametric bootstrap ask for the same few designs thousands of
+    times; the array is read-only and the list a fresh copy)."""
+    x, names = _design_cached(k, n_strata, tuple(terms))
+    return x, list(names)
+
+
+@lru_cache(maxsize=256)
+def _design_cached(k: int, n_strata: int,
+                   terms: tuple[int, ...]) -> tuple[FloatArray, tuple[Column, ...]]:
     n_cells = 2**k - 1
     h = np.arange(1, 2**k)
     stratum = np.repeat(np.arange(n_strata), n_cells)
@@ -188,7 +200,20 @@ def _design(k: int, n_strata: int, terms: Sequence[int]) -> tuple[FloatArray, li
     for t in terms:
         cols.append(((hist & t) == t).astype(np.float64))
         names.append(("t", t))
-    return np.column_stack(cols), names
+    x = np.column_stack(cols)
+    x.flags.writeable = False
+    return x, tuple(names)
+
+
+@lru_cache(maxsize=4096)
+def _full_rank(k: int, n_strata: int, terms: tuple[int, ...], keep: bytes,
+               finite: tuple[int, ...]) -> bool:
+    """Whether the design of ``terms`` on the kept cells and finite columns has full
+    column rank. The key fixes that matrix exactly, so the cache returns what
+    ``matrix_rank`` would (an SVD per fit, most of a parametric replicate's time)."""
+    x_all, _ = _design_cached(k, n_strata, terms)
+    x = x_all[np.frombuffer(keep, dtype=bool)][:, list(finite)]
+    return not (x.shape[0] < x.shape[1] or np.linalg.matrix_rank(x) < x.shape[1])
 
 
 def fit_covariate(spec: CovariateSpec, counts: npt.NDArray[np.int64], terms: Sequence[int],
@@ -202,7 +227,7 @@ def fit_covariate(spec: CovariateSpec, counts: npt.NDArray[np.int64], terms: Seq
         keep &= x_all[:, zero_col] == 0
     finite = [i for i in range(len(names)) if totals[i] > 0]
     x, y = x_all[keep][:, finite], y_all[keep]
-    if x.shape[0] < x.shape[1] or np.linalg.matrix_rank(x) < x.shape[1]:
+    if not _full_rank(spec.k, spec.n_strata, tuple(terms), keep.tobytes(), tuple(finite)):
         return None
     start = None
     if prev is not None:
@@ -256,8 +281,8 @@ def select_covariate(spec: CovariateSpec, counts: npt.NDArray[np.int64],
     nstar = cols @ counts.astype(np.float64)
     included = np.zeros(len(pairs), dtype=bool)
     while not included.all():
-        pval = poisson_pvalues(nstar, cols @ current.fitted)
-        pval[included] = np.inf
+        pval = np.full(len(pairs), np.inf)  # the pairs in the model are not candidates
+        pval[~included] = poisson_pvalues(nstar[~included], (cols @ current.fitted)[~included])
         chosen = None
         for j in np.lexsort((np.arange(len(pairs)), pval)):
             if not pval[j] < spec.p_threshold:
@@ -334,7 +359,7 @@ def estimate_covariate(tables: Mapping[tuple[tuple[str, Any], ...], CaptureTable
                         "interactions as known; interval='parametric' repeats the "
                         "selection for every stratum.")
     elif how == "parametric":
-        reps, failed = parametric_replicates(spec, fit, bootstrap, seed)
+        reps, failed = parametric_replicates(spec, fit, bootstrap, seed, workers)
         q = [(1 - level) / 2, (1 + level) / 2]
         ok = reps[np.isfinite(reps).all(axis=1)]
         if len(ok) < 10:
@@ -381,17 +406,46 @@ def _wald_log(observed: FloatArray, hidden: FloatArray, var: FloatArray,
 
 
 def parametric_replicates(spec: CovariateSpec, fit: CovariateFit, n: int,
-                          seed: int) -> tuple[FloatArray, int]:
+                          seed: int, workers: int | None = None) -> tuple[FloatArray, int]:
     """Hidden number per stratum on ``n`` tables drawn (Poisson) from the fitted model,
     the selection repeated on each; rows of NaN where no model passed the checks.
-    Replicate ``i`` uses the stream ``SeedSequence(seed, spawn_key=(i,))``."""
+    Replicate ``i`` uses the stream ``SeedSequence(seed, spawn_key=(i,))``, so the
+    result does not depend on ``workers``: processes, default the pool of an open
+    ``bootstrap.shared_pool`` (``zicht estimate --extract``), else this process alone."""
+    shared = open_pool() if workers is None else None
+    n_workers = (default_workers() if shared is not None else 1) if workers is None \
+        else max(1, workers)
+    idx = list(range(n))
+    n_chunks = min(n, n_workers * 4) if n_workers > 1 else 1
+    jobs = [(spec, fit, seed, idx[j::n_chunks]) for j in range(n_chunks)]
+    if n_chunks < 2:
+        parts = [_parametric_chunk(job) for job in jobs]
+    elif shared is not None:
+        parts = list(shared.map(_parametric_chunk, jobs))
+    else:
+        with process_pool(n_workers) as pool:
+            parts = list(pool.map(_parametric_chunk, jobs))
     out = np.full((n, spec.n_strata), np.nan)
     failed = 0
-    for i in range(n):
+    for job, part in zip(jobs, parts, strict=True):
+        for i, hidden in zip(job[3], part, strict=True):
+            if hidden is None:
+                failed += 1
+            else:
+                out[i] = hidden
+    return out, failed
+
+
+def _parametric_chunk(job: tuple[CovariateSpec, CovariateFit, int, list[int]],
+                      ) -> list[FloatArray | None]:
+    """The replicates ``indices`` of :func:`parametric_replicates` (None: no model)."""
+    spec, fit, seed, indices = job
+    out: list[FloatArray | None] = []
+    for i in indices:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         counts = rng.poisson(fit.fitted).astype(np.int64)
         try:
-            out[i] = select_covariate(spec, counts, fit).hidden
+            out.append(select_covariate(spec, counts, fit).hidden)
         except EstimationError:
-            failed += 1
-    return out, failed
+            out.append(None)
+    return out

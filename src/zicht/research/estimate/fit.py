@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -111,7 +111,15 @@ def is_identifiable(p: Prepared) -> bool:
     """Full column rank of the design on the cells that remain."""
     if p.x.shape[0] < p.x.shape[1]:
         return False
-    return bool(np.linalg.matrix_rank(p.x) == p.x.shape[1])
+    return _full_rank(p.x.shape, p.x.tobytes())
+
+
+@lru_cache(maxsize=4096)
+def _full_rank(shape: tuple[int, ...], data: bytes) -> bool:
+    """``matrix_rank`` of the design given by its bytes: a bootstrap meets the same few
+    designs (the zero cells of a resample) thousands of times; same matrix, same SVD."""
+    x = np.frombuffer(data, dtype=np.float64).reshape(shape)
+    return bool(np.linalg.matrix_rank(x) == shape[1])
 
 
 def mle_exists_lp(p: Prepared) -> bool:
@@ -188,10 +196,17 @@ def fit_prepared(p: Prepared, k: int, observed: int, start: FloatArray | None = 
     b, mu, ll, it = out
     fitted = np.zeros(p.keep.shape[0])
     fitted[p.keep] = mu
-    loglik = ll - float(gammaln(p.y + 1.0).sum())
+    loglik = ll - _log_factorials(p.y.tobytes())
     return ModelFit(terms=p.terms, infinite=p.infinite, coef=b, finite=p.finite,
                     fitted=fitted, loglik=loglik, npar=1 + k + len(p.terms),
                     observed=observed, iterations=it, x=p.x, keep=p.keep)
+
+
+@lru_cache(maxsize=256)
+def _log_factorials(y: bytes) -> float:
+    """``sum(log(y!))`` of the kept counts (given as bytes): the same for every model a
+    selection fits on one table, so computed once per table and set of kept cells."""
+    return float(gammaln(np.frombuffer(y, dtype=np.float64) + 1.0).sum())
 
 
 def _unit(n: int) -> FloatArray:

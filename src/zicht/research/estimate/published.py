@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 
 from zicht.core.errors import EstimationError
+from zicht.research.estimate.bootstrap import open_pool
 from zicht.research.estimate.table import CaptureTable
 
 if TYPE_CHECKING:
@@ -90,7 +91,15 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                              level=level)
         except EstimationError as exc:
             multi = exc
-    for key in sorted(tables, key=lambda k: tuple(map(str, (v for _, v in k)))):
+    keys = sorted(tables, key=lambda k: tuple(map(str, (v for _, v in k))))
+    jobs = [(tables[key], name, level, seed) for key in keys for name in names
+            if name != "multiyear"]
+    # The per-year fits are independent: on the estimate's worker pool when one is
+    # open (``bootstrap.shared_pool``), in order either way (seeded: same results).
+    pool = open_pool()
+    fitted = iter(pool.map(_one_method, jobs, chunksize=2) if pool is not None
+                  else map(_one_method, jobs))
+    for key in keys:
         year = dict(key)
         for name in names:
             spec = METHODS[name]
@@ -105,9 +114,10 @@ def compare_methods(tables: Mapping[Key, CaptureTable], *, seed: int = 1234,
                     r = multi.stratum(**year)
                     est, lo, hi = r["estimate"], r["ci_lower"], r["ci_upper"]
                 else:
-                    res = estimate(tables[key], name, level=level,
-                                   **_seeded(spec.resolve(), seed))
-                    est, lo, hi = res.estimate, res.ci_lower, res.ci_upper
+                    one = next(fitted)
+                    if one is None:
+                        raise EstimationError(f"{name} not estimable")
+                    est, lo, hi = one
                 rows.append({**base, "estimate": _r(est), "ci_lower": _r(lo),
                              "ci_upper": _r(hi), "error": None})
             except EstimationError:
@@ -217,6 +227,19 @@ def estimate_published(table: CaptureTable | Mapping[Key, CaptureTable], *,
         methods_in_band=int(head["methods_in_band"]), chosen=str(head["chosen"]),
         year=head.get("year"), credible=tuple(m for m in CREDIBLE if m in names),
         methods=tuple(comparison.methods), published=tuple(rows), rule=RULE)
+
+
+def _one_method(job: tuple[CaptureTable, str, float, int],
+                ) -> tuple[float, float, float] | None:
+    """One method on one year's table: estimate and interval, None if not estimable."""
+    from zicht.research.estimate.api import METHODS, estimate
+
+    table, name, level, seed = job
+    try:
+        res = estimate(table, name, level=level, **_seeded(METHODS[name].resolve(), seed))
+    except EstimationError:
+        return None
+    return res.estimate, res.ci_lower, res.ci_upper
 
 
 def _seeded(runner: Callable[..., Any], seed: int) -> dict[str, Any]:

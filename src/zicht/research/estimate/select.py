@@ -95,8 +95,8 @@ def fit_stepwise(k: int, counts: npt.NDArray[np.int64], p_threshold: float = 0.0
     skipped = 0
     while not included.all():
         pstar = cols @ current.fitted
-        pval = poisson_pvalues(nstar, pstar)
-        pval[included] = np.inf
+        pval = np.full(len(pairs), np.inf)  # the pairs in the model are not candidates
+        pval[~included] = poisson_pvalues(nstar[~included], pstar[~included])
         order = np.lexsort((np.arange(len(pairs)), pval))
         chosen: ModelFit | None = None
         for j in order:
