@@ -334,9 +334,10 @@ _REPORT_DATE_M: tuple[float, ...] = (0.70, 0.15, 0.10, 0.05)
 _REPORT_DATE_U: tuple[float, ...] = (0.05, 0.12, 0.25, 0.58)
 #: The least m EM may give the levels beyond 90 days (aligned with their levels). A
 #: victim is re-reported after months or years in a real registry (re-victimisation,
-#: a care coordinator's report after a police investigation); the synthetic world
-#: dates every later report within 90 days of the first, so EM there learns m ~ 0 for
-#: them, a veto no real registry supports. Assumed, not measured: at least 18% of a
+#: a care coordinator's report after a police investigation); a registry whose
+#: reports of one person all fall within 90 days (as the synthetic world's did until
+#: 5 Dec 2026) makes EM learn m ~ 0 for them, a veto no real registry supports.
+#: Assumed, not measured: at least 18% of a
 #: person's report pairs lie more than 90 days apart (docs/dedupe.md).
 REPORT_DATE_M_FLOOR: tuple[float, ...] = (0.10, 0.05, 0.03)
 #: The least u of a report-date level: a distance the registry does not yet hold

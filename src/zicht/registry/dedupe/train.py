@@ -125,8 +125,9 @@ def _m_from_bsn_pairs(df: Any, model: dict[str, Any], tf_frames: list[Any],
 
 def _floor_report_date(levels: list[dict[str, Any]]) -> None:
     """Raise the m of the report-date levels beyond 90 days to
-    ``REPORT_DATE_M_FLOOR``: what a registry's data cannot show (the synthetic world
-    dates every later report within 90 days) must not become a veto."""
+    ``REPORT_DATE_M_FLOOR``: a registry whose reports of one person all fall close
+    together cannot show that others are re-reported months later, and that must not
+    become a veto."""
     beyond = [lv for lv in levels if not lv.get("is_null_level")][1:]
     for level, floor in zip(beyond, REPORT_DATE_M_FLOOR, strict=False):
         if level.get("m_probability") is not None:
