@@ -168,6 +168,44 @@ def test_a_typo_is_one_edit_and_a_looser_likeness_its_own_level() -> None:
         "one edit in each name"
 
 
+def test_names_in_another_order_or_slot_have_their_own_levels() -> None:
+    # A second given name used first, with a slip in the family name.
+    assert _name_level(("Greanne Loaena", "Todorkinova"), ("Loaena Greanne", "Todorkinowa")) \
+        == "given names in another order, family similar"
+    # The family name written as the given name, the given name (with a slip) as the
+    # family name; a report with one name only, written in the family-name slot.
+    other_slot = "a name in the other slot, Jaro-Winkler >= 0.88"
+    assert _name_level(("Volodymyr", "Hoxin"), ("Hoxin", "Wolodyymyr")) == other_slot
+    assert _name_level(("Chiaku", "Bodmaga"), (None, "Chiaku")) == other_slot
+    # No given name, a particle and a slip in the family name: the joined names agree.
+    assert _name_level(("Agnne Anouk", "van Vliet"), (None, "Vaanvliet")) == \
+        "a given name missing, family Jaro-Winkler >= 0.88"
+    # Another family name stays another family name.
+    assert _name_level(("Anna", "Visser"), ("Anna", "Bakker")) == "given exact"
+
+
+def _is_twin(left: tuple[str, str, str], right: tuple[str, str, str]) -> bool:
+    """Whether two reports reach the sibling correction's twin level."""
+    import duckdb
+
+    from zicht.registry.dedupe.model import UnrelatedGivenLevel
+
+    rec = _frame([(left[0], left[1], left[2], None), (right[0], right[1], right[2], None)])
+    cols = ["given1", "given1_canon", "given_all", "family", "birth_date"]
+    row = {f"{c}_{side}": rec[c].iloc[i] for i, side in enumerate("lr") for c in cols}
+    frame = pd.DataFrame([row]).astype(object)  # noqa: F841 (read by duckdb below)
+    sql = UnrelatedGivenLevel().get_comparison_level("duckdb").sql_condition
+    return bool(duckdb.sql(f"SELECT ({sql}) FROM frame").fetchall()[0][0])
+
+
+def test_twins_have_unrelated_given_names_not_a_transliteration() -> None:
+    assert _is_twin(("Anna", "de Vries", "2001-06-06"), ("Eva", "de Vries", "2001-06-06"))
+    assert _is_twin(("Jan", "Bakker", "1997-03-21"), ("Piet", "Bakker", "1997-03-21"))
+    # Two edits in a short name (Jaro-Winkler below 0.8): one name written two ways.
+    assert not _is_twin(("Juuc", "Rahngkul", "1980-11-27"), ("Zhuuc", "Rahngkul", "1980-11-27"))
+    assert not _is_twin(("Ouseir", "Nworama", "1984-04-23"), ("Auaeir", "Nworama", "1984-04-23"))
+
+
 def test_a_level_the_u_sample_never_saw_is_bounded_by_the_sample_size() -> None:
     # Splink leaves an unseen level at its prior u; 2 M sampled pairs without one say
     # u < ~1 / 2 M, so a prior of 1e-4 would weigh the level 7 bits too little, and

@@ -86,6 +86,17 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
         cll.JaroWinklerLevel("given_rest", 0.88),
     )
     given_missing = cll.CustomLevel("given1_l IS NULL OR given1_r IS NULL")
+    family_like = cll.Or(cll.JaroWinklerLevel("family", 0.88),
+                         cll.JaroWinklerLevel("family_full", 0.88))
+    # The first given name of one is another given name of the other (a second name
+    # used as the first, given names in another order), as whole words.
+    given_reordered = cll.CustomLevel(
+        "instr(' ' || given_all_r || ' ', ' ' || given1_l || ' ') > 0 "
+        "OR instr(' ' || given_all_l || ' ', ' ' || given1_r || ' ') > 0")
+    # One name written in the other slot (the family name as the given name; a report
+    # with one name only, in either slot).
+    other_slot = cll.Or(CrossJaroWinklerLevel("given1_l", "family_r", 0.88),
+                        CrossJaroWinklerLevel("family_l", "given1_r", 0.88))
     # A second family name dropped (Spanish names) or added (a married name):
     # one family name is part of the other.
     family_within = cll.CustomLevel(
@@ -159,11 +170,15 @@ def _name_comparison(tf: bool) -> ComparisonCreator:
                         CrossJaroWinklerLevel("family_l", "given1_r", 0.88)),
                 0.01, 0.00005, label_for_charts="other order, Jaro-Winkler >= 0.88",
             ),
+            _level(cll.And(given_reordered, family_like), 0.01, 0.00005,
+                   label_for_charts="given names in another order, family similar"),
+            _level(other_slot, 0.01, 0.0002,
+                   label_for_charts="a name in the other slot, Jaro-Winkler >= 0.88"),
             _level(family_within, 0.003, 0.00003,
                    label_for_charts="given exact, one family name within the other"),
             _level(cll.And(given_missing, cll.ExactMatchLevel("family")), 0.04, 0.0002,
                    label_for_charts="a given name missing, family exact", **tf_family),
-            _level(cll.And(given_missing, cll.JaroWinklerLevel("family", 0.88)), 0.01, 0.0004,
+            _level(cll.And(given_missing, family_like), 0.01, 0.0004,
                    label_for_charts="a given name missing, family Jaro-Winkler >= 0.88"),
             # Both given names present and unrelated: after the nickname level, a person
             # rarely gives a wholly other first name (1 in 200 true pairs, not 1 in 50).
@@ -242,15 +257,19 @@ def _birth_comparison() -> ComparisonCreator:
 
 class UnrelatedGivenLevel(ComparisonLevelCreator):
     """Same family name, same full birth date, both first given names present and
-    unrelated (not similar, not nicknames of one name, neither among the other's given
-    names): what twins look like."""
+    unrelated (not similar, more than two edits apart, not nicknames of one name,
+    neither among the other's given names): what twins look like. Two edits is a
+    transliteration of one name (*juuc* / *zhuuc*, *ouseir* / *auaeir*), which
+    Jaro-Winkler scores below 0.8 in a short name."""
 
     def create_sql(self, sql_dialect: SplinkDialect) -> str:
         jw = sql_dialect.jaro_winkler_function_name
+        lev = sql_dialect.levenshtein_function_name
         return ("family_l = family_r AND birth_date_l = birth_date_r "
                 "AND given1_l IS NOT NULL AND given1_r IS NOT NULL "
                 "AND given1_canon_l <> given1_canon_r "
                 f"AND {jw}(given1_l, given1_r) < 0.8 "
+                f"AND {lev}(given1_l, given1_r) > 2 "
                 "AND instr(given_all_r, given1_l) = 0 AND instr(given_all_l, given1_r) = 0")
 
     def create_label_for_charts(self) -> str:
@@ -433,6 +452,14 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         # runs before the join, so only the few reports without a given name pay).
         "l.family = r.family AND l.given1 IS NULL",
         "l.family = r.family AND r.given1 IS NULL",
+        # ... with a slip in the family name (its start or its end the same), or the
+        # one name it has written in the other's given-name slot.
+        "l.given1 IS NULL AND substr(l.family, 1, 3) = substr(r.family, 1, 3)",
+        "r.given1 IS NULL AND substr(l.family, 1, 3) = substr(r.family, 1, 3)",
+        "l.given1 IS NULL AND substr(l.family, -3, 3) = substr(r.family, -3, 3)",
+        "r.given1 IS NULL AND substr(l.family, -3, 3) = substr(r.family, -3, 3)",
+        "l.given1 IS NULL AND substr(l.family, 1, 3) = substr(r.given1, 1, 3)",
+        "r.given1 IS NULL AND substr(l.given1, 1, 3) = substr(r.family, 1, 3)",
         # A slip in both names, no birth date: the names' consonant skeletons.
         block_on("sound_key"),
         # ... or with only a birth year (where the sound key misses: a first given
@@ -440,6 +467,8 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         # year and the nationality (without it the rule doubles its pairs for one
         # more true pair in 2,071 on the synthetic world).
         block_on("family_sound", "birth_year", "nationality"),
+        # ... or a slip in both names past their first three letters, a birth year.
+        block_on("substr(given1, 1, 3)", "substr(family, 1, 3)", "birth_year"),
         # Given and family name swapped, with a typo in one of them.
         "l.given1 = r.family AND substr(l.family, 1, 2) = substr(r.given1, 1, 2)",
         "l.family = r.given1 AND substr(l.given1, 1, 2) = substr(r.family, 1, 2)",
