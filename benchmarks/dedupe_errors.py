@@ -1,8 +1,10 @@
 """Error analysis of the dedupe model on the synthetic registry (issue 13).
 
     python -m benchmarks.dedupe_errors [--scale 1] [--seed 7] [--world DIR] [--examples 3]
+    python -m benchmarks.dedupe_errors --other 3    # the registry of another origin
 
-Runs ``zicht synth`` (or reads an existing world with ``--world``), links its named,
+Runs ``zicht synth`` (or reads an existing world with ``--world``, or makes the
+registry of another origin of ``dedupe_other.py`` with ``--other SEED``), links its named,
 non-anonymous reports in memory with ``link_reports`` (no BSN, as the benchmark), and
 sorts every wrong pair by cause:
 
@@ -215,8 +217,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--world", type=Path, help="an existing `zicht synth` output folder")
+    parser.add_argument("--other", type=int, metavar="SEED",
+                        help="the registry of another origin (dedupe_other.py) instead")
     parser.add_argument("--examples", type=int, default=3)
     args = parser.parse_args(argv)
+    if args.other is not None:
+        from benchmarks.dedupe_other import make_reports
+
+        reports = make_reports(seed=args.other)
+        reports["report_id"] = np.arange(1, len(reports) + 1, dtype=np.int64)
+        print(analyse(reports.assign(bsn_key=None), args.examples))
+        return
     with tempfile.TemporaryDirectory(prefix="zicht-dedupe-errors-") as tmp:
         world = args.world
         if world is None:

@@ -5,12 +5,13 @@ sound key and the certain rules' given-name conflict."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from zicht.registry.dedupe.conditional import nationality_u_given_family
-from zicht.registry.dedupe.model import registry_comparisons
+from zicht.registry.dedupe.model import registry_blocking_rules, registry_comparisons
 from zicht.registry.dedupe.normalise import normalise_frame
 from zicht.registry.dedupe.odds import reestimate_lambda
 from zicht.registry.dedupe.rules import certain_pairs
@@ -233,3 +234,34 @@ def test_a_level_the_u_sample_never_saw_is_bounded_by_the_sample_size() -> None:
     # A prior already below the bound stays.
     low = cap_unseen_u(model([1e-7, 1e-7, 1e-7, 0.9]), model([1e-7, 1e-7, 1e-7, 0.9]), 2e6)
     assert low["comparisons"][0]["comparison_levels"][1]["u_probability"] == 1e-7  # type: ignore[index]
+
+
+def _blocked(left: tuple[str | None, str, str | None], right: tuple[str | None, str, str | None]
+             ) -> bool:
+    """Whether the registry's blocking rules put two reports (given, family, birth date;
+    no nationality, as many reports) in one block."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    from zicht.registry.dedupe.splink_io import duckdb_api
+
+    rec = _frame([(*left, None), (*right, None)]).assign(nationality=None)
+    rec = rec.drop(columns=["report_id"], errors="ignore")
+    df = duckdb_api().register(rec, dataset_display_name="reports")
+    with warnings.catch_warnings():  # Splink warns that two records are a small sample
+        warnings.simplefilter("ignore", UserWarning)
+        counts = count_comparisons_from_blocking_rules(
+            df, blocking_rules=registry_blocking_rules(bsn=False), link_type="dedupe_only",
+            record_sample_proportion=1.0)
+    return int(counts[-1]["cumulative_comparison_count"]) == 1
+
+
+def test_one_typo_anywhere_in_one_name_is_blocked_without_a_birth_date() -> None:
+    # A typo in the first three letters of a short given name, no birth date on one
+    # report and no nationality: only the one-deletion keys bring these together.
+    assert _blocked(("Kyan", "Verheuvel", None), ("Kysn", "Verheuvel", "1968-06-11"))
+    assert _blocked(("Qin", "Wang", "1986-01-28"), ("Qin", "Wng", None))
+    assert _blocked(("Milana", "Kiska", None), ("Miana", "Kiska", None))
+    # One letter of a three-letter name changed is another name: no block.
+    assert not _blocked(("Yong", "Tan", None), ("Yong", "Wan", None))
+    # Two letters changed in each name is not a typo.
+    assert not _blocked(("Kyan", "Verheuvel", None), ("Koen", "Verhoeven", None))

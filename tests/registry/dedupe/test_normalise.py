@@ -12,7 +12,8 @@ from zicht.registry.dedupe.normalise import normalise_frame, normalise_text, spl
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("  Łukasz ", "lukasz"), ("MÜLLER", "muller"), ("Ørsted-Hansen", "orsted hansen"),
-    ("O'Brien", "o brien"), ("Nguyễn Văn", "nguyen van"), ("", None), (None, None),
+    ("O'Brien", "obrien"), ("Ol’ga", "olga"), ("D'Angelo Maria", "dangelo maria"),
+    ("'s-Gravesande", "s gravesande"), ("Nguyễn Văn", "nguyen van"), ("", None), (None, None),
     ("123", None),
 ])
 def test_normalise_text(raw: str | None, expected: str | None) -> None:

@@ -26,6 +26,10 @@ column             meaning
                    null when too short to be selective
 ``family_sound``   the family name's consonant skeleton alone (with the birth year a
                    blocking key for a slip in both names and no full birth date)
+``given1_del``     given1 and every form of it with one letter deleted (a blocking
+                   key: two names one typo apart share one of these; a name under
+                   four letters is its own only key)
+``family_del``     the same for ``family``
 ``birth_date``     ISO ``YYYY-MM-DD`` string (null when only the year is known)
 ``birth_year``     int (from the date, or the year-only field)
 ``report_day``     the report date as days since 1970-01-01 (null without one): the
@@ -58,17 +62,24 @@ NAME_PARTICLES: frozenset[str] = frozenset((
 ))
 
 _NON_LETTERS = re.compile(r"[^a-z]+")
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z])['`\u2019\u02bc](?=[a-z])")
+#: Shortest name whose one-deletion forms are blocking keys: one letter of three
+#: changed is another name (*tan* / *wan*), and two-letter keys block too widely.
+DELETION_KEY_MIN = 4
 
 
 @lru_cache(maxsize=1_000_000)
 def normalise_text(value: str | None) -> str | None:
     """ASCII lower-case letters and single spaces; ``None`` when nothing is left.
 
-    Hyphens, apostrophes and punctuation split tokens (``'t Hart`` -> ``t hart``).
+    Hyphens, apostrophes and punctuation split tokens (``'t Hart`` -> ``t hart``),
+    except an apostrophe inside a word: a transliterated soft sign or an elision
+    (``Ol'ga`` -> ``olga``, as most reports write it; ``O'Brien`` -> ``obrien``).
     """
     if value is None or value != value:  # None or NaN
         return None
-    text = _NON_LETTERS.sub(" ", anyascii(str(value)).lower()).strip()
+    text = _INNER_APOSTROPHE.sub("", anyascii(str(value)).lower())
+    text = _NON_LETTERS.sub(" ", text).strip()
     return " ".join(text.split()) or None
 
 
@@ -130,6 +141,20 @@ def _sound_key(given1: str | None, family: str | None) -> str | None:
         return None
     g, f = _skeleton(given1), _skeleton(family)
     return f"{g}|{f}" if len(g) + len(f) >= SOUND_KEY_MIN and g and f else None
+
+
+@lru_cache(maxsize=1_000_000)
+def _deletions(name: str | None) -> list[str] | None:
+    """``name`` and each form with one letter deleted: two names within one typo (a
+    letter changed, added, dropped, or two neighbours swapped) share at least one
+    (the symmetric-deletion idea of SymSpell), so exploding these blocks a typo at
+    any position, which prefix and suffix keys miss in short names."""
+    if not name:
+        return None
+    if len(name) < DELETION_KEY_MIN:
+        return [name]  # still meets a longer name with one letter more
+    # One cached list per distinct name, shared by its rows (never changed).
+    return sorted({name, *(name[:i] + name[i + 1:] for i in range(len(name)))})
 
 
 def _texts(series: pd.Series) -> list[str | None]:
@@ -201,6 +226,10 @@ def normalise_frame(raw: pd.DataFrame) -> pd.DataFrame:
                                  index=raw.index, dtype=object)
     out["family_sound"] = pd.Series([_skeleton(f[0]) or None if f[0] else None
                                      for f in family], index=raw.index, dtype=object)
+    out["given1_del"] = pd.Series([_deletions(g) for g in given1], index=raw.index,
+                                  dtype=object)
+    out["family_del"] = pd.Series([_deletions(f[0]) for f in family], index=raw.index,
+                                  dtype=object)
     out["birth_date"], out["birth_year"] = _birth_columns(raw)
     out["report_day"] = _report_days(raw)
     for col in ("sex", "nationality", "nationality_2"):

@@ -146,8 +146,8 @@ def link_reports(reports: pd.DataFrame, options: DedupeOptions,
     records["unique_id"] = records["report_id"].astype("int64")
     keep = ["unique_id", "given1", "given1_canon", "given1_aliases", "given_all", "given_rest",
             "family", "family_full", "name_key", "full_name", "full_name_all", "sound_key",
-            "family_sound", "birth_date", "birth_year", "report_day", "sex", "nationality",
-            "nationality_2", "bsn_key"]
+            "family_sound", "given1_del", "family_del", "birth_date", "birth_year",
+            "report_day", "sex", "nationality", "nationality_2", "bsn_key"]
     records = records[keep]
     timings["normalise"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -86,7 +86,7 @@ def _spark_schema(records: pd.DataFrame) -> Any:
     fields = []
     for name, dtype in records.dtypes.items():
         kind: Any = T.LongType() if pd.api.types.is_integer_dtype(dtype) else T.StringType()
-        if str(name).endswith("_aliases"):  # lists of names (normalise.given1_aliases)
+        if str(name).endswith(("_aliases", "_del")):  # lists of names (normalise.py)
             kind = T.ArrayType(T.StringType())
         fields.append(T.StructField(str(name), kind, True))
     return T.StructType(fields)
