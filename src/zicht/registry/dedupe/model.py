@@ -469,14 +469,15 @@ def registry_blocking_rules(bsn: bool = True) -> list[Any]:
         block_on("family_sound", "birth_year", "nationality"),
         # ... or a slip in both names past their first three letters, a birth year.
         block_on("substr(given1, 1, 3)", "substr(family, 1, 3)", "birth_year"),
-        # One typo in either name anywhere (a short name, the first letters), the other
-        # name exact, no birth date: the names' one-deletion forms (normalise.py),
-        # exploded, so only names within one edit meet.
-        block_on("family", "given1_del", arrays_to_explode=["given1_del"]),
-        block_on("given1", "family_del", arrays_to_explode=["family_del"]),
         # Given and family name swapped, with a typo in one of them.
         "l.given1 = r.family AND substr(l.family, 1, 2) = substr(r.given1, 1, 2)",
         "l.family = r.given1 AND substr(l.given1, 1, 2) = substr(r.family, 1, 2)",
+        # One typo in either name anywhere (a short name, the first letters), the other
+        # name exact, no birth date: the names' one-deletion forms (normalise.py),
+        # exploded, so only names within one edit meet. Last: Splink does not remove
+        # an exploding rule's pairs from the rules after it, which would score them twice.
+        block_on("family", "given1_del", arrays_to_explode=["given1_del"]),
+        block_on("given1", "family_del", arrays_to_explode=["family_del"]),
     ]
     return [block_on("bsn_key"), *rules] if bsn else rules
 
